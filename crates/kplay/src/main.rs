@@ -1,0 +1,2 @@
+//! `kplay`: the playground's command-line tool.
+fn main() {}

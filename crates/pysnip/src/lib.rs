@@ -1,0 +1,1 @@
+//! A small, resumable, bounded Python-subset interpreter with no web dependency.

@@ -1,0 +1,2 @@
+//! Entry point of the Kafka Playground web app (Yew, compiled to wasm by trunk).
+fn main() {}

@@ -1,0 +1,1 @@
+//! A minimal WebDriver client and helpers for the browser tests.
