@@ -1,6 +1,20 @@
 //! Kafka's partition assignors (range, roundrobin, sticky, cooperative-sticky), as kafka-python 3.x computes them.
+//!
+//! Conventions shared by every strategy (they mirror what a kafka-python group leader sees):
+//! - Members are taken in the order of the slice; a repeated member id keeps its first position
+//!   and its last subscription (a Python dict built from the member list).
+//! - A member's subscription is a set: duplicate topics count once, and topics are considered in
+//!   sorted order.
+//! - The leader's cluster metadata holds the topics some member subscribes to: a topic of
+//!   `partitions_per_topic` nobody subscribes to is invisible, and a subscribed topic missing from
+//!   `partitions_per_topic` has no partitions.
+//! - Static membership (`group.instance.id`) is not modelled: every member is dynamic.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+mod range;
+mod roundrobin;
+mod sticky;
 
 /// A topic name and a partition number.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -33,6 +47,44 @@ pub enum Strategy {
     CooperativeSticky,
 }
 
+impl Strategy {
+    /// Every strategy, in kafka-python's documentation order.
+    pub const ALL: [Strategy; 4] = [
+        Strategy::Range,
+        Strategy::RoundRobin,
+        Strategy::Sticky,
+        Strategy::CooperativeSticky,
+    ];
+
+    /// The protocol name the assignor announces (`range`, `roundrobin`, `sticky`,
+    /// `cooperative-sticky`), as in kafka-python's `name` attribute.
+    pub fn name(self) -> &'static str {
+        match self {
+            Strategy::Range => "range",
+            Strategy::RoundRobin => "roundrobin",
+            Strategy::Sticky => "sticky",
+            Strategy::CooperativeSticky => "cooperative-sticky",
+        }
+    }
+
+    /// The strategy with this protocol name, if any.
+    pub fn from_name(name: &str) -> Option<Strategy> {
+        Strategy::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// Whether the strategy uses the cooperative (incremental, KIP-429) rebalance protocol
+    /// rather than the eager one.
+    pub fn is_cooperative(self) -> bool {
+        matches!(self, Strategy::CooperativeSticky)
+    }
+}
+
+impl std::fmt::Display for Strategy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// What one member tells the group leader when it joins.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MemberSubscription {
@@ -47,6 +99,49 @@ pub struct MemberSubscription {
 /// Member id -> its assigned partitions, sorted. Every member appears, possibly with none.
 pub type Assignment = BTreeMap<String, Vec<TopicPartition>>;
 
+/// One member after normalisation: its subscription as a sorted set.
+#[derive(Clone, Debug)]
+pub(crate) struct Member<'a> {
+    pub id: &'a str,
+    pub topics: BTreeSet<&'a str>,
+    pub owned: &'a [TopicPartition],
+    /// kafka-python's `DEFAULT_GENERATION_ID` (-1) when unknown.
+    pub generation: i32,
+}
+
+/// The members in first-appearance order, a repeated id keeping its last subscription.
+fn normalise(members: &[MemberSubscription]) -> Vec<Member<'_>> {
+    let mut out: Vec<Member<'_>> = Vec::with_capacity(members.len());
+    for m in members {
+        let member = Member {
+            id: m.member_id.as_str(),
+            topics: m.topics.iter().map(String::as_str).collect(),
+            owned: &m.owned,
+            generation: m.generation.unwrap_or(-1),
+        };
+        match out.iter_mut().find(|o| o.id == member.id) {
+            Some(slot) => *slot = member,
+            None => out.push(member),
+        }
+    }
+    out
+}
+
+/// The topics the leader's metadata knows: those subscribed by some member, with their
+/// partition counts (0 when `partitions_per_topic` lacks them).
+fn cluster_topics<'a>(
+    partitions_per_topic: &BTreeMap<String, u32>,
+    members: &[Member<'a>],
+) -> BTreeMap<&'a str, u32> {
+    let mut topics = BTreeMap::new();
+    for m in members {
+        for &t in &m.topics {
+            topics.insert(t, partitions_per_topic.get(t).copied().unwrap_or(0));
+        }
+    }
+    topics
+}
+
 /// Computes the assignment `strategy` gives `members` for topics with these partition counts.
 /// For `CooperativeSticky` this is this round's assignment: a partition that moves to another
 /// member is withheld (revoked first) and only handed over in the follow-up rebalance.
@@ -55,9 +150,23 @@ pub fn assign(
     partitions_per_topic: &BTreeMap<String, u32>,
     members: &[MemberSubscription],
 ) -> Assignment {
-    let _ = (strategy, partitions_per_topic);
-    members
-        .iter()
-        .map(|m| (m.member_id.clone(), Vec::new()))
-        .collect()
+    let members = normalise(members);
+    let cluster = cluster_topics(partitions_per_topic, &members);
+    let mut assignment = match strategy {
+        Strategy::Range => range::assign(&cluster, &members),
+        Strategy::RoundRobin => roundrobin::assign(&cluster, &members),
+        Strategy::Sticky => sticky::assign(&cluster, &members),
+        Strategy::CooperativeSticky => sticky::assign_cooperative(&cluster, &members),
+    };
+    for m in &members {
+        assignment.entry(m.id.to_string()).or_default();
+    }
+    for parts in assignment.values_mut() {
+        parts.sort();
+        parts.dedup();
+    }
+    assignment
 }
+
+#[cfg(test)]
+mod tests;
