@@ -8,6 +8,8 @@
 //! - The leader's cluster metadata holds the topics some member subscribes to: a topic of
 //!   `partitions_per_topic` nobody subscribes to is invisible, and a subscribed topic missing from
 //!   `partitions_per_topic` has no partitions.
+//! - Owned partitions are taken grouped by topic (topics in first-appearance order), as they
+//!   travel in the JoinGroup subscription; their order can matter to the sticky algorithm.
 //! - Static membership (`group.instance.id`) is not modelled: every member is dynamic.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -104,9 +106,25 @@ pub type Assignment = BTreeMap<String, Vec<TopicPartition>>;
 pub(crate) struct Member<'a> {
     pub id: &'a str,
     pub topics: BTreeSet<&'a str>,
-    pub owned: &'a [TopicPartition],
+    /// Grouped by topic, topics in first-appearance order (the wire format's order).
+    pub owned: Vec<TopicPartition>,
     /// kafka-python's `DEFAULT_GENERATION_ID` (-1) when unknown.
     pub generation: i32,
+}
+
+/// The partitions grouped by topic, topics in first-appearance order, partitions in their order:
+/// how owned partitions travel in a JoinGroup subscription (`[(topic, [partition, ...]), ...]`).
+fn group_by_topic(owned: &[TopicPartition]) -> Vec<TopicPartition> {
+    let mut topics: Vec<&str> = Vec::new();
+    for tp in owned {
+        if !topics.contains(&tp.topic.as_str()) {
+            topics.push(&tp.topic);
+        }
+    }
+    topics
+        .into_iter()
+        .flat_map(|t| owned.iter().filter(move |tp| tp.topic == t).cloned())
+        .collect()
 }
 
 /// The members in first-appearance order, a repeated id keeping its last subscription.
@@ -116,7 +134,7 @@ fn normalise(members: &[MemberSubscription]) -> Vec<Member<'_>> {
         let member = Member {
             id: m.member_id.as_str(),
             topics: m.topics.iter().map(String::as_str).collect(),
-            owned: &m.owned,
+            owned: group_by_topic(&m.owned),
             generation: m.generation.unwrap_or(-1),
         };
         match out.iter_mut().find(|o| o.id == member.id) {

@@ -34,7 +34,7 @@ pub(crate) fn assign_cooperative(
     let target = assign(cluster, members);
     let mut currently_owned: BTreeMap<&Tp, &str> = BTreeMap::new();
     for m in members {
-        for tp in m.owned {
+        for tp in &m.owned {
             currently_owned.insert(tp, m.id);
         }
     }
@@ -201,7 +201,7 @@ impl<'a> Executor<'a> {
         let mut order: Vec<Tp> = Vec::new();
         let mut claims: BTreeMap<Tp, BTreeMap<i32, &str>> = BTreeMap::new();
         for m in members {
-            for tp in m.owned {
+            for tp in &m.owned {
                 match claims.get_mut(tp) {
                     Some(by_generation) => {
                         if !(m.generation != 0 && by_generation.contains_key(&m.generation)) {
