@@ -14,7 +14,8 @@ object and fake JoinGroup member objects), runs kplay on the same input, compare
 
 Cases where kafka-python raises (3.0.12's roundrobin raises KeyError whenever it must skip a
 member not subscribed to a topic; its sticky assignors raise TypeError for a group with no
-members), or returns an invalid assignment (a partition given to a member
+members, and KeyError when a stale claim from an older generation would hand a partition back to
+a member that no longer subscribes to its topic), or returns an invalid assignment (a partition given to a member
 not subscribed to its topic), are skipped and counted in the output. kafka-python's sticky
 assignor picks from a Python set in two places, so its answer then depends on the process's
 string hash seed: when it picks a partition to move back along a reverse movement among several

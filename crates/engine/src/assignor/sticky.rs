@@ -468,7 +468,7 @@ impl<'a> Executor<'a> {
             .sorted_current_subscriptions
             .iter()
             .map(|(_, c)| c)
-            .find(|c| self.potential_partitions(c).contains(tp))
+            .find(|c| self.potential_consumers(tp).contains(c))
             .cloned();
         if let Some(consumer) = chosen {
             self.remove_from_sorted(&consumer);
@@ -518,13 +518,11 @@ impl<'a> Executor<'a> {
             if count == potential.len() {
                 continue;
             }
-            let current = self
-                .current_assignment
-                .get(consumer)
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
             for tp in potential {
-                if !current.contains(tp) {
+                // Whether `consumer` holds `tp`, by the partition -> consumer index.
+                let holds = self.current_partition_consumer.get(tp).map(String::as_str)
+                    == Some(consumer.as_str());
+                if !holds {
                     if let Some(other) = all_assigned.get(tp) {
                         if count < self.len_of(other) {
                             return false;
@@ -549,22 +547,29 @@ impl<'a> Executor<'a> {
                 };
                 let consumer_len = self.len_of(&consumer);
                 if let Some(previous) = self.previous_assignment.get(tp).cloned() {
-                    // kafka-python reads the previous owner's count through a defaultdict, which
-                    // enrols it (with no partitions) when it is not in the current assignment.
-                    let previous_len = self
-                        .current_assignment
-                        .entry(previous.clone())
-                        .or_default()
-                        .len();
-                    // kafka-python would hand the partition to a previous owner that no longer
-                    // subscribes to its topic (or crash); skip the rule then.
-                    if consumer_len > previous_len + 1
-                        && self.potential_consumers(tp).contains(&previous)
-                    {
-                        self.reassign_partition_to_consumer(tp, &previous);
-                        performed = true;
-                        modified = true;
-                        continue;
+                    let previous_len = match self.current_assignment.get(&previous) {
+                        Some(parts) => Some(parts.len()),
+                        // kafka-python reads the count of a previous owner that is out of the
+                        // reassignment (a fixed consumer) through a defaultdict, which enrols it
+                        // with no partitions; it then crashes if the rule applies. Enrol it only
+                        // when the rule does not apply, and skip the rule otherwise.
+                        None if consumer_len <= 1 => {
+                            self.current_assignment.insert(previous.clone(), Vec::new());
+                            Some(0)
+                        }
+                        None => None,
+                    };
+                    // kafka-python would also hand the partition to a previous owner that no
+                    // longer subscribes to its topic, an invalid assignment: skip the rule then.
+                    if let Some(previous_len) = previous_len {
+                        if consumer_len > previous_len + 1
+                            && self.potential_consumers(tp).contains(&previous)
+                        {
+                            self.reassign_partition_to_consumer(tp, &previous);
+                            performed = true;
+                            modified = true;
+                            continue;
+                        }
                     }
                 }
                 let better = self
@@ -589,7 +594,7 @@ impl<'a> Executor<'a> {
             .sorted_current_subscriptions
             .iter()
             .map(|(_, c)| c)
-            .find(|c| self.potential_partitions(c).contains(tp))
+            .find(|c| self.potential_consumers(tp).contains(c))
             .cloned();
         if let Some(new_consumer) = chosen {
             self.reassign_partition_to_consumer(tp, &new_consumer);

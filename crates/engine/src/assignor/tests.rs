@@ -387,3 +387,23 @@ fn every_strategy_gives_a_valid_balanced_assignment_on_many_shapes() {
         }
     }
 }
+
+#[test]
+fn stale_claim_by_a_member_no_longer_subscribed_is_ignored() {
+    // b claimed x-0 in an older generation but now only reads y: kafka-python 3.0.12 crashes
+    // (KeyError) trying to give x-0 back to b; the assignment still balances x over a and c.
+    let t = topics(&[("x", 4), ("y", 1)]);
+    let m = [
+        owning("a", &["x"], &[("x", 0), ("x", 1), ("x", 2), ("x", 3)], 2),
+        owning("b", &["y"], &[("x", 0)], 1),
+        member("c", &["x"]),
+    ];
+    let a = assign(Strategy::Sticky, &t, &m);
+    assert_valid(&a, &t, &m);
+    assert_eq!(a["b"], vec![TopicPartition::new("y", 0)]);
+    assert_eq!((a["a"].len(), a["c"].len()), (2, 2));
+    // a keeps two of its own; cooperative withholds the two that move to c this round.
+    let coop = assign(Strategy::CooperativeSticky, &t, &m);
+    assert_eq!(coop["a"], a["a"]);
+    assert!(coop["c"].is_empty());
+}
