@@ -1,2 +1,9 @@
 //! Entry point of the Kafka Playground web app (Yew, compiled to wasm by trunk).
-fn main() {}
+
+mod app;
+mod i18n;
+mod stage;
+
+fn main() {
+    yew::Renderer::<app::App>::new().render();
+}
