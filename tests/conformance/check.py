@@ -315,9 +315,18 @@ def assign_cases(rng, count):
                 if strategy == "sticky" and i % 3 == 0:
                     cases.append((strategy, topics, members))
                     continue
+                generation = rng.randint(1, 9)
                 previous = kafka_python_assign("sticky", topics, members)
-                topics2, members2 = evolve(rng, topics, members, previous, rng.randint(1, 9))
-                cases.append((strategy, topics2, members2))
+                topics, members = evolve(rng, topics, members, previous, generation)
+                if i % 4 == 1 and members:
+                    # A second rebalance on top of the first one's sticky result.
+                    try:
+                        previous = kafka_python_assign("sticky", topics, members)
+                    except Exception:
+                        previous = None
+                    if previous is not None and is_valid(previous, members):
+                        topics, members = evolve(rng, topics, members, previous, generation + 1)
+                cases.append((strategy, topics, members))
     return cases
 
 
