@@ -9,10 +9,10 @@ pub const HELP: &str = "\
 Usage: kplay assign --strategy STRATEGY --topic NAME:PARTITIONS... --member ID:TOPIC[,TOPIC...]...
                     [--owned ID:TOPIC-P[,TOPIC-P...]...] [--generation N | --generation ID:N ...]
 
-Prints one JSON object: member id -> list of \"topic-partition\" strings (sorted by topic,
-then partition number), the
-assignment kafka-python 3.x's assignor gives (for cooperative-sticky, this round's
-assignment: a partition moving to another member is withheld until the next round).
+Prints one JSON object: member id -> list of \"topic-partition\" strings (sorted by
+topic, then partition number), the assignment kafka-python 3.x's assignor gives (for
+cooperative-sticky, this round's assignment: a partition moving to another member is
+withheld until the next round).
 
   --strategy    range | roundrobin | sticky | cooperative-sticky
   --topic       a topic and its partition count, e.g. orders:6 (repeatable)
