@@ -1,1 +1,8 @@
 //! The kafka-python API over the engine, and the scenario runner shared by the app and `kplay`.
+
+pub mod scenario;
+
+pub use scenario::{
+    FaultKind, GroupRow, OutputKind, OutputLine, ProcState, ProcessId, ProcessView, ProgramError,
+    ProgramSpec, Scenario, ScenarioSpec, ScheduledFault, Summary, TopicSpec,
+};
