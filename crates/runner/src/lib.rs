@@ -1,7 +1,9 @@
 //! The kafka-python API over the engine, and the scenario runner shared by the app and `kplay`.
 
+pub mod lessons;
 pub mod scenario;
 
+pub use lessons::{lesson, lessons, Lesson};
 pub use scenario::{
     FaultKind, GroupRow, OutputKind, OutputLine, ProcState, ProcessId, ProcessView, ProgramError,
     ProgramSpec, Scenario, ScenarioSpec, ScheduledFault, Summary, TopicSpec,
