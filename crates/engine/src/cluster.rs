@@ -1914,9 +1914,26 @@ impl Cluster {
         };
         let old_sync = grp.sync_timer.take();
         let old_join = grp.join_timer.take();
+        let was_completing = grp.state == GroupState::CompletingRebalance;
+        let mut waiting_sync: Vec<(ConsumerId, u32, Name)> = Vec::new();
         for m in grp.members.values_mut() {
             m.joined = joiner.is_some_and(|j| j == &m.member_id);
+            if was_completing && !m.joined {
+                waiting_sync.push((m.consumer, m.incarnation, m.member_id.clone()));
+            }
         }
+        // Members waiting for their SyncGroup answer get REBALANCE_IN_PROGRESS: they rejoin.
+        for (c, inc, mid) in waiting_sync {
+            if let Some(cons) = self.consumers.get_mut(c.0 as usize) {
+                if cons.incarnation == inc && cons.member_id.as_ref() == Some(&mid) {
+                    cons.joining = false;
+                    cons.need_rejoin = true;
+                }
+            }
+        }
+        let Some(grp) = self.groups.get_mut(g) else {
+            return;
+        };
         let timeout = grp
             .members
             .values()
