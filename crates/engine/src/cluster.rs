@@ -2447,3 +2447,98 @@ fn select_protocol(grp: &Group, leader: &Name) -> Strategy {
         .find(|s| votes.get(s).copied().unwrap_or(0) == best)
         .unwrap_or(Strategy::Range)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(id: &str, strategies: &[Strategy], join_seq: u64) -> GroupMember {
+        GroupMember {
+            member_id: id.into(),
+            consumer: ConsumerId(0),
+            incarnation: 0,
+            client_id: "c".into(),
+            strategies: strategies.to_vec(),
+            topics: vec![],
+            owned: vec![],
+            assignment: vec![],
+            joined: true,
+            generation: -1,
+            session_timeout_ms: 1,
+            rebalance_timeout_ms: 1,
+            last_heartbeat: 0,
+            join_seq,
+            session_timer: None,
+        }
+    }
+
+    #[test]
+    fn protocol_is_voted_among_common_strategies() {
+        use Strategy::*;
+        let mut g = Group::new("g".into());
+        for (id, s) in [
+            ("a", &[Range, RoundRobin][..]),
+            ("b", &[RoundRobin, Range][..]),
+            ("c", &[RoundRobin][..]),
+        ] {
+            g.members.insert(id.into(), member(id, s, 0));
+        }
+        // Only roundrobin is common.
+        assert_eq!(select_protocol(&g, &"a".into()), RoundRobin);
+        g.members.remove("c");
+        // One vote each: the leader's preference breaks the tie.
+        assert_eq!(select_protocol(&g, &"a".into()), Range);
+        assert_eq!(select_protocol(&g, &"b".into()), RoundRobin);
+        g.members
+            .insert("d".into(), member("d", &[Range, CooperativeSticky], 0));
+        // Two votes for range.
+        assert_eq!(select_protocol(&g, &"b".into()), Range);
+    }
+
+    #[test]
+    fn joining_with_no_common_strategy_is_refused() {
+        let mut cl = Cluster::new(ClusterConfig::default());
+        cl.create_topic("t", 1, TopicConfig::default()).unwrap();
+        let cfg = |s: Strategy| ConsumerConfig {
+            group_id: Some("g".into()),
+            strategies: vec![s],
+            ..ConsumerConfig::default()
+        };
+        let a = cl.new_consumer(cfg(Strategy::Range));
+        let b = cl.new_consumer(cfg(Strategy::Sticky));
+        cl.subscribe(a, &["t".into()]).unwrap();
+        cl.subscribe(b, &["t".into()]).unwrap();
+        cl.poll(a, None).unwrap();
+        let err = cl.poll(b, None).unwrap_err();
+        assert_eq!(err.python_name(), "InconsistentGroupProtocolError");
+        assert_eq!(cl.group("g").unwrap().members().count(), 1);
+    }
+
+    #[test]
+    fn step_processes_one_event_and_moves_the_clock() {
+        let mut cl = Cluster::new(ClusterConfig {
+            log_cleaner_interval_ms: 500,
+            ..ClusterConfig::default()
+        });
+        assert_eq!(cl.next_event_time(), None);
+        assert!(cl.step().is_none());
+        cl.create_topic("t", 1, TopicConfig::default()).unwrap();
+        assert_eq!(cl.next_event_time(), Some(500));
+        cl.schedule_fault(200, Fault::Crash(ConsumerId(0)));
+        let c = cl.new_consumer(ConsumerConfig::default());
+        assert_eq!(c, ConsumerId(0));
+        let evs = cl.step().unwrap().to_vec();
+        assert_eq!(cl.now(), 200);
+        assert!(matches!(
+            evs[..],
+            [TimedEvent {
+                time: 200,
+                event: Event::MemberCrashed { .. }
+            }]
+        ));
+        cl.run_until(1_200);
+        assert_eq!(cl.now(), 1_200);
+        assert_eq!(cl.next_event_time(), Some(1_500));
+        assert!(cl.poll(c, None).is_err());
+    }
+}

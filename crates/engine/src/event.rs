@@ -637,3 +637,37 @@ pub fn trace_hash(events: &[TimedEvent]) -> u64 {
     }
     h.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv1a_64_reference_vectors() {
+        let h = |s: &[u8]| {
+            let mut f = Fnv::default();
+            f.bytes(s);
+            f.finish()
+        };
+        assert_eq!(h(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(h(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(h(b"foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    #[test]
+    fn trace_hash_depends_on_time_order_and_fields() {
+        let e = |time, partitions| TimedEvent {
+            time,
+            event: Event::TopicCreated {
+                topic: "t".into(),
+                partitions,
+                auto: false,
+            },
+        };
+        let a = trace_hash(&[e(0, 1), e(5, 2)]);
+        assert_eq!(a, trace_hash(&[e(0, 1), e(5, 2)]));
+        assert_ne!(a, trace_hash(&[e(5, 2), e(0, 1)]));
+        assert_ne!(a, trace_hash(&[e(0, 1), e(5, 3)]));
+        assert_ne!(a, trace_hash(&[e(0, 1), e(6, 2)]));
+    }
+}
