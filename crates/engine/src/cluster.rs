@@ -1260,30 +1260,61 @@ impl Cluster {
             return Err(KafkaError::IllegalState("Requires group_id".into()));
         };
         let generation = if Self::group_mode(cons) {
+            // kafka-python fails a commit locally while the consumer is not in a stable
+            // generation (never joined, left, or rebalancing).
             let (Some(member), Some(gen)) = (cons.member_id.clone(), cons.generation) else {
                 let e = KafkaError::CommitFailed(COMMIT_FAILED_MESSAGE.into());
                 return Err(self.commit_failed(c, &gname, e, auto));
             };
-            let check = match self.groups.get(&gname) {
-                None => Err(KafkaError::CommitFailed(COMMIT_FAILED_MESSAGE.into())),
+            if cons.joining {
+                let e = KafkaError::CommitFailed("Group rebalance in progress".into());
+                return Err(self.commit_failed(c, &gname, e, auto));
+            }
+            enum Refusal {
+                Rebalancing,
+                UnknownMember,
+                IllegalGeneration(i32),
+            }
+            let refusal = match self.groups.get(&gname) {
+                None => Some(Refusal::UnknownMember),
                 Some(g) => {
                     if !g.members.contains_key(&member) {
-                        Err(KafkaError::CommitFailed(COMMIT_FAILED_MESSAGE.into()))
+                        Some(Refusal::UnknownMember)
                     } else if g.state == GroupState::CompletingRebalance {
-                        Err(KafkaError::RebalanceInProgress(
-                            "The group is rebalancing, so a rejoin is needed.".into(),
-                        ))
+                        Some(Refusal::Rebalancing)
                     } else if g.generation != gen {
-                        Err(KafkaError::CommitFailed(format!(
-                            "{COMMIT_FAILED_MESSAGE} (IllegalGenerationError: generation {gen} is not the group's {})",
-                            g.generation
-                        )))
+                        Some(Refusal::IllegalGeneration(g.generation))
                     } else {
-                        Ok(())
+                        None
                     }
                 }
             };
-            if let Err(e) = check {
+            if let Some(r) = refusal {
+                let e = match r {
+                    Refusal::Rebalancing => {
+                        // REBALANCE_IN_PROGRESS: kafka-python requests a rejoin and raises.
+                        if let Some(cons) = self.cons_mut(c) {
+                            cons.need_rejoin = true;
+                        }
+                        KafkaError::CommitFailed("Group rebalance in progress".into())
+                    }
+                    other => {
+                        // UNKNOWN_MEMBER_ID / ILLEGAL_GENERATION: kafka-python resets the
+                        // generation (the next join is as a new member) and raises.
+                        if let Some(cons) = self.cons_mut(c) {
+                            cons.member_id = None;
+                            cons.generation = None;
+                            cons.need_rejoin = true;
+                        }
+                        let cause = match other {
+                            Refusal::IllegalGeneration(current) => format!(
+                                "IllegalGenerationError: generation {gen} is not the group's {current}"
+                            ),
+                            _ => format!("UnknownMemberIdError: {member} is not in the group"),
+                        };
+                        KafkaError::CommitFailed(format!("{COMMIT_FAILED_MESSAGE} ({cause})"))
+                    }
+                };
                 return Err(self.commit_failed(c, &gname, e, auto));
             }
             gen
