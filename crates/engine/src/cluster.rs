@@ -953,6 +953,19 @@ impl Cluster {
         c: ConsumerId,
         max_records: Option<usize>,
     ) -> Result<Vec<ConsumerRecordView>, KafkaError> {
+        self.poll_opts(c, max_records, true)
+    }
+
+    /// `poll()` with kafka-python's `update_offsets` flag. With `false` the positions stay where
+    /// they are, as in kafka-python's message iterator (`for message in consumer:`), which
+    /// polls that way and then moves the position to `offset + 1` as it yields each record:
+    /// call [`Cluster::mark_consumed`] per yielded record to reproduce it.
+    pub fn poll_opts(
+        &mut self,
+        c: ConsumerId,
+        max_records: Option<usize>,
+        update_offsets: bool,
+    ) -> Result<Vec<ConsumerRecordView>, KafkaError> {
         let cons = self.running(c)?;
         if cons.stalled_until.is_some_and(|u| u > self.now) {
             return Ok(Vec::new());
@@ -979,7 +992,7 @@ impl Cluster {
             self.sync_groupless_assignment(c);
             self.maybe_auto_commit(c);
         }
-        self.fetch(c, max)
+        self.fetch(c, max, update_offsets)
     }
 
     fn sync_groupless_assignment(&mut self, c: ConsumerId) {
@@ -1106,7 +1119,12 @@ impl Cluster {
         Ok(pos)
     }
 
-    fn fetch(&mut self, c: ConsumerId, max: usize) -> Result<Vec<ConsumerRecordView>, KafkaError> {
+    fn fetch(
+        &mut self,
+        c: ConsumerId,
+        max: usize,
+        update_offsets: bool,
+    ) -> Result<Vec<ConsumerRecordView>, KafkaError> {
         let (n, rotation) = match self.consumers.get(c.0 as usize) {
             Some(cons) => (cons.owned.len(), cons.rotation),
             None => return Ok(Vec::new()),
@@ -1119,7 +1137,7 @@ impl Cluster {
             if out.len() >= max {
                 break;
             }
-            let idx = (rotation + i) % n;
+            let idx = rotation.wrapping_add(i) % n;
             let mut pos = self.init_position(c, idx)?;
             let Some(cons) = self.consumers.get(c.0 as usize) else {
                 break;
@@ -1187,8 +1205,10 @@ impl Cluster {
             if let Some(last) = last {
                 let first = out.get(before).map(|r| r.offset).unwrap_or(last);
                 let count = (out.len() - before) as u32;
-                if let Some(op) = self.cons_mut(c).and_then(|cs| cs.owned.get_mut(idx)) {
-                    op.position = Some(last.saturating_add(1));
+                if update_offsets {
+                    if let Some(op) = self.cons_mut(c).and_then(|cs| cs.owned.get_mut(idx)) {
+                        op.position = Some(last.saturating_add(1));
+                    }
                 }
                 self.emit(Event::Fetched {
                     consumer: c,
@@ -1382,6 +1402,26 @@ impl Cluster {
             offset,
         });
         Ok(())
+    }
+
+    /// The message iterator's bookkeeping: the record at `offset` was handed to the user, so the
+    /// position becomes `offset + 1` (no event; the `Fetched` event already covered it). Ignored
+    /// (returns `Ok(false)`) when the partition is no longer assigned, as kafka-python stops
+    /// yielding records of partitions that are not fetchable any more.
+    pub fn mark_consumed(
+        &mut self,
+        c: ConsumerId,
+        tp: &TopicPartition,
+        offset: u64,
+    ) -> Result<bool, KafkaError> {
+        let cons = self.running(c)?;
+        let Some(idx) = cons.owned.iter().position(|o| &o.tp == tp) else {
+            return Ok(false);
+        };
+        if let Some(op) = self.cons_mut(c).and_then(|cs| cs.owned.get_mut(idx)) {
+            op.position = Some(offset.saturating_add(1));
+        }
+        Ok(true)
     }
 
     fn seek_edge(
