@@ -1,0 +1,2485 @@
+//! Built-in functions, type constructors and the methods of str, bytes, list, dict, set, tuple.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use crate::ast::{BinOp, CmpOp};
+use crate::error::{builtin_class, builtin_class_names, Exception};
+use crate::ops;
+use crate::value::{range_len, Builtin, Dict, IterState, Native, TypeKind, Value};
+use crate::vm::Process;
+use crate::Host;
+
+type Kw = Vec<(Rc<str>, Value)>;
+type R = Result<Value, Exception>;
+
+macro_rules! builtin {
+    ($name:expr, $f:expr) => {
+        Builtin { name: $name, f: $f }
+    };
+}
+
+static FUNCS: &[Builtin] = &[
+    builtin!("print", b_print),
+    builtin!("len", b_len),
+    builtin!("range", b_range),
+    builtin!("sorted", b_sorted),
+    builtin!("reversed", b_reversed),
+    builtin!("enumerate", b_enumerate),
+    builtin!("zip", b_zip),
+    builtin!("min", b_min),
+    builtin!("max", b_max),
+    builtin!("sum", b_sum),
+    builtin!("abs", b_abs),
+    builtin!("round", b_round),
+    builtin!("isinstance", b_isinstance),
+    builtin!("repr", b_repr),
+    builtin!("ascii", b_repr),
+    builtin!("any", b_any),
+    builtin!("all", b_all),
+    builtin!("map", b_map),
+    builtin!("filter", b_filter),
+    builtin!("divmod", b_divmod),
+    builtin!("pow", b_pow),
+    builtin!("hex", b_hex),
+    builtin!("oct", b_oct),
+    builtin!("bin", b_bin),
+    builtin!("ord", b_ord),
+    builtin!("chr", b_chr),
+    builtin!("iter", b_iter),
+    builtin!("next", b_next),
+    builtin!("hash", b_hash),
+    builtin!("callable", b_callable),
+    builtin!("getattr", b_getattr),
+    builtin!("hasattr", b_hasattr),
+    builtin!("format", b_format),
+    builtin!("input", b_input),
+    builtin!("open", b_open),
+    builtin!("dict.fromkeys", b_fromkeys),
+];
+
+/// The value a global name falls back to when not assigned (builtins).
+pub fn builtin_value(name: &str) -> Option<Value> {
+    if let Some(b) = FUNCS.iter().find(|b| b.name == name) {
+        return Some(Value::Builtin(b));
+    }
+    let t = match name {
+        "int" => TypeKind::Int,
+        "float" => TypeKind::Float,
+        "str" => TypeKind::Str,
+        "bool" => TypeKind::Bool,
+        "bytes" => TypeKind::Bytes,
+        "list" => TypeKind::List,
+        "tuple" => TypeKind::Tuple,
+        "dict" => TypeKind::Dict,
+        "set" | "frozenset" => TypeKind::Set,
+        "type" => TypeKind::Type,
+        "object" => TypeKind::Object,
+        "slice" => TypeKind::Slice,
+        "None" => return Some(Value::None),
+        "TimeoutError" | "ConnectionError" | "OSError" => {
+            return Some(Value::ExcClass(builtin_class(name)))
+        }
+        _ => {
+            if builtin_class_names().contains(&name) && name != "JSONDecodeError" {
+                return Some(Value::ExcClass(builtin_class(name)));
+            }
+            return None;
+        }
+    };
+    Some(Value::Type(t))
+}
+
+pub fn type_attr(t: TypeKind, name: &str) -> Option<Value> {
+    match (t, name) {
+        (TypeKind::Dict, "fromkeys") => FUNCS
+            .iter()
+            .find(|b| b.name == "dict.fromkeys")
+            .map(Value::Builtin),
+        _ => None,
+    }
+}
+
+fn kwarg(kwargs: &Kw, name: &str) -> Option<Value> {
+    kwargs
+        .iter()
+        .find(|(k, _)| &**k == name)
+        .map(|(_, v)| v.clone())
+}
+
+fn no_kwargs(fname: &str, kwargs: &Kw) -> Result<(), Exception> {
+    if let Some((k, _)) = kwargs.first() {
+        return Err(Exception::type_error(format!(
+            "{}() got an unexpected keyword argument '{}'",
+            fname, k
+        )));
+    }
+    Ok(())
+}
+
+fn nargs(fname: &str, args: &[Value], min: usize, max: usize) -> Result<(), Exception> {
+    if args.len() < min || args.len() > max {
+        if min == max {
+            return Err(Exception::type_error(format!(
+                "{}() takes exactly {} argument{} ({} given)",
+                fname,
+                min,
+                if min == 1 { "" } else { "s" },
+                args.len()
+            )));
+        }
+        if args.len() < min {
+            return Err(Exception::type_error(format!(
+                "{} expected at least {} argument{}, got {}",
+                fname,
+                min,
+                if min == 1 { "" } else { "s" },
+                args.len()
+            )));
+        }
+        return Err(Exception::type_error(format!(
+            "{} expected at most {} argument{}, got {}",
+            fname,
+            max,
+            if max == 1 { "" } else { "s" },
+            args.len()
+        )));
+    }
+    Ok(())
+}
+
+fn int_arg(v: &Value, what: &str) -> Result<i64, Exception> {
+    v.as_int().ok_or_else(|| {
+        Exception::type_error(format!(
+            "'{}' object cannot be interpreted as an integer{}",
+            v.type_name(),
+            what
+        ))
+    })
+}
+
+pub fn make_iter(v: &Value) -> R {
+    let st = match v {
+        Value::List(_) | Value::Tuple(_) | Value::Bytes(_) => IterState::Seq {
+            seq: v.clone(),
+            idx: 0,
+        },
+        Value::Str(s) => IterState::Chars {
+            s: s.clone(),
+            pos: 0,
+        },
+        Value::Range(r) => IterState::Range {
+            cur: r.0,
+            stop: r.1,
+            step: r.2,
+        },
+        Value::Dict(d) | Value::Set(d) => IterState::Items {
+            items: d.borrow().keys(),
+            idx: 0,
+        },
+        Value::Record(r) => IterState::Items {
+            items: r.fields.iter().map(|(_, v)| v.clone()).collect(),
+            idx: 0,
+        },
+        Value::Iter(_) => return Ok(v.clone()),
+        Value::Host(h) => IterState::Host((**h).clone()),
+        other => {
+            return Err(Exception::type_error(format!(
+                "'{}' object is not iterable",
+                other.type_name()
+            )))
+        }
+    };
+    Ok(Value::Iter(Rc::new(RefCell::new(st))))
+}
+
+fn items_iter(items: Vec<Value>) -> Value {
+    Value::Iter(Rc::new(RefCell::new(IterState::Items { items, idx: 0 })))
+}
+
+// ---------------- functions ----------------
+
+fn b_print(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) -> R {
+    let mut sep = " ".to_string();
+    let mut end = "\n".to_string();
+    for (k, v) in &kwargs {
+        match (&**k, v) {
+            ("sep", Value::Str(s)) => sep = s.to_string(),
+            ("sep", Value::None) => {}
+            ("end", Value::Str(s)) => end = s.to_string(),
+            ("end", Value::None) => {}
+            ("flush", _) | ("file", _) => {}
+            ("sep", o) | ("end", o) => {
+                return Err(Exception::type_error(format!(
+                    "{} must be None or a string, not {}",
+                    k,
+                    o.type_name()
+                )))
+            }
+            _ => {
+                return Err(Exception::type_error(format!(
+                    "'{}' is an invalid keyword argument for print()",
+                    k
+                )))
+            }
+        }
+    }
+    let mut out = String::new();
+    for (i, a) in args.iter().enumerate() {
+        if i > 0 {
+            out.push_str(&sep);
+        }
+        out.push_str(&p.str_of(h, a));
+        p.limits.check_str(out.len())?;
+    }
+    out.push_str(&end);
+    h.print(&out);
+    Ok(Value::None)
+}
+
+fn b_len(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) -> R {
+    no_kwargs("len", &kwargs)?;
+    nargs("len", &args, 1, 1)?;
+    let n = match &args[0] {
+        Value::Str(s) => {
+            if s.is_ascii() {
+                s.len()
+            } else {
+                s.chars().count()
+            }
+        }
+        Value::Bytes(b) => b.len(),
+        Value::List(l) => l.borrow().len(),
+        Value::Tuple(t) => t.len(),
+        Value::Dict(d) | Value::Set(d) => d.borrow().len(),
+        Value::Range(r) => range_len(r.0, r.1, r.2).max(0) as usize,
+        Value::Record(r) => r.fields.len(),
+        other => {
+            return Err(Exception::type_error(format!(
+                "object of type '{}' has no len()",
+                other.type_name()
+            )))
+        }
+    };
+    Ok(Value::Int(n as i64))
+}
+
+fn b_range(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) -> R {
+    no_kwargs("range", &kwargs)?;
+    nargs("range", &args, 1, 3)?;
+    let ints: Vec<i64> = args
+        .iter()
+        .map(|a| int_arg(a, ""))
+        .collect::<Result<_, _>>()?;
+    let (start, stop, step) = match ints.as_slice() {
+        [s] => (0, *s, 1),
+        [a, b] => (*a, *b, 1),
+        [a, b, c] => (*a, *b, *c),
+        _ => (0, 0, 1),
+    };
+    if step == 0 {
+        return Err(Exception::value_error("range() arg 3 must not be zero"));
+    }
+    Ok(Value::Range(Rc::new((start, stop, step))))
+}
+
+/// Stable merge sort with a fallible `less than`.
+fn merge_sort(
+    items: Vec<(Value, Value)>,
+    lt: &mut dyn FnMut(&Value, &Value) -> Result<bool, Exception>,
+) -> Result<Vec<(Value, Value)>, Exception> {
+    if items.len() <= 1 {
+        return Ok(items);
+    }
+    let mut items = items;
+    let right = items.split_off(items.len() / 2);
+    let left = merge_sort(items, lt)?;
+    let right = merge_sort(right, lt)?;
+    let mut out = Vec::with_capacity(left.len() + right.len());
+    let mut l = left.into_iter().peekable();
+    let mut r = right.into_iter().peekable();
+    loop {
+        match (l.peek(), r.peek()) {
+            (Some(a), Some(b)) => {
+                if lt(&b.0, &a.0)? {
+                    out.extend(r.next());
+                } else {
+                    out.extend(l.next());
+                }
+            }
+            (Some(_), None) => out.extend(l.next()),
+            (None, Some(_)) => out.extend(r.next()),
+            (None, None) => break,
+        }
+    }
+    Ok(out)
+}
+
+pub fn sort_values(
+    p: &mut Process,
+    h: &mut dyn Host,
+    items: Vec<Value>,
+    key: Option<Value>,
+    reverse: bool,
+) -> Result<Vec<Value>, Exception> {
+    let mut pairs = Vec::with_capacity(items.len());
+    for v in items {
+        let k = match &key {
+            Some(f) if !f.is_none() => p.call_value(h, f, vec![v.clone()])?,
+            _ => v.clone(),
+        };
+        pairs.push((k, v));
+    }
+    if reverse {
+        pairs.reverse();
+    }
+    let mut lt = |a: &Value, b: &Value| ops::compare(CmpOp::Lt, a, b);
+    let mut sorted = merge_sort(pairs, &mut lt)?;
+    if reverse {
+        sorted.reverse();
+    }
+    Ok(sorted.into_iter().map(|(_, v)| v).collect())
+}
+
+fn b_sorted(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) -> R {
+    nargs("sorted", &args, 1, 1)?;
+    let items = p.collect(h, &args[0])?;
+    let key = kwarg(&kwargs, "key");
+    let reverse = kwarg(&kwargs, "reverse")
+        .map(|v| v.truthy())
+        .unwrap_or(false);
+    for (k, _) in &kwargs {
+        if &**k != "key" && &**k != "reverse" {
+            return Err(Exception::type_error(format!(
+                "sorted() got an unexpected keyword argument '{}'",
+                k
+            )));
+        }
+    }
+    Ok(Value::list(sort_values(p, h, items, key, reverse)?))
+}
+
+fn b_reversed(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) -> R {
+    no_kwargs("reversed", &kwargs)?;
+    nargs("reversed", &args, 1, 1)?;
+    match &args[0] {
+        Value::List(_)
+        | Value::Tuple(_)
+        | Value::Str(_)
+        | Value::Range(_)
+        | Value::Bytes(_)
+        | Value::Dict(_) => {
+            let mut items = p.collect(h, &args[0])?;
+            items.reverse();
+            Ok(items_iter(items))
+        }
+        other => Err(Exception::type_error(format!(
+            "'{}' object is not reversible",
+            other.type_name()
+        ))),
+    }
+}
+
+fn b_enumerate(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) -> R {
+    nargs("enumerate", &args, 1, 2)?;
+    let start = match args.get(1).cloned().or_else(|| kwarg(&kwargs, "start")) {
+        Some(v) => int_arg(&v, "")?,
+        None => 0,
+    };
+    let inner = make_iter(&args[0])?;
+    Ok(Value::Iter(Rc::new(RefCell::new(IterState::Enumerate {
+        inner,
+        count: start,
+    }))))
+}
+
+fn b_zip(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) -> R {
+    no_kwargs("zip", &kwargs)?;
+    let iters = args.iter().map(make_iter).collect::<Result<Vec<_>, _>>()?;
+    if iters.is_empty() {
+        return Ok(items_iter(vec![]));
+    }
+    Ok(Value::Iter(Rc::new(RefCell::new(IterState::Zip(iters)))))
+}
+
+fn minmax(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, kwargs: Kw, is_max: bool) -> R {
+    let fname = if is_max { "max" } else { "min" };
+    let key = kwarg(&kwargs, "key");
+    let default = kwarg(&kwargs, "default");
+    let items = if args.len() == 1 {
+        p.collect(h, &args[0])?
+    } else if args.is_empty() {
+        return Err(Exception::type_error(format!(
+            "{} expected at least 1 argument, got 0",
+            fname
+        )));
+    } else {
+        args
+    };
+    if items.is_empty() {
+        return match default {
+            Some(d) => Ok(d),
+            None => Err(Exception::value_error(format!(
+                "{}() arg is an empty sequence",
+                fname
+            ))),
+        };
+    }
+    let mut best: Option<(Value, Value)> = None;
+    for v in items {
+        let k = match &key {
+            Some(f) if !f.is_none() => p.call_value(h, f, vec![v.clone()])?,
+            _ => v.clone(),
+        };
+        best = match best {
+            None => Some((k, v)),
+            Some((bk, bv)) => {
+                let better = if is_max {
+                    ops::compare(CmpOp::Gt, &k, &bk)?
+                } else {
+                    ops::compare(CmpOp::Lt, &k, &bk)?
+                };
+                if better {
+                    Some((k, v))
+                } else {
+                    Some((bk, bv))
+                }
+            }
+        };
+    }
+    Ok(best.map(|(_, v)| v).unwrap_or(Value::None))
+}
+
+fn b_min(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) -> R {
+    minmax(p, h, args, kwargs, false)
+}
+fn b_max(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) -> R {
+    minmax(p, h, args, kwargs, true)
+}
+
+fn b_sum(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) -> R {
+    nargs("sum", &args, 1, 2)?;
+    let mut acc = args
+        .get(1)
+        .cloned()
+        .or_else(|| kwarg(&kwargs, "start"))
+        .unwrap_or(Value::Int(0));
+    if let Value::Str(_) = acc {
+        return Err(Exception::type_error(
+            "sum() can't sum strings [use ''.join(seq) instead]",
+        ));
+    }
+    for v in p.collect(h, &args[0])? {
+        acc = ops::binary(&p.limits, BinOp::Add, &acc, &v, &mut |r| h.repr(r))?;
+    }
+    Ok(acc)
+}
+
+fn b_abs(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
+    nargs("abs", &args, 1, 1)?;
+    match &args[0] {
+        Value::Int(i) => Ok(Value::Int(i.checked_abs().ok_or_else(ops::overflow)?)),
+        Value::Bool(b) => Ok(Value::Int(*b as i64)),
+        Value::Float(f) => Ok(Value::Float(f.abs())),
+        Value::Native(n) => match &**n {
+            Native::Timedelta { us } => Ok(Value::Native(Rc::new(Native::Timedelta {
+                us: us.saturating_abs(),
+            }))),
+            _ => Err(Exception::type_error(
+                "bad operand type for abs(): 'datetime'",
+            )),
+        },
+        other => Err(Exception::type_error(format!(
+            "bad operand type for abs(): '{}'",
+            other.type_name()
+        ))),
+    }
+}
+
+fn float_to_int(f: f64) -> Result<i64, Exception> {
+    if f.is_nan() {
+        return Err(Exception::value_error(
+            "cannot convert float NaN to integer",
+        ));
+    }
+    if f.is_infinite() {
+        return Err(Exception::builtin(
+            "OverflowError",
+            "cannot convert float infinity to integer",
+        ));
+    }
+    if !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) {
+        return Err(ops::overflow());
+    }
+    Ok(f as i64)
+}
+
+fn b_round(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) -> R {
+    nargs("round", &args, 1, 2)?;
+    let nd = args
+        .get(1)
+        .cloned()
+        .or_else(|| kwarg(&kwargs, "ndigits"))
+        .filter(|v| !v.is_none());
+    match (&args[0], nd) {
+        (Value::Int(i), None) => Ok(Value::Int(*i)),
+        (Value::Bool(b), None) => Ok(Value::Int(*b as i64)),
+        (Value::Float(f), None) => Ok(Value::Int(float_to_int(f.round_ties_even())?)),
+        (Value::Int(i), Some(n)) => {
+            let n = int_arg(&n, "")?;
+            if n >= 0 {
+                return Ok(Value::Int(*i));
+            }
+            if n < -18 {
+                return Ok(Value::Int(0));
+            }
+            let m = 10i64.pow((-n) as u32);
+            let q = ops::floor_div_i(*i, m)?;
+            let r = i - q * m;
+            let half = m / 2;
+            let q = if r > half || (r == half && q % 2 != 0) {
+                q + 1
+            } else {
+                q
+            };
+            Ok(Value::Int(q.checked_mul(m).ok_or_else(ops::overflow)?))
+        }
+        (Value::Float(f), Some(n)) => {
+            let n = int_arg(&n, "")?;
+            if !f.is_finite() {
+                return Ok(Value::Float(*f));
+            }
+            if n > 300 {
+                return Ok(Value::Float(*f));
+            }
+            if n >= 0 {
+                let s = format!("{:.*}", n as usize, f);
+                Ok(Value::Float(s.parse().unwrap_or(*f)))
+            } else {
+                let m = 10f64.powi((-n) as i32);
+                let r = (f / m).round_ties_even() * m;
+                Ok(Value::Float(if r.is_finite() { r } else { 0.0 }))
+            }
+        }
+        (other, _) => Err(Exception::type_error(format!(
+            "type {} doesn't define __round__ method",
+            other.type_name()
+        ))),
+    }
+}
+
+#[allow(clippy::match_like_matches_macro)]
+pub fn isinstance(v: &Value, t: &Value) -> Result<bool, Exception> {
+    Ok(match t {
+        Value::Tuple(ts) => {
+            for x in ts.iter() {
+                if isinstance(v, x)? {
+                    return Ok(true);
+                }
+            }
+            false
+        }
+        Value::Type(k) => match (k, v) {
+            (TypeKind::Int, Value::Int(_) | Value::Bool(_)) => true,
+            (TypeKind::Bool, Value::Bool(_)) => true,
+            (TypeKind::Float, Value::Float(_)) => true,
+            (TypeKind::Str, Value::Str(_)) => true,
+            (TypeKind::Bytes, Value::Bytes(_)) => true,
+            (TypeKind::List, Value::List(_)) => true,
+            (TypeKind::Tuple, Value::Tuple(_) | Value::Record(_)) => true,
+            (TypeKind::Dict, Value::Dict(_)) => true,
+            (TypeKind::Set, Value::Set(_)) => true,
+            (TypeKind::Object, _) => true,
+            (TypeKind::Type, Value::Type(_) | Value::ExcClass(_) | Value::HostFunction(_)) => true,
+            _ => false,
+        },
+        Value::ExcClass(c) => matches!(v, Value::Exception(e) if e.is_instance(c)),
+        Value::HostFunction(h) => match v {
+            Value::Host(x) => x.class == h.class,
+            Value::Record(r) => r.class == h.class,
+            _ => false,
+        },
+        _ => {
+            return Err(Exception::type_error(
+                "isinstance() arg 2 must be a type, a tuple of types, or a union",
+            ))
+        }
+    })
+}
+
+fn b_isinstance(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
+    nargs("isinstance", &args, 2, 2)?;
+    Ok(Value::Bool(isinstance(&args[0], &args[1])?))
+}
+
+fn b_repr(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
+    nargs("repr", &args, 1, 1)?;
+    Ok(Value::str(&p.repr(h, &args[0])))
+}
+
+fn b_any(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
+    nargs("any", &args, 1, 1)?;
+    Ok(Value::Bool(
+        p.collect(h, &args[0])?.iter().any(|v| v.truthy()),
+    ))
+}
+
+fn b_all(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
+    nargs("all", &args, 1, 1)?;
+    Ok(Value::Bool(
+        p.collect(h, &args[0])?.iter().all(|v| v.truthy()),
+    ))
+}
+
+fn b_map(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
+    if args.len() < 2 {
+        return Err(Exception::type_error(
+            "map() must have at least two arguments.",
+        ));
+    }
+    let f = args[0].clone();
+    let lists = args[1..]
+        .iter()
+        .map(|a| p.collect(h, a))
+        .collect::<Result<Vec<_>, _>>()?;
+    let n = lists.iter().map(|l| l.len()).min().unwrap_or(0);
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let call_args = lists.iter().map(|l| l[i].clone()).collect();
+        out.push(p.call_value(h, &f, call_args)?);
+    }
+    Ok(items_iter(out))
+}
+
+fn b_filter(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
+    nargs("filter", &args, 2, 2)?;
+    let f = args[0].clone();
+    let mut out = Vec::new();
+    for v in p.collect(h, &args[1])? {
+        let keep = if f.is_none() {
+            v.truthy()
+        } else {
+            p.call_value(h, &f, vec![v.clone()])?.truthy()
+        };
+        if keep {
+            out.push(v);
+        }
+    }
+    Ok(items_iter(out))
+}
+
+fn b_divmod(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
+    nargs("divmod", &args, 2, 2)?;
+    let q = ops::binary(&p.limits, BinOp::FloorDiv, &args[0], &args[1], &mut |r| {
+        h.repr(r)
+    })?;
+    let m = ops::binary(&p.limits, BinOp::Mod, &args[0], &args[1], &mut |r| {
+        h.repr(r)
+    })?;
+    Ok(Value::tuple(vec![q, m]))
+}
+
+fn b_pow(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
+    nargs("pow", &args, 2, 3)?;
+    if let Some(m) = args.get(2) {
+        let (b, e, m) = (
+            int_arg(&args[0], "")?,
+            int_arg(&args[1], "")?,
+            int_arg(m, "")?,
+        );
+        if m == 0 {
+            return Err(Exception::value_error("pow() 3rd argument cannot be 0"));
+        }
+        if e < 0 {
+            return Err(Exception::value_error(
+                "negative exponents with a modulus are not supported in the playground",
+            ));
+        }
+        let mut result: i128 = 1;
+        let mut base = (b as i128).rem_euclid(m as i128);
+        let mut e = e;
+        let mm = m as i128;
+        while e > 0 {
+            if e & 1 == 1 {
+                result = (result * base).rem_euclid(mm);
+            }
+            base = (base * base).rem_euclid(mm);
+            e >>= 1;
+        }
+        let r = result as i64;
+        return Ok(Value::Int(if m < 0 && r > 0 { r + m } else { r }));
+    }
+    ops::binary(&p.limits, BinOp::Pow, &args[0], &args[1], &mut |r| {
+        h.repr(r)
+    })
+}
+
+fn radix(args: &[Value], name: &str, prefix: &str, f: fn(u64) -> String) -> R {
+    nargs(name, args, 1, 1)?;
+    let i = int_arg(&args[0], "")?;
+    let s = f(i.unsigned_abs());
+    Ok(Value::str(&format!(
+        "{}{}{}",
+        if i < 0 { "-" } else { "" },
+        prefix,
+        s
+    )))
+}
+
+fn b_hex(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
+    radix(&args, "hex", "0x", |u| format!("{:x}", u))
+}
+fn b_oct(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
+    radix(&args, "oct", "0o", |u| format!("{:o}", u))
+}
+fn b_bin(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
+    radix(&args, "bin", "0b", |u| format!("{:b}", u))
+}
+
+fn b_ord(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
+    nargs("ord", &args, 1, 1)?;
+    match &args[0] {
+        Value::Str(s) => {
+            let mut it = s.chars();
+            match (it.next(), it.next()) {
+                (Some(c), None) => Ok(Value::Int(c as i64)),
+                _ => Err(Exception::type_error(format!(
+                    "ord() expected a character, but string of length {} found",
+                    s.chars().count()
+                ))),
+            }
+        }
+        Value::Bytes(b) if b.len() == 1 => Ok(Value::Int(b[0] as i64)),
+        other => Err(Exception::type_error(format!(
+            "ord() expected string of length 1, but {} found",
+            other.type_name()
+        ))),
+    }
+}
+
+fn b_chr(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
+    nargs("chr", &args, 1, 1)?;
+    let i = int_arg(&args[0], "")?;
+    let c = u32::try_from(i)
+        .ok()
+        .and_then(char::from_u32)
+        .ok_or_else(|| Exception::value_error("chr() arg not in range(0x110000)"))?;
+    Ok(Value::str(&c.to_string()))
+}
+
+fn b_iter(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
+    nargs("iter", &args, 1, 1)?;
+    make_iter(&args[0])
+}
+
+fn b_next(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
+    nargs("next", &args, 1, 2)?;
+    if !matches!(args[0], Value::Iter(_)) {
+        return Err(Exception::type_error(format!(
+            "'{}' object is not an iterator",
+            args[0].type_name()
+        )));
+    }
+    match p.iter_next(h, &args[0])? {
+        crate::vm::IterNext::Item(v) => Ok(v),
+        crate::vm::IterNext::Done => match args.get(1) {
+            Some(d) => Ok(d.clone()),
+            None => Err(Exception::with_args(
+                &builtin_class("StopIteration"),
+                vec![],
+            )),
+        },
+        crate::vm::IterNext::Block(_) => Err(Exception::builtin(
+            "RuntimeError",
+            "next() on a blocking host iterator is not supported: use a for loop",
+        )),
+    }
+}
+
+fn b_hash(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
+    nargs("hash", &args, 1, 1)?;
+    use std::hash::{Hash, Hasher};
+    let k = crate::value::HKey::of(&args[0])?;
+    if let crate::value::HKey::Int(i) = k {
+        return Ok(Value::Int(if i == -1 { -2 } else { i }));
+    }
+    let mut hs = crate::value::FxHasher::default();
+    k.hash(&mut hs);
+    Ok(Value::Int((hs.finish() >> 2) as i64))
+}
+
+fn b_callable(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
+    nargs("callable", &args, 1, 1)?;
+    Ok(Value::Bool(matches!(
+        args[0],
+        Value::Function(_)
+            | Value::Builtin(_)
+            | Value::BoundMethod(_)
+            | Value::Type(_)
+            | Value::ExcClass(_)
+            | Value::HostFunction(_)
+            | Value::HostMethod(_)
+    )))
+}
+
+fn b_getattr(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
+    nargs("getattr", &args, 2, 3)?;
+    let name = args[1]
+        .as_str()
+        .ok_or_else(|| Exception::type_error("attribute name must be string"))?
+        .to_string();
+    match p.get_attr(h, &args[0], &name) {
+        Ok(v) => Ok(v),
+        Err(e) if e.is_a("AttributeError") && args.len() == 3 => Ok(args[2].clone()),
+        Err(e) => Err(e),
+    }
+}
+
+fn b_hasattr(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
+    nargs("hasattr", &args, 2, 2)?;
+    let name = args[1]
+        .as_str()
+        .ok_or_else(|| Exception::type_error("attribute name must be string"))?
+        .to_string();
+    match p.get_attr(h, &args[0], &name) {
+        Ok(_) => Ok(Value::Bool(true)),
+        Err(e) if e.is_a("AttributeError") => Ok(Value::Bool(false)),
+        Err(e) => Err(e),
+    }
+}
+
+fn b_format(_p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
+    nargs("format", &args, 1, 2)?;
+    let spec = args
+        .get(1)
+        .and_then(|s| s.as_str())
+        .unwrap_or("")
+        .to_string();
+    Ok(Value::str(&crate::format::format_value(
+        &args[0],
+        &spec,
+        &mut |r| h.repr(r),
+    )?))
+}
+
+fn b_input(_p: &mut Process, _h: &mut dyn Host, _a: Vec<Value>, _k: Kw) -> R {
+    Err(Exception::builtin(
+        "RuntimeError",
+        "input() is not supported in the playground",
+    ))
+}
+
+fn b_open(_p: &mut Process, _h: &mut dyn Host, _a: Vec<Value>, _k: Kw) -> R {
+    Err(Exception::builtin(
+        "RuntimeError",
+        "files are not available in the playground",
+    ))
+}
+
+fn b_fromkeys(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
+    nargs("fromkeys", &args, 1, 2)?;
+    let v = args.get(1).cloned().unwrap_or(Value::None);
+    let mut d = Dict::new();
+    for k in p.collect(h, &args[0])? {
+        d.insert(k, v.clone())?;
+    }
+    Ok(Value::Dict(Rc::new(RefCell::new(d))))
+}
+
+// ---------------- constructors ----------------
+
+pub fn parse_int(s: &str, base: i64) -> Option<i64> {
+    let t = s.trim();
+    let (neg, body) = match t.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let lower = body.to_ascii_lowercase();
+    let (base, digits) = match base {
+        0 => {
+            if let Some(r) = lower.strip_prefix("0x") {
+                (16, r.to_string())
+            } else if let Some(r) = lower.strip_prefix("0o") {
+                (8, r.to_string())
+            } else if let Some(r) = lower.strip_prefix("0b") {
+                (2, r.to_string())
+            } else {
+                if lower.len() > 1
+                    && lower.starts_with('0')
+                    && lower.chars().any(|c| c != '0' && c != '_')
+                {
+                    return None;
+                }
+                (10, lower.clone())
+            }
+        }
+        16 => (16, lower.strip_prefix("0x").unwrap_or(&lower).to_string()),
+        8 => (8, lower.strip_prefix("0o").unwrap_or(&lower).to_string()),
+        2 => (2, lower.strip_prefix("0b").unwrap_or(&lower).to_string()),
+        b => (b, lower.clone()),
+    };
+    if digits.is_empty()
+        || digits.starts_with('_')
+        || digits.ends_with('_')
+        || digits.contains("__")
+    {
+        return None;
+    }
+    let clean: String = digits.chars().filter(|c| *c != '_').collect();
+    if !(2..=36).contains(&base)
+        || clean.is_empty()
+        || !clean.chars().all(|c| c.is_digit(base as u32))
+    {
+        return None;
+    }
+    let v = i64::from_str_radix(&clean, base as u32).ok()?;
+    Some(if neg { -v } else { v })
+}
+
+fn parse_float(s: &str) -> Option<f64> {
+    let t = s.trim();
+    let l = t.to_ascii_lowercase();
+    let (neg, body) = match l.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, l.strip_prefix('+').unwrap_or(&l)),
+    };
+    let v = match body {
+        "inf" | "infinity" => f64::INFINITY,
+        "nan" => f64::NAN,
+        _ => {
+            if body.is_empty()
+                || !body
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | '_' | '+' | '-'))
+            {
+                return None;
+            }
+            if body.starts_with('_')
+                || body.ends_with('_')
+                || body.contains("__")
+                || body.contains("._")
+                || body.contains("_.")
+            {
+                return None;
+            }
+            let clean: String = body.chars().filter(|c| *c != '_').collect();
+            clean.parse::<f64>().ok()?
+        }
+    };
+    Some(if neg { -v } else { v })
+}
+
+pub fn construct(
+    p: &mut Process,
+    h: &mut dyn Host,
+    t: TypeKind,
+    args: Vec<Value>,
+    kwargs: Kw,
+) -> R {
+    let name = t.name();
+    match t {
+        TypeKind::Int => {
+            let base = args.get(1).cloned().or_else(|| kwarg(&kwargs, "base"));
+            let Some(x) = args.first() else {
+                return Ok(Value::Int(0));
+            };
+            if let Some(b) = base {
+                let b = int_arg(&b, "")?;
+                if b != 0 && !(2..=36).contains(&b) {
+                    return Err(Exception::value_error(
+                        "int() base must be >= 2 and <= 36, or 0",
+                    ));
+                }
+                let s = match x {
+                    Value::Str(s) => s.to_string(),
+                    Value::Bytes(bs) => String::from_utf8_lossy(bs).to_string(),
+                    _ => {
+                        return Err(Exception::type_error(
+                            "int() can't convert non-string with explicit base",
+                        ))
+                    }
+                };
+                return parse_int(&s, b).map(Value::Int).ok_or_else(|| {
+                    Exception::value_error(format!(
+                        "invalid literal for int() with base {}: {}",
+                        b,
+                        crate::format::str_repr(&s)
+                    ))
+                });
+            }
+            match x {
+                Value::Int(i) => Ok(Value::Int(*i)),
+                Value::Bool(b) => Ok(Value::Int(*b as i64)),
+                Value::Float(f) => Ok(Value::Int(float_to_int(f.trunc())?)),
+                Value::Str(s) => parse_int(s, 10).map(Value::Int).ok_or_else(|| {
+                    if s.trim().chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+' || c == '_') && !s.trim().is_empty() && s.trim().len() > 18 {
+                        ops::overflow()
+                    } else {
+                        Exception::value_error(format!("invalid literal for int() with base 10: {}", crate::format::str_repr(s)))
+                    }
+                }),
+                Value::Bytes(b) => {
+                    let s = String::from_utf8_lossy(b).to_string();
+                    parse_int(&s, 10).map(Value::Int).ok_or_else(|| {
+                        Exception::value_error(format!("invalid literal for int() with base 10: {}", crate::format::bytes_repr(b)))
+                    })
+                }
+                other => Err(Exception::type_error(format!(
+                    "int() argument must be a string, a bytes-like object or a real number, not '{}'",
+                    other.type_name()
+                ))),
+            }
+        }
+        TypeKind::Float => match args.first() {
+            None => Ok(Value::Float(0.0)),
+            Some(Value::Str(s)) => parse_float(s).map(Value::Float).ok_or_else(|| {
+                Exception::value_error(format!(
+                    "could not convert string to float: {}",
+                    crate::format::str_repr(s)
+                ))
+            }),
+            Some(Value::Bytes(b)) => {
+                let s = String::from_utf8_lossy(b).to_string();
+                parse_float(&s).map(Value::Float).ok_or_else(|| {
+                    Exception::value_error(format!(
+                        "could not convert string to float: {}",
+                        crate::format::bytes_repr(b)
+                    ))
+                })
+            }
+            Some(v) => v.as_float().map(Value::Float).ok_or_else(|| {
+                Exception::type_error(format!(
+                    "float() argument must be a string or a real number, not '{}'",
+                    v.type_name()
+                ))
+            }),
+        },
+        TypeKind::Str => match args.as_slice() {
+            [] => Ok(Value::str("")),
+            [v] => Ok(Value::str(&p.str_of(h, v))),
+            [Value::Bytes(b), ..] => decode(b, args.get(1), args.get(2)),
+            _ => Err(Exception::type_error("decoding str is not supported")),
+        },
+        TypeKind::Bool => Ok(Value::Bool(
+            args.first().map(|v| v.truthy()).unwrap_or(false),
+        )),
+        TypeKind::Bytes => match args.first() {
+            None => Ok(Value::bytes(b"")),
+            Some(Value::Str(s)) => {
+                if args.len() < 2 && kwarg(&kwargs, "encoding").is_none() {
+                    return Err(Exception::type_error("string argument without an encoding"));
+                }
+                Ok(Value::bytes(s.as_bytes()))
+            }
+            Some(Value::Int(n)) => {
+                if *n < 0 {
+                    return Err(Exception::value_error("negative count"));
+                }
+                p.limits.check_str(*n as usize)?;
+                Ok(Value::bytes(&vec![0u8; *n as usize]))
+            }
+            Some(Value::Bytes(b)) => Ok(Value::Bytes(b.clone())),
+            Some(v) => {
+                let items = p.collect(h, v)?;
+                let mut out = Vec::with_capacity(items.len());
+                for i in items {
+                    let n = int_arg(&i, "")?;
+                    if !(0..=255).contains(&n) {
+                        return Err(Exception::value_error("bytes must be in range(0, 256)"));
+                    }
+                    out.push(n as u8);
+                }
+                Ok(Value::bytes(&out))
+            }
+        },
+        TypeKind::List => match args.first() {
+            None => Ok(Value::list(vec![])),
+            Some(v) => Ok(Value::list(p.collect(h, v)?)),
+        },
+        TypeKind::Tuple => match args.first() {
+            None => Ok(Value::tuple(vec![])),
+            Some(Value::Tuple(t)) => Ok(Value::Tuple(t.clone())),
+            Some(v) => Ok(Value::tuple(p.collect(h, v)?)),
+        },
+        TypeKind::Set => {
+            let mut d = Dict::new();
+            if let Some(v) = args.first() {
+                for k in p.collect(h, v)? {
+                    d.insert(k, Value::None)?;
+                }
+            }
+            Ok(Value::Set(Rc::new(RefCell::new(d))))
+        }
+        TypeKind::Dict => {
+            let mut d = Dict::new();
+            if let Some(v) = args.first() {
+                dict_update(p, h, &mut d, v)?;
+            }
+            for (k, v) in kwargs {
+                d.insert(Value::Str(k), v)?;
+            }
+            Ok(Value::Dict(Rc::new(RefCell::new(d))))
+        }
+        TypeKind::Type => match args.as_slice() {
+            [v] => Ok(type_of(v)),
+            _ => Err(Exception::type_error(
+                "type() takes 1 argument in the playground",
+            )),
+        },
+        TypeKind::Object => Ok(Value::record("object", vec![])),
+        _ => Err(Exception::type_error(format!(
+            "cannot create '{}' instances",
+            name
+        ))),
+    }
+}
+
+pub fn type_of(v: &Value) -> Value {
+    match v {
+        Value::None => Value::Type(TypeKind::NoneType),
+        Value::Bool(_) => Value::Type(TypeKind::Bool),
+        Value::Int(_) => Value::Type(TypeKind::Int),
+        Value::Float(_) => Value::Type(TypeKind::Float),
+        Value::Str(_) => Value::Type(TypeKind::Str),
+        Value::Bytes(_) => Value::Type(TypeKind::Bytes),
+        Value::List(_) => Value::Type(TypeKind::List),
+        Value::Tuple(_) => Value::Type(TypeKind::Tuple),
+        Value::Dict(_) => Value::Type(TypeKind::Dict),
+        Value::Set(_) => Value::Type(TypeKind::Set),
+        Value::Range(_) => Value::Type(TypeKind::Range),
+        Value::Slice(_) => Value::Type(TypeKind::Slice),
+        Value::Function(_) => Value::Type(TypeKind::Function),
+        Value::Builtin(_) | Value::BoundMethod(_) => Value::Type(TypeKind::BuiltinFunction),
+        Value::Module(_) => Value::Type(TypeKind::Module),
+        Value::Type(_) | Value::ExcClass(_) | Value::HostFunction(_) => Value::Type(TypeKind::Type),
+        Value::Exception(e) => Value::ExcClass(e.class().clone()),
+        Value::Iter(_) => Value::Type(TypeKind::Iterator),
+        Value::Unbound => Value::Type(TypeKind::NoneType),
+        _ => Value::host_function(crate::value::HostRef {
+            class: Rc::from(v.type_name().as_str()),
+            id: u64::MAX,
+        }),
+    }
+}
+
+fn dict_update(
+    p: &mut Process,
+    h: &mut dyn Host,
+    d: &mut Dict,
+    v: &Value,
+) -> Result<(), Exception> {
+    if let Value::Dict(src) = v {
+        for (k, x) in src.borrow().items() {
+            d.insert(k, x)?;
+        }
+        return Ok(());
+    }
+    for (i, item) in p.collect(h, v)?.into_iter().enumerate() {
+        let pair = match &item {
+            Value::Tuple(t) => t.to_vec(),
+            Value::List(l) => l.borrow().clone(),
+            other => {
+                return Err(Exception::type_error(format!(
+                    "cannot convert dictionary update sequence element #{} to a sequence",
+                    {
+                        let _ = other;
+                        i
+                    }
+                )))
+            }
+        };
+        if pair.len() != 2 {
+            return Err(Exception::value_error(format!(
+                "dictionary update sequence element #{} has length {}; 2 is required",
+                i,
+                pair.len()
+            )));
+        }
+        let mut it = pair.into_iter();
+        if let (Some(k), Some(x)) = (it.next(), it.next()) {
+            d.insert(k, x)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn decode(b: &[u8], enc: Option<&Value>, errors: Option<&Value>) -> R {
+    let enc = enc
+        .and_then(|e| e.as_str())
+        .unwrap_or("utf-8")
+        .to_ascii_lowercase()
+        .replace('_', "-");
+    let errors = errors
+        .and_then(|e| e.as_str())
+        .unwrap_or("strict")
+        .to_string();
+    match enc.as_str() {
+        "utf-8" | "utf8" => match std::str::from_utf8(b) {
+            Ok(s) => Ok(Value::str(s)),
+            Err(e) => {
+                if errors == "replace" || errors == "ignore" {
+                    let s = String::from_utf8_lossy(b).to_string();
+                    return Ok(Value::str(&if errors == "ignore" {
+                        s.replace('\u{fffd}', "")
+                    } else {
+                        s
+                    }));
+                }
+                let pos = e.valid_up_to();
+                let byte = b.get(pos).copied().unwrap_or(0);
+                let reason = if e.error_len().is_none() {
+                    "unexpected end of data"
+                } else if (0x80..0xc0).contains(&byte) {
+                    "invalid start byte"
+                } else {
+                    "invalid continuation byte"
+                };
+                let end = match e.error_len() {
+                    Some(n) if n > 1 => format!("position {}-{}", pos, pos + n - 1),
+                    _ if e.error_len().is_none() && b.len() - pos > 1 => {
+                        format!("position {}-{}", pos, b.len() - 1)
+                    }
+                    _ => format!("position {}", pos),
+                };
+                Err(Exception::builtin(
+                    "UnicodeDecodeError",
+                    format!(
+                        "'utf-8' codec can't decode byte 0x{:02x} in {}: {}",
+                        byte, end, reason
+                    ),
+                ))
+            }
+        },
+        "ascii" => {
+            if let Some(pos) = b.iter().position(|c| *c >= 0x80) {
+                if errors == "strict" {
+                    return Err(Exception::builtin(
+                        "UnicodeDecodeError",
+                        format!("'ascii' codec can't decode byte 0x{:02x} in position {}: ordinal not in range(128)", b[pos], pos),
+                    ));
+                }
+            }
+            Ok(Value::str(
+                &b.iter()
+                    .filter(|c| **c < 0x80)
+                    .map(|c| *c as char)
+                    .collect::<String>(),
+            ))
+        }
+        "latin-1" | "latin1" | "iso-8859-1" => Ok(Value::str(
+            &b.iter().map(|c| *c as char).collect::<String>(),
+        )),
+        other => Err(Exception::builtin(
+            "LookupError",
+            format!("unknown encoding: {}", other),
+        )),
+    }
+}
+
+// ---------------- methods ----------------
+
+const STR_METHODS: &[&str] = &[
+    "split",
+    "rsplit",
+    "join",
+    "strip",
+    "lstrip",
+    "rstrip",
+    "lower",
+    "upper",
+    "replace",
+    "startswith",
+    "endswith",
+    "format",
+    "encode",
+    "find",
+    "rfind",
+    "index",
+    "rindex",
+    "count",
+    "zfill",
+    "ljust",
+    "rjust",
+    "center",
+    "title",
+    "capitalize",
+    "swapcase",
+    "isdigit",
+    "isalpha",
+    "isalnum",
+    "isspace",
+    "isupper",
+    "islower",
+    "isnumeric",
+    "isdecimal",
+    "splitlines",
+    "partition",
+    "rpartition",
+    "casefold",
+    "removeprefix",
+    "removesuffix",
+];
+const BYTES_METHODS: &[&str] = &[
+    "decode",
+    "hex",
+    "startswith",
+    "endswith",
+    "find",
+    "count",
+    "upper",
+    "lower",
+    "strip",
+    "split",
+    "replace",
+];
+const LIST_METHODS: &[&str] = &[
+    "append", "extend", "pop", "insert", "remove", "index", "count", "sort", "reverse", "copy",
+    "clear",
+];
+const DICT_METHODS: &[&str] = &[
+    "get",
+    "items",
+    "keys",
+    "values",
+    "setdefault",
+    "pop",
+    "popitem",
+    "update",
+    "copy",
+    "clear",
+];
+const SET_METHODS: &[&str] = &[
+    "add",
+    "discard",
+    "remove",
+    "union",
+    "intersection",
+    "difference",
+    "symmetric_difference",
+    "issubset",
+    "issuperset",
+    "isdisjoint",
+    "update",
+    "pop",
+    "copy",
+    "clear",
+];
+
+pub fn has_method(v: &Value, name: &str) -> bool {
+    match v {
+        Value::Str(_) => STR_METHODS.contains(&name),
+        Value::Bytes(_) => BYTES_METHODS.contains(&name),
+        Value::List(_) => LIST_METHODS.contains(&name),
+        Value::Dict(_) => DICT_METHODS.contains(&name),
+        Value::Set(_) => SET_METHODS.contains(&name),
+        Value::Tuple(_) => matches!(name, "count" | "index"),
+        Value::Int(_) => matches!(name, "bit_length" | "to_bytes"),
+        Value::Float(_) => matches!(name, "is_integer"),
+        _ => false,
+    }
+}
+
+fn str_arg<'a>(args: &'a [Value], i: usize, m: &str) -> Result<&'a str, Exception> {
+    match args.get(i) {
+        Some(Value::Str(s)) => Ok(s),
+        Some(other) => Err(Exception::type_error(format!(
+            "{}() argument must be str, not {}",
+            m,
+            other.type_name()
+        ))),
+        None => Err(Exception::type_error(format!(
+            "{}() takes at least {} argument",
+            m,
+            i + 1
+        ))),
+    }
+}
+
+fn opt_int(args: &[Value], i: usize) -> Result<Option<i64>, Exception> {
+    match args.get(i) {
+        None | Some(Value::None) => Ok(None),
+        Some(v) => Ok(Some(int_arg(v, "")?)),
+    }
+}
+
+fn char_range(s: &str, start: Option<i64>, end: Option<i64>) -> (usize, usize) {
+    let n = s.chars().count() as i64;
+    let norm = |v: i64| if v < 0 { (v + n).max(0) } else { v.min(n) };
+    let a = start.map(norm).unwrap_or(0) as usize;
+    let b = end.map(norm).unwrap_or(n) as usize;
+    let to_byte = |ci: usize| s.char_indices().nth(ci).map(|(b, _)| b).unwrap_or(s.len());
+    (to_byte(a), to_byte(b.max(a)))
+}
+
+fn byte_to_char(s: &str, b: usize) -> i64 {
+    s[..b.min(s.len())].chars().count() as i64
+}
+
+fn split_ws(s: &str, maxsplit: i64) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut rest = s.trim_start();
+    let mut n = 0;
+    while !rest.is_empty() {
+        if maxsplit >= 0 && n >= maxsplit {
+            out.push(Value::str(rest.trim_end()));
+            return out;
+        }
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        out.push(Value::str(&rest[..end]));
+        rest = rest[end..].trim_start();
+        n += 1;
+    }
+    out
+}
+
+fn pad_str(s: &str, width: i64, fill: char, align: char) -> String {
+    let n = s.chars().count() as i64;
+    if width <= n {
+        return s.to_string();
+    }
+    let k = (width - n) as usize;
+    let f = |k: usize| std::iter::repeat_n(fill, k).collect::<String>();
+    match align {
+        '<' => format!("{}{}", s, f(k)),
+        '>' => format!("{}{}", f(k), s),
+        _ => {
+            let left = k / 2 + (k & width as usize & 1);
+            format!("{}{}{}", f(left), s, f(k - left))
+        }
+    }
+}
+
+fn fill_arg(args: &[Value]) -> Result<char, Exception> {
+    match args.get(1) {
+        None => Ok(' '),
+        Some(Value::Str(s)) if s.chars().count() == 1 => Ok(s.chars().next().unwrap_or(' ')),
+        Some(_) => Err(Exception::type_error(
+            "The fill character must be exactly one character long",
+        )),
+    }
+}
+
+fn prefix_match(s: &str, arg: &Value, ends: bool, m: &str) -> Result<bool, Exception> {
+    match arg {
+        Value::Str(p) => Ok(if ends {
+            s.ends_with(&**p)
+        } else {
+            s.starts_with(&**p)
+        }),
+        Value::Tuple(t) => {
+            for x in t.iter() {
+                if prefix_match(s, x, ends, m)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        other => Err(Exception::type_error(format!(
+            "{} first arg must be str or a tuple of str, not {}",
+            m,
+            other.type_name()
+        ))),
+    }
+}
+
+fn str_method(
+    p: &mut Process,
+    h: &mut dyn Host,
+    s: &Rc<str>,
+    name: &str,
+    args: Vec<Value>,
+    kwargs: Kw,
+) -> R {
+    let st: &str = s;
+    let limits = p.limits.clone();
+    let out = |x: String| -> R {
+        limits.check_str(x.len())?;
+        Ok(Value::str(&x))
+    };
+    match name {
+        "split" | "rsplit" => {
+            let sep = args
+                .first()
+                .cloned()
+                .or_else(|| kwarg(&kwargs, "sep"))
+                .unwrap_or(Value::None);
+            let maxsplit = match args.get(1).cloned().or_else(|| kwarg(&kwargs, "maxsplit")) {
+                Some(v) => int_arg(&v, "")?,
+                None => -1,
+            };
+            match sep {
+                Value::None => {
+                    if name == "rsplit" && maxsplit >= 0 {
+                        let rev: String = st.chars().rev().collect();
+                        let mut parts = split_ws(&rev, maxsplit);
+                        parts.reverse();
+                        return Ok(Value::list(
+                            parts
+                                .into_iter()
+                                .map(|v| {
+                                    Value::str(
+                                        &v.as_str().unwrap_or("").chars().rev().collect::<String>(),
+                                    )
+                                })
+                                .collect(),
+                        ));
+                    }
+                    Ok(Value::list(split_ws(st, maxsplit)))
+                }
+                Value::Str(sep) => {
+                    if sep.is_empty() {
+                        return Err(Exception::value_error("empty separator"));
+                    }
+                    let parts: Vec<Value> = if maxsplit < 0 {
+                        st.split(&*sep).map(Value::str).collect()
+                    } else if name == "split" {
+                        st.splitn(maxsplit as usize + 1, &*sep)
+                            .map(Value::str)
+                            .collect()
+                    } else {
+                        let mut v: Vec<Value> = st
+                            .rsplitn(maxsplit as usize + 1, &*sep)
+                            .map(Value::str)
+                            .collect();
+                        v.reverse();
+                        v
+                    };
+                    Ok(Value::list(parts))
+                }
+                other => Err(Exception::type_error(format!(
+                    "must be str or None, not {}",
+                    other.type_name()
+                ))),
+            }
+        }
+        "join" => {
+            nargs("join", &args, 1, 1)?;
+            let items = p.collect(h, &args[0])?;
+            let mut r = String::new();
+            for (i, it) in items.iter().enumerate() {
+                if i > 0 {
+                    r.push_str(st);
+                }
+                match it {
+                    Value::Str(x) => r.push_str(x),
+                    other => {
+                        return Err(Exception::type_error(format!(
+                            "sequence item {}: expected str instance, {} found",
+                            i,
+                            other.type_name()
+                        )))
+                    }
+                }
+                limits.check_str(r.len())?;
+            }
+            Ok(Value::str(&r))
+        }
+        "strip" | "lstrip" | "rstrip" => {
+            let chars: Option<Vec<char>> = match args.first() {
+                None | Some(Value::None) => None,
+                Some(Value::Str(c)) => Some(c.chars().collect()),
+                Some(other) => {
+                    return Err(Exception::type_error(format!(
+                        "{} arg must be None or str, not {}",
+                        name,
+                        other.type_name()
+                    )))
+                }
+            };
+            let f = |c: char| match &chars {
+                None => c.is_whitespace(),
+                Some(cs) => cs.contains(&c),
+            };
+            Ok(Value::str(match name {
+                "strip" => st.trim_matches(f),
+                "lstrip" => st.trim_start_matches(f),
+                _ => st.trim_end_matches(f),
+            }))
+        }
+        "lower" => Ok(Value::str(&st.to_lowercase())),
+        "casefold" => Ok(Value::str(&st.to_lowercase())),
+        "upper" => Ok(Value::str(&st.to_uppercase())),
+        "swapcase" => Ok(Value::str(
+            &st.chars()
+                .flat_map(|c| {
+                    if c.is_uppercase() {
+                        c.to_lowercase().collect::<Vec<_>>()
+                    } else {
+                        c.to_uppercase().collect()
+                    }
+                })
+                .collect::<String>(),
+        )),
+        "replace" => {
+            let old = str_arg(&args, 0, "replace")?;
+            let new = str_arg(&args, 1, "replace")?;
+            let count = opt_int(&args, 2)?.unwrap_or(-1);
+            let occurrences = if old.is_empty() {
+                st.chars().count() + 1
+            } else {
+                st.matches(old).count()
+            };
+            let n = if count < 0 {
+                occurrences
+            } else {
+                occurrences.min(count as usize)
+            };
+            let est = st.len() + n.saturating_mul(new.len());
+            limits.check_str(est)?;
+            if old.is_empty() {
+                let mut r = String::new();
+                let mut k = 0;
+                for c in st.chars() {
+                    if k < n {
+                        r.push_str(new);
+                        k += 1;
+                    }
+                    r.push(c);
+                }
+                if k < n {
+                    r.push_str(new);
+                }
+                return Ok(Value::str(&r));
+            }
+            out(if count < 0 {
+                st.replace(old, new)
+            } else {
+                st.replacen(old, new, count as usize)
+            })
+        }
+        "startswith" | "endswith" => {
+            nargs(name, &args, 1, 3)?;
+            let (a, b) = char_range(st, opt_int(&args, 1)?, opt_int(&args, 2)?);
+            Ok(Value::Bool(prefix_match(
+                &st[a..b],
+                &args[0],
+                name == "endswith",
+                name,
+            )?))
+        }
+        "format" => out(str_format(p, h, st, &args, &kwargs)?),
+        "encode" => {
+            let enc = args.first().cloned().or_else(|| kwarg(&kwargs, "encoding"));
+            let enc = enc
+                .as_ref()
+                .and_then(|e| e.as_str())
+                .unwrap_or("utf-8")
+                .to_ascii_lowercase()
+                .replace('_', "-");
+            match enc.as_str() {
+                "utf-8" | "utf8" => Ok(Value::bytes(st.as_bytes())),
+                "ascii" => {
+                    if let Some((i, c)) = st.chars().enumerate().find(|(_, c)| !c.is_ascii()) {
+                        return Err(Exception::builtin(
+                            "UnicodeEncodeError",
+                            format!(
+                                "'ascii' codec can't encode character '\\u{:04x}' in position {}: ordinal not in range(128)",
+                                c as u32, i
+                            ),
+                        ));
+                    }
+                    Ok(Value::bytes(st.as_bytes()))
+                }
+                "latin-1" | "latin1" => Ok(Value::bytes(
+                    &st.chars().map(|c| c as u32 as u8).collect::<Vec<u8>>(),
+                )),
+                other => Err(Exception::builtin(
+                    "LookupError",
+                    format!("unknown encoding: {}", other),
+                )),
+            }
+        }
+        "find" | "rfind" | "index" | "rindex" => {
+            let sub = str_arg(&args, 0, name)?;
+            let (a, b) = char_range(st, opt_int(&args, 1)?, opt_int(&args, 2)?);
+            let hay = &st[a..b];
+            let pos = if name.starts_with('r') {
+                hay.rfind(sub)
+            } else {
+                hay.find(sub)
+            };
+            match pos {
+                Some(i) => Ok(Value::Int(byte_to_char(st, a + i))),
+                None => {
+                    if name.ends_with("index") {
+                        Err(Exception::value_error("substring not found"))
+                    } else {
+                        Ok(Value::Int(-1))
+                    }
+                }
+            }
+        }
+        "count" => {
+            let sub = str_arg(&args, 0, "count")?;
+            let (a, b) = char_range(st, opt_int(&args, 1)?, opt_int(&args, 2)?);
+            let hay = &st[a..b];
+            Ok(Value::Int(if sub.is_empty() {
+                hay.chars().count() as i64 + 1
+            } else {
+                hay.matches(sub).count() as i64
+            }))
+        }
+        "zfill" => {
+            let w = int_arg(args.first().unwrap_or(&Value::Int(0)), "")?;
+            limits.check_str(w.max(0) as usize)?;
+            let n = st.chars().count() as i64;
+            if w <= n {
+                return Ok(Value::Str(s.clone()));
+            }
+            let zeros = "0".repeat((w - n) as usize);
+            if let Some(r) = st.strip_prefix('-').or_else(|| st.strip_prefix('+')) {
+                out(format!("{}{}{}", &st[..1], zeros, r))
+            } else {
+                out(format!("{}{}", zeros, st))
+            }
+        }
+        "ljust" | "rjust" | "center" => {
+            let w = int_arg(args.first().unwrap_or(&Value::Int(0)), "")?;
+            limits.check_str(w.max(0) as usize)?;
+            let fill = fill_arg(&args)?;
+            out(pad_str(
+                st,
+                w,
+                fill,
+                match name {
+                    "ljust" => '<',
+                    "rjust" => '>',
+                    _ => '^',
+                },
+            ))
+        }
+        "title" => {
+            let mut r = String::new();
+            let mut prev_cased = false;
+            for c in st.chars() {
+                if prev_cased {
+                    r.extend(c.to_lowercase());
+                } else {
+                    r.extend(c.to_uppercase());
+                }
+                prev_cased = c.is_alphabetic();
+            }
+            Ok(Value::str(&r))
+        }
+        "capitalize" => {
+            let mut it = st.chars();
+            let r = match it.next() {
+                Some(c) => c.to_uppercase().collect::<String>() + &it.as_str().to_lowercase(),
+                None => String::new(),
+            };
+            Ok(Value::str(&r))
+        }
+        "isdigit" | "isnumeric" | "isdecimal" => Ok(Value::Bool(
+            !st.is_empty() && st.chars().all(|c| c.is_numeric()),
+        )),
+        "isalpha" => Ok(Value::Bool(
+            !st.is_empty() && st.chars().all(char::is_alphabetic),
+        )),
+        "isalnum" => Ok(Value::Bool(
+            !st.is_empty() && st.chars().all(char::is_alphanumeric),
+        )),
+        "isspace" => Ok(Value::Bool(
+            !st.is_empty() && st.chars().all(char::is_whitespace),
+        )),
+        "isupper" => Ok(Value::Bool(
+            st.chars().any(char::is_uppercase) && !st.chars().any(char::is_lowercase),
+        )),
+        "islower" => Ok(Value::Bool(
+            st.chars().any(char::is_lowercase) && !st.chars().any(char::is_uppercase),
+        )),
+        "splitlines" => {
+            let keep = args.first().map(|v| v.truthy()).unwrap_or(false);
+            let mut res = Vec::new();
+            let mut cur = String::new();
+            let mut it = st.chars().peekable();
+            while let Some(c) = it.next() {
+                if c == '\n' || c == '\r' {
+                    let mut end = c.to_string();
+                    if c == '\r' && it.peek() == Some(&'\n') {
+                        it.next();
+                        end.push('\n');
+                    }
+                    if keep {
+                        cur.push_str(&end);
+                    }
+                    res.push(Value::str(&cur));
+                    cur.clear();
+                } else {
+                    cur.push(c);
+                }
+            }
+            if !cur.is_empty() {
+                res.push(Value::str(&cur));
+            }
+            Ok(Value::list(res))
+        }
+        "partition" | "rpartition" => {
+            let sep = str_arg(&args, 0, name)?;
+            if sep.is_empty() {
+                return Err(Exception::value_error("empty separator"));
+            }
+            let pos = if name == "partition" {
+                st.find(sep)
+            } else {
+                st.rfind(sep)
+            };
+            Ok(Value::tuple(match pos {
+                Some(i) => vec![
+                    Value::str(&st[..i]),
+                    Value::str(sep),
+                    Value::str(&st[i + sep.len()..]),
+                ],
+                None => {
+                    if name == "partition" {
+                        vec![Value::Str(s.clone()), Value::str(""), Value::str("")]
+                    } else {
+                        vec![Value::str(""), Value::str(""), Value::Str(s.clone())]
+                    }
+                }
+            }))
+        }
+        "removeprefix" => {
+            let pre = str_arg(&args, 0, name)?;
+            Ok(Value::str(st.strip_prefix(pre).unwrap_or(st)))
+        }
+        "removesuffix" => {
+            let suf = str_arg(&args, 0, name)?;
+            Ok(Value::str(st.strip_suffix(suf).unwrap_or(st)))
+        }
+        _ => Err(Exception::builtin(
+            "AttributeError",
+            format!("'str' object has no attribute '{}'", name),
+        )),
+    }
+}
+
+/// `str.format`.
+pub fn str_format(
+    p: &mut Process,
+    h: &mut dyn Host,
+    fmt: &str,
+    args: &[Value],
+    kwargs: &Kw,
+) -> Result<String, Exception> {
+    let mut out = String::new();
+    let chars: Vec<char> = fmt.chars().collect();
+    let mut i = 0;
+    let mut auto = 0usize;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '{' {
+            if chars.get(i + 1) == Some(&'{') {
+                out.push('{');
+                i += 2;
+                continue;
+            }
+            let mut j = i + 1;
+            let mut depth = 0;
+            while j < chars.len() {
+                match chars[j] {
+                    '{' => depth += 1,
+                    '}' if depth == 0 => break,
+                    '}' => depth -= 1,
+                    _ => {}
+                }
+                j += 1;
+            }
+            if j >= chars.len() {
+                return Err(Exception::value_error("expected '}' before end of string"));
+            }
+            let field: String = chars[i + 1..j].iter().collect();
+            i = j + 1;
+            let (head, spec) = match field.find(':') {
+                Some(k) => (field[..k].to_string(), field[k + 1..].to_string()),
+                None => (field.clone(), String::new()),
+            };
+            let (fname, conv) = match head.find('!') {
+                Some(k) => (head[..k].to_string(), head[k + 1..].chars().next()),
+                None => (head.clone(), None),
+            };
+            // split name from .attr / [key] chain
+            let split = fname.find(['.', '[']).unwrap_or(fname.len());
+            let (base, mut rest) = (&fname[..split], &fname[split..]);
+            let mut v = if base.is_empty() {
+                let v = args.get(auto).cloned().ok_or_else(|| {
+                    Exception::builtin(
+                        "IndexError",
+                        format!(
+                            "Replacement index {} out of range for positional args tuple",
+                            auto
+                        ),
+                    )
+                })?;
+                auto += 1;
+                v
+            } else if let Ok(n) = base.parse::<usize>() {
+                args.get(n).cloned().ok_or_else(|| {
+                    Exception::builtin(
+                        "IndexError",
+                        format!(
+                            "Replacement index {} out of range for positional args tuple",
+                            n
+                        ),
+                    )
+                })?
+            } else {
+                kwargs
+                    .iter()
+                    .find(|(k, _)| &**k == base)
+                    .map(|(_, v)| v.clone())
+                    .ok_or_else(|| {
+                        Exception::with_args(&builtin_class("KeyError"), vec![Value::str(base)])
+                    })?
+            };
+            while !rest.is_empty() {
+                if let Some(r) = rest.strip_prefix('.') {
+                    let end = r.find(['.', '[']).unwrap_or(r.len());
+                    v = p.get_attr(h, &v, &r[..end])?;
+                    rest = &r[end..];
+                } else if let Some(r) = rest.strip_prefix('[') {
+                    let end = r
+                        .find(']')
+                        .ok_or_else(|| Exception::value_error("Missing ']' in format string"))?;
+                    let key = &r[..end];
+                    let k = match key.parse::<i64>() {
+                        Ok(n) => Value::Int(n),
+                        Err(_) => Value::str(key),
+                    };
+                    v = ops::getitem(&v, &k)?;
+                    rest = &r[end + 1..];
+                } else {
+                    break;
+                }
+            }
+            let v = match conv {
+                Some('r') | Some('a') => Value::str(&p.repr(h, &v)),
+                Some('s') => Value::str(&p.str_of(h, &v)),
+                _ => v,
+            };
+            let spec = if spec.contains('{') {
+                str_format(p, h, &spec, args, kwargs)?
+            } else {
+                spec
+            };
+            out.push_str(&crate::format::format_value(&v, &spec, &mut |r| h.repr(r))?);
+            continue;
+        }
+        if c == '}' {
+            if chars.get(i + 1) == Some(&'}') {
+                out.push('}');
+                i += 2;
+                continue;
+            }
+            return Err(Exception::value_error(
+                "Single '}' encountered in format string",
+            ));
+        }
+        out.push(c);
+        i += 1;
+    }
+    Ok(out)
+}
+
+fn bytes_method(s: &Rc<[u8]>, name: &str, args: Vec<Value>, kwargs: Kw) -> R {
+    let bytes_arg = |i: usize| -> Result<Vec<u8>, Exception> {
+        match args.get(i) {
+            Some(Value::Bytes(b)) => Ok(b.to_vec()),
+            Some(other) => Err(Exception::type_error(format!(
+                "a bytes-like object is required, not '{}'",
+                other.type_name()
+            ))),
+            None => Err(Exception::type_error("missing argument")),
+        }
+    };
+    match name {
+        "decode" => {
+            let enc = args.first().cloned().or_else(|| kwarg(&kwargs, "encoding"));
+            let errors = args.get(1).cloned().or_else(|| kwarg(&kwargs, "errors"));
+            decode(s, enc.as_ref(), errors.as_ref())
+        }
+        "hex" => Ok(Value::str(
+            &s.iter().map(|b| format!("{:02x}", b)).collect::<String>(),
+        )),
+        "startswith" => {
+            let p = bytes_arg(0)?;
+            Ok(Value::Bool(s.starts_with(&p)))
+        }
+        "endswith" => {
+            let p = bytes_arg(0)?;
+            Ok(Value::Bool(s.ends_with(&p)))
+        }
+        "find" => {
+            let p = bytes_arg(0)?;
+            let pos = if p.is_empty() {
+                Some(0)
+            } else {
+                s.windows(p.len()).position(|w| w == p.as_slice())
+            };
+            Ok(Value::Int(pos.map(|x| x as i64).unwrap_or(-1)))
+        }
+        "count" => {
+            let p = bytes_arg(0)?;
+            if p.is_empty() {
+                return Ok(Value::Int(s.len() as i64 + 1));
+            }
+            let mut n = 0;
+            let mut i = 0;
+            while i + p.len() <= s.len() {
+                if s[i..i + p.len()] == p[..] {
+                    n += 1;
+                    i += p.len();
+                } else {
+                    i += 1;
+                }
+            }
+            Ok(Value::Int(n))
+        }
+        "upper" => Ok(Value::bytes(&s.to_ascii_uppercase())),
+        "lower" => Ok(Value::bytes(&s.to_ascii_lowercase())),
+        "strip" => {
+            let st = String::from_utf8_lossy(s).to_string();
+            let t = st.trim_matches(|c: char| c.is_ascii_whitespace());
+            Ok(Value::bytes(t.as_bytes()))
+        }
+        "split" | "replace" => {
+            let st: String = s.iter().map(|b| *b as char).collect();
+            let conv = |v: &Value| -> Value {
+                match v {
+                    Value::Bytes(b) => {
+                        Value::str(&b.iter().map(|x| *x as char).collect::<String>())
+                    }
+                    o => o.clone(),
+                }
+            };
+            let sargs: Vec<Value> = args.iter().map(conv).collect();
+            let r = match name {
+                "split" => match sargs.first() {
+                    Some(Value::Str(sep)) => st.split(&**sep).map(Value::str).collect::<Vec<_>>(),
+                    _ => split_ws(&st, -1),
+                },
+                _ => {
+                    let (Some(Value::Str(a)), Some(Value::Str(b))) = (sargs.first(), sargs.get(1))
+                    else {
+                        return Err(Exception::type_error("replace() expects bytes arguments"));
+                    };
+                    if a.is_empty() {
+                        return Err(Exception::value_error(
+                            "empty pattern is not supported in the playground",
+                        ));
+                    }
+                    vec![Value::str(&st.replace(&**a, b))]
+                }
+            };
+            let back = |v: &Value| {
+                Value::bytes(
+                    &v.as_str()
+                        .unwrap_or("")
+                        .chars()
+                        .map(|c| c as u32 as u8)
+                        .collect::<Vec<u8>>(),
+                )
+            };
+            if name == "split" {
+                Ok(Value::list(r.iter().map(back).collect()))
+            } else {
+                Ok(r.first().map(back).unwrap_or(Value::bytes(b"")))
+            }
+        }
+        _ => Err(Exception::builtin(
+            "AttributeError",
+            format!("'bytes' object has no attribute '{}'", name),
+        )),
+    }
+}
+
+fn list_method(
+    p: &mut Process,
+    h: &mut dyn Host,
+    recv: &Value,
+    l: &Rc<RefCell<Vec<Value>>>,
+    name: &str,
+    args: Vec<Value>,
+    kwargs: Kw,
+) -> R {
+    match name {
+        "append" => {
+            nargs("list.append", &args, 1, 1)?;
+            let len = l.borrow().len();
+            p.limits.check_len(len + 1)?;
+            l.borrow_mut().extend(args);
+            Ok(Value::None)
+        }
+        "extend" => {
+            nargs("list.extend", &args, 1, 1)?;
+            let items = p.collect(h, &args[0])?;
+            let len = l.borrow().len();
+            p.limits.check_len(len + items.len())?;
+            l.borrow_mut().extend(items);
+            Ok(Value::None)
+        }
+        "pop" => {
+            let mut l = l.borrow_mut();
+            if l.is_empty() {
+                return Err(Exception::builtin("IndexError", "pop from empty list"));
+            }
+            let i = opt_int(&args, 0)?.unwrap_or(-1);
+            let n = l.len() as i64;
+            let j = if i < 0 { i + n } else { i };
+            if j < 0 || j >= n {
+                return Err(Exception::builtin("IndexError", "pop index out of range"));
+            }
+            Ok(l.remove(j as usize))
+        }
+        "insert" => {
+            nargs("insert", &args, 2, 2)?;
+            let i = int_arg(&args[0], "")?;
+            let mut l = l.borrow_mut();
+            p.limits.check_len(l.len() + 1)?;
+            let n = l.len() as i64;
+            let j = if i < 0 { (i + n).max(0) } else { i.min(n) };
+            l.insert(j as usize, args[1].clone());
+            Ok(Value::None)
+        }
+        "remove" => {
+            nargs("list.remove", &args, 1, 1)?;
+            let mut l = l.borrow_mut();
+            match l.iter().position(|x| x.eq(&args[0])) {
+                Some(i) => {
+                    l.remove(i);
+                    Ok(Value::None)
+                }
+                None => Err(Exception::value_error("list.remove(x): x not in list")),
+            }
+        }
+        "index" => {
+            nargs("list.index", &args, 1, 3)?;
+            let l = l.borrow();
+            match l.iter().position(|x| x.eq(&args[0])) {
+                Some(i) => Ok(Value::Int(i as i64)),
+                None => Err(Exception::value_error(format!(
+                    "{} is not in list",
+                    crate::format::repr(&args[0])
+                ))),
+            }
+        }
+        "count" => {
+            nargs("list.count", &args, 1, 1)?;
+            Ok(Value::Int(
+                l.borrow().iter().filter(|x| x.eq(&args[0])).count() as i64,
+            ))
+        }
+        "sort" => {
+            if !args.is_empty() {
+                return Err(Exception::type_error(
+                    "sort() takes no positional arguments",
+                ));
+            }
+            let key = kwarg(&kwargs, "key");
+            let reverse = kwarg(&kwargs, "reverse")
+                .map(|v| v.truthy())
+                .unwrap_or(false);
+            let items = l.borrow().clone();
+            let sorted = sort_values(p, h, items, key, reverse)?;
+            *l.borrow_mut() = sorted;
+            Ok(Value::None)
+        }
+        "reverse" => {
+            l.borrow_mut().reverse();
+            Ok(Value::None)
+        }
+        "copy" => Ok(Value::list(l.borrow().clone())),
+        "clear" => {
+            l.borrow_mut().clear();
+            Ok(Value::None)
+        }
+        _ => Err(Exception::builtin(
+            "AttributeError",
+            format!("'{}' object has no attribute '{}'", recv.type_name(), name),
+        )),
+    }
+}
+
+fn dict_method(
+    p: &mut Process,
+    h: &mut dyn Host,
+    d: &Rc<RefCell<Dict>>,
+    name: &str,
+    args: Vec<Value>,
+    kwargs: Kw,
+) -> R {
+    let key_err = |k: &Value| Exception::with_args(&builtin_class("KeyError"), vec![k.clone()]);
+    match name {
+        "get" => {
+            nargs("get", &args, 1, 2)?;
+            Ok(d.borrow()
+                .get(&args[0])?
+                .unwrap_or_else(|| args.get(1).cloned().unwrap_or(Value::None)))
+        }
+        "items" => Ok(Value::list(
+            d.borrow()
+                .items()
+                .into_iter()
+                .map(|(k, v)| Value::tuple(vec![k, v]))
+                .collect(),
+        )),
+        "keys" => Ok(Value::list(d.borrow().keys())),
+        "values" => Ok(Value::list(d.borrow().values())),
+        "setdefault" => {
+            nargs("setdefault", &args, 1, 2)?;
+            if let Some(v) = d.borrow().get(&args[0])? {
+                return Ok(v);
+            }
+            let v = args.get(1).cloned().unwrap_or(Value::None);
+            let len = d.borrow().len();
+            p.limits.check_len(len + 1)?;
+            d.borrow_mut().insert(args[0].clone(), v.clone())?;
+            Ok(v)
+        }
+        "pop" => {
+            nargs("pop", &args, 1, 2)?;
+            match d.borrow_mut().remove(&args[0])? {
+                Some(v) => Ok(v),
+                None => args.get(1).cloned().ok_or_else(|| key_err(&args[0])),
+            }
+        }
+        "popitem" => match d.borrow_mut().pop_last() {
+            Some((k, v)) => Ok(Value::tuple(vec![k, v])),
+            None => Err(Exception::with_args(
+                &builtin_class("KeyError"),
+                vec![Value::str("popitem(): dictionary is empty")],
+            )),
+        },
+        "update" => {
+            let mut nd = d.borrow().clone();
+            if let Some(v) = args.first() {
+                dict_update(p, h, &mut nd, v)?;
+            }
+            for (k, v) in kwargs {
+                nd.insert(Value::Str(k), v)?;
+            }
+            p.limits.check_len(nd.len())?;
+            *d.borrow_mut() = nd;
+            Ok(Value::None)
+        }
+        "copy" => Ok(Value::Dict(Rc::new(RefCell::new(d.borrow().clone())))),
+        "clear" => {
+            d.borrow_mut().clear();
+            Ok(Value::None)
+        }
+        _ => Err(Exception::builtin(
+            "AttributeError",
+            format!("'dict' object has no attribute '{}'", name),
+        )),
+    }
+}
+
+fn set_method(
+    p: &mut Process,
+    h: &mut dyn Host,
+    d: &Rc<RefCell<Dict>>,
+    name: &str,
+    args: Vec<Value>,
+) -> R {
+    let mk = |x: Dict| Value::Set(Rc::new(RefCell::new(x)));
+    let mut others = Vec::new();
+    if matches!(
+        name,
+        "union"
+            | "intersection"
+            | "difference"
+            | "symmetric_difference"
+            | "issubset"
+            | "issuperset"
+            | "isdisjoint"
+            | "update"
+    ) {
+        for a in &args {
+            others.push(p.collect(h, a)?);
+        }
+    }
+    match name {
+        "add" => {
+            nargs("add", &args, 1, 1)?;
+            let len = d.borrow().len();
+            p.limits.check_len(len + 1)?;
+            d.borrow_mut().insert(args[0].clone(), Value::None)?;
+            Ok(Value::None)
+        }
+        "discard" => {
+            nargs("discard", &args, 1, 1)?;
+            d.borrow_mut().remove(&args[0])?;
+            Ok(Value::None)
+        }
+        "remove" => {
+            nargs("remove", &args, 1, 1)?;
+            match d.borrow_mut().remove(&args[0])? {
+                Some(_) => Ok(Value::None),
+                None => Err(Exception::with_args(
+                    &builtin_class("KeyError"),
+                    vec![args[0].clone()],
+                )),
+            }
+        }
+        "union" | "update" => {
+            let mut nd = d.borrow().clone();
+            for o in others {
+                for k in o {
+                    nd.insert(k, Value::None)?;
+                }
+            }
+            p.limits.check_len(nd.len())?;
+            if name == "update" {
+                *d.borrow_mut() = nd;
+                return Ok(Value::None);
+            }
+            Ok(mk(nd))
+        }
+        "intersection" | "difference" => {
+            let mut nd = Dict::new();
+            for k in d.borrow().keys() {
+                let in_all = others.iter().all(|o| o.iter().any(|x| x.eq(&k)));
+                let in_any = others.iter().any(|o| o.iter().any(|x| x.eq(&k)));
+                if (name == "intersection" && in_all) || (name == "difference" && !in_any) {
+                    nd.insert(k, Value::None)?;
+                }
+            }
+            Ok(mk(nd))
+        }
+        "symmetric_difference" => {
+            let other = others.into_iter().next().unwrap_or_default();
+            let mut nd = Dict::new();
+            let mine = d.borrow().keys();
+            for k in &mine {
+                if !other.iter().any(|x| x.eq(k)) {
+                    nd.insert(k.clone(), Value::None)?;
+                }
+            }
+            for k in other {
+                if !mine.iter().any(|x| x.eq(&k)) {
+                    nd.insert(k, Value::None)?;
+                }
+            }
+            Ok(mk(nd))
+        }
+        "issubset" => {
+            let other = others.into_iter().next().unwrap_or_default();
+            Ok(Value::Bool(
+                d.borrow()
+                    .keys()
+                    .iter()
+                    .all(|k| other.iter().any(|x| x.eq(k))),
+            ))
+        }
+        "issuperset" => {
+            let other = others.into_iter().next().unwrap_or_default();
+            let b = d.borrow();
+            Ok(Value::Bool(
+                other.iter().all(|k| b.contains(k).unwrap_or(false)),
+            ))
+        }
+        "isdisjoint" => {
+            let other = others.into_iter().next().unwrap_or_default();
+            let b = d.borrow();
+            Ok(Value::Bool(
+                !other.iter().any(|k| b.contains(k).unwrap_or(false)),
+            ))
+        }
+        "pop" => {
+            let first = d.borrow().first();
+            match first {
+                Some((k, _)) => {
+                    d.borrow_mut().remove(&k)?;
+                    Ok(k)
+                }
+                None => Err(Exception::with_args(
+                    &builtin_class("KeyError"),
+                    vec![Value::str("pop from an empty set")],
+                )),
+            }
+        }
+        "copy" => Ok(mk(d.borrow().clone())),
+        "clear" => {
+            d.borrow_mut().clear();
+            Ok(Value::None)
+        }
+        _ => Err(Exception::builtin(
+            "AttributeError",
+            format!("'set' object has no attribute '{}'", name),
+        )),
+    }
+}
+
+/// Calls `recv.name(*args, **kwargs)` for a built-in receiver.
+pub fn call_method(
+    p: &mut Process,
+    h: &mut dyn Host,
+    recv: &Value,
+    name: &str,
+    args: Vec<Value>,
+    kwargs: Kw,
+) -> R {
+    match recv {
+        Value::Str(s) => str_method(p, h, s, name, args, kwargs),
+        Value::Bytes(b) => bytes_method(b, name, args, kwargs),
+        Value::List(l) => list_method(p, h, recv, l, name, args, kwargs),
+        Value::Dict(d) => dict_method(p, h, d, name, args, kwargs),
+        Value::Set(d) => set_method(p, h, d, name, args),
+        Value::Tuple(t) => match name {
+            "count" => {
+                nargs("count", &args, 1, 1)?;
+                Ok(Value::Int(
+                    t.iter().filter(|x| x.eq(&args[0])).count() as i64
+                ))
+            }
+            "index" => {
+                nargs("index", &args, 1, 1)?;
+                t.iter()
+                    .position(|x| x.eq(&args[0]))
+                    .map(|i| Value::Int(i as i64))
+                    .ok_or_else(|| Exception::value_error("tuple.index(x): x not in tuple"))
+            }
+            _ => Err(Exception::builtin(
+                "AttributeError",
+                format!("'tuple' object has no attribute '{}'", name),
+            )),
+        },
+        Value::Int(i) => match name {
+            "bit_length" => Ok(Value::Int(64 - i.unsigned_abs().leading_zeros() as i64)),
+            _ => Err(Exception::builtin(
+                "AttributeError",
+                format!("'int' object has no attribute '{}'", name),
+            )),
+        },
+        Value::Float(f) => match name {
+            "is_integer" => Ok(Value::Bool(f.is_finite() && f.fract() == 0.0)),
+            _ => Err(Exception::builtin(
+                "AttributeError",
+                format!("'float' object has no attribute '{}'", name),
+            )),
+        },
+        Value::Record(r) if name == "_asdict" => Ok(Value::dict(
+            r.fields
+                .iter()
+                .map(|(k, v)| (Value::Str(k.clone()), v.clone()))
+                .collect(),
+        )),
+        Value::Native(_) => crate::modules::datetime::call_method(p, h, recv, name, args, kwargs),
+        other => {
+            let f = p.get_attr(h, other, name)?;
+            p.call_value_kw(h, &f, args, kwargs)
+        }
+    }
+}
+
+/// Wraps a native function as a value (for modules).
+pub fn native(b: &'static Builtin) -> Value {
+    Value::Builtin(b)
+}
+
+/// Helper for modules: a module value from (name, value) pairs.
+pub fn module(name: &str, attrs: Vec<(&str, Value)>) -> Value {
+    Value::Module(Rc::new(crate::value::Module {
+        name: Rc::from(name),
+        attrs: RefCell::new(attrs.into_iter().map(|(k, v)| (Rc::from(k), v)).collect()),
+    }))
+}

@@ -1,0 +1,887 @@
+//! `repr`/`str` of values (floats like CPython's shortest repr), format specs, `%` formatting.
+
+use crate::error::Exception;
+use crate::value::{HostRef, Native, Value};
+
+/// CPython's `repr(float)`: shortest round-trip digits, exponent outside [1e-4, 1e16).
+pub fn float_repr(f: f64) -> String {
+    if f.is_nan() {
+        return "nan".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    if f == 0.0 {
+        return if f.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
+    }
+    let s = format!("{:e}", f);
+    let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let neg = mant.starts_with('-');
+    let digits: String = mant.chars().filter(|c| c.is_ascii_digit()).collect();
+    let mut out = String::new();
+    if neg {
+        out.push('-');
+    }
+    if (-4..16).contains(&exp) {
+        if exp >= 0 {
+            let int_len = exp as usize + 1;
+            if digits.len() <= int_len {
+                out.push_str(&digits);
+                out.push_str(&"0".repeat(int_len - digits.len()));
+                out.push_str(".0");
+            } else {
+                out.push_str(&digits[..int_len]);
+                out.push('.');
+                out.push_str(&digits[int_len..]);
+            }
+        } else {
+            out.push_str("0.");
+            out.push_str(&"0".repeat((-exp - 1) as usize));
+            out.push_str(&digits);
+        }
+    } else {
+        out.push_str(&digits[..1]);
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        out.push('e');
+        out.push(if exp < 0 { '-' } else { '+' });
+        out.push_str(&format!("{:02}", exp.abs()));
+    }
+    out
+}
+
+fn is_printable(c: char) -> bool {
+    !(c.is_control()
+        || c == '\u{a0}'
+        || c == '\u{ad}'
+        || ('\u{2000}'..='\u{200f}').contains(&c)
+        || ('\u{2028}'..='\u{202f}').contains(&c)
+        || c == '\u{feff}')
+}
+
+/// `repr(str)`.
+pub fn str_repr(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if !is_printable(c) => {
+                let v = c as u32;
+                if v < 0x100 {
+                    out.push_str(&format!("\\x{:02x}", v));
+                } else if v < 0x10000 {
+                    out.push_str(&format!("\\u{:04x}", v));
+                } else {
+                    out.push_str(&format!("\\U{:08x}", v));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// `repr(bytes)`.
+pub fn bytes_repr(b: &[u8]) -> String {
+    let quote = if b.contains(&b'\'') && !b.contains(&b'"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::from("b");
+    out.push(quote);
+    for &c in b {
+        match c {
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            c if c as char == quote => {
+                out.push('\\');
+                out.push(c as char);
+            }
+            0x20..=0x7e => out.push(c as char),
+            c => out.push_str(&format!("\\x{:02x}", c)),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// `repr(x)` without a host (host objects show as `<Class object>`).
+pub fn repr(v: &Value) -> String {
+    let mut out = String::new();
+    repr_into(
+        v,
+        &mut out,
+        &mut |h: &HostRef| format!("<{} object>", h.class),
+        0,
+    );
+    out
+}
+
+/// `str(x)` without a host.
+pub fn to_str(v: &Value) -> String {
+    match v {
+        Value::Str(s) => s.to_string(),
+        Value::Exception(e) => e.message(),
+        Value::Native(n) => native_str(n),
+        _ => repr(v),
+    }
+}
+
+/// `str(x)` with a host for host objects.
+pub fn to_str_h(v: &Value, host: &mut dyn FnMut(&HostRef) -> String) -> String {
+    match v {
+        Value::Str(s) => s.to_string(),
+        Value::Exception(e) => e.message(),
+        Value::Native(n) => native_str(n),
+        _ => {
+            let mut out = String::new();
+            repr_into(v, &mut out, host, 0);
+            out
+        }
+    }
+}
+
+/// `repr(x)` with a host callback for host objects.
+pub fn repr_h(v: &Value, host: &mut dyn FnMut(&HostRef) -> String) -> String {
+    let mut out = String::new();
+    repr_into(v, &mut out, host, 0);
+    out
+}
+
+fn native_str(n: &Native) -> String {
+    match n {
+        Native::Datetime { .. } => crate::modules::datetime::isoformat(n, " "),
+        Native::Timedelta { us } => crate::modules::datetime::timedelta_str(*us),
+        Native::TimezoneUtc => "UTC".into(),
+        Native::Uuid(u) => crate::modules::uuid::uuid_str(*u),
+    }
+}
+
+fn seq_into(
+    items: &[Value],
+    out: &mut String,
+    host: &mut dyn FnMut(&HostRef) -> String,
+    depth: usize,
+) {
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        repr_into(x, out, host, depth + 1);
+        if out.len() > 4_000_000 {
+            out.push_str("...");
+            return;
+        }
+    }
+}
+
+pub fn repr_into(
+    v: &Value,
+    out: &mut String,
+    host: &mut dyn FnMut(&HostRef) -> String,
+    depth: usize,
+) {
+    if depth > 60 {
+        out.push_str("...");
+        return;
+    }
+    match v {
+        Value::None => out.push_str("None"),
+        Value::Bool(true) => out.push_str("True"),
+        Value::Bool(false) => out.push_str("False"),
+        Value::Int(i) => out.push_str(&i.to_string()),
+        Value::Float(f) => out.push_str(&float_repr(*f)),
+        Value::Str(s) => out.push_str(&str_repr(s)),
+        Value::Bytes(b) => out.push_str(&bytes_repr(b)),
+        Value::List(l) => {
+            out.push('[');
+            let items = l.borrow().clone();
+            seq_into(&items, out, host, depth);
+            out.push(']');
+        }
+        Value::Tuple(t) => {
+            out.push('(');
+            seq_into(t, out, host, depth);
+            if t.len() == 1 {
+                out.push(',');
+            }
+            out.push(')');
+        }
+        Value::Dict(d) => {
+            out.push('{');
+            let items = d.borrow().items();
+            for (i, (k, v)) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                repr_into(k, out, host, depth + 1);
+                out.push_str(": ");
+                repr_into(v, out, host, depth + 1);
+                if out.len() > 4_000_000 {
+                    out.push_str("...");
+                    break;
+                }
+            }
+            out.push('}');
+        }
+        Value::Set(d) => {
+            let keys = d.borrow().keys();
+            if keys.is_empty() {
+                out.push_str("set()");
+            } else {
+                out.push('{');
+                seq_into(&keys, out, host, depth);
+                out.push('}');
+            }
+        }
+        Value::Range(r) => {
+            if r.2 == 1 {
+                out.push_str(&format!("range({}, {})", r.0, r.1));
+            } else {
+                out.push_str(&format!("range({}, {}, {})", r.0, r.1, r.2));
+            }
+        }
+        Value::Slice(s) => {
+            out.push_str("slice(");
+            repr_into(&s.0, out, host, depth + 1);
+            out.push_str(", ");
+            repr_into(&s.1, out, host, depth + 1);
+            out.push_str(", ");
+            repr_into(&s.2, out, host, depth + 1);
+            out.push(')');
+        }
+        Value::Function(f) => out.push_str(&format!("<function {}>", f.code.name)),
+        Value::Builtin(b) => out.push_str(&format!("<built-in function {}>", b.name)),
+        Value::BoundMethod(m) => out.push_str(&format!(
+            "<built-in method {} of {} object>",
+            m.1,
+            m.0.type_name()
+        )),
+        Value::Module(m) => out.push_str(&format!("<module '{}'>", m.name)),
+        Value::Type(t) => out.push_str(&format!("<class '{}'>", t.name())),
+        Value::ExcClass(c) => out.push_str(&format!("<class '{}'>", c.name)),
+        Value::Exception(e) => {
+            out.push_str(&e.class().name);
+            out.push('(');
+            seq_into(e.args(), out, host, depth);
+            out.push(')');
+        }
+        Value::Host(h) => out.push_str(&host(h)),
+        Value::HostMethod(m) => out.push_str(&format!("<bound method {}.{}>", m.0.class, m.1)),
+        Value::HostFunction(h) => out.push_str(&format!("<class '{}'>", h.class)),
+        Value::Record(r) => {
+            out.push_str(&r.class);
+            out.push('(');
+            for (i, (k, v)) in r.fields.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(k);
+                out.push('=');
+                repr_into(v, out, host, depth + 1);
+            }
+            out.push(')');
+        }
+        Value::Native(n) => out.push_str(&crate::modules::datetime::native_repr(n)),
+        Value::Iter(_) => out.push_str("<iterator object>"),
+        Value::Unbound => out.push_str("None"),
+    }
+}
+
+// ---------------- format specs ----------------
+
+#[derive(Debug, Default, Clone)]
+struct Spec {
+    fill: Option<char>,
+    align: Option<char>,
+    sign: Option<char>,
+    alt: bool,
+    zero: bool,
+    width: usize,
+    grouping: Option<char>,
+    precision: Option<usize>,
+    ty: Option<char>,
+}
+
+fn parse_spec(spec: &str) -> Result<Spec, Exception> {
+    let bad = || Exception::value_error("Invalid format specifier");
+    let chars: Vec<char> = spec.chars().collect();
+    let mut i = 0;
+    let mut s = Spec::default();
+    let is_align = |c: char| matches!(c, '<' | '>' | '^' | '=');
+    if chars.len() >= 2 && is_align(chars[1]) {
+        s.fill = Some(chars[0]);
+        s.align = Some(chars[1]);
+        i = 2;
+    } else if !chars.is_empty() && is_align(chars[0]) {
+        s.align = Some(chars[0]);
+        i = 1;
+    }
+    if let Some(&c) = chars.get(i) {
+        if matches!(c, '+' | '-' | ' ') {
+            s.sign = Some(c);
+            i += 1;
+        }
+    }
+    if chars.get(i) == Some(&'z') {
+        i += 1;
+    }
+    if chars.get(i) == Some(&'#') {
+        s.alt = true;
+        i += 1;
+    }
+    if chars.get(i) == Some(&'0') {
+        s.zero = true;
+        i += 1;
+    }
+    let mut w = String::new();
+    while let Some(c) = chars.get(i).filter(|c| c.is_ascii_digit()) {
+        w.push(*c);
+        i += 1;
+    }
+    if !w.is_empty() {
+        s.width = w.parse().map_err(|_| bad())?;
+        if s.width > 100_000 {
+            return Err(Exception::builtin("MemoryError", "format width too large"));
+        }
+    }
+    if let Some(&c) = chars.get(i) {
+        if c == ',' || c == '_' {
+            s.grouping = Some(c);
+            i += 1;
+        }
+    }
+    if chars.get(i) == Some(&'.') {
+        i += 1;
+        let mut p = String::new();
+        while let Some(c) = chars.get(i).filter(|c| c.is_ascii_digit()) {
+            p.push(*c);
+            i += 1;
+        }
+        if p.is_empty() {
+            return Err(Exception::value_error("Format specifier missing precision"));
+        }
+        let p: usize = p.parse().map_err(|_| bad())?;
+        if p > 1000 {
+            return Err(Exception::value_error("precision too big"));
+        }
+        s.precision = Some(p);
+    }
+    if let Some(&c) = chars.get(i) {
+        s.ty = Some(c);
+        i += 1;
+    }
+    if i != chars.len() {
+        return Err(bad());
+    }
+    Ok(s)
+}
+
+fn group(int_part: &str, sep: char, every: usize) -> String {
+    let digits: Vec<char> = int_part.chars().collect();
+    let mut out = String::new();
+    for (i, c) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(every) {
+            out.push(sep);
+        }
+        out.push(*c);
+    }
+    out
+}
+
+fn pad(body: String, sign: &str, spec: &Spec, default_right: bool) -> String {
+    let len = body.chars().count() + sign.chars().count();
+    if len >= spec.width {
+        return format!("{}{}", sign, body);
+    }
+    let n = spec.width - len;
+    let (fill, align) = if spec.zero && spec.align.is_none() {
+        (spec.fill.unwrap_or('0'), '=')
+    } else {
+        (
+            spec.fill.unwrap_or(' '),
+            spec.align.unwrap_or(if default_right { '>' } else { '<' }),
+        )
+    };
+    let f = |k: usize| std::iter::repeat_n(fill, k).collect::<String>();
+    match align {
+        '<' => format!("{}{}{}", sign, body, f(n)),
+        '^' => format!("{}{}{}{}", f(n / 2), sign, body, f(n - n / 2)),
+        '=' => format!("{}{}{}", sign, f(n), body),
+        _ => format!("{}{}{}", f(n), sign, body),
+    }
+}
+
+fn sign_str(neg: bool, spec: &Spec) -> &'static str {
+    if neg {
+        "-"
+    } else {
+        match spec.sign {
+            Some('+') => "+",
+            Some(' ') => " ",
+            _ => "",
+        }
+    }
+}
+
+/// `format(value, spec)` for the built-in types (others use `str`).
+pub fn format_value(
+    v: &Value,
+    spec_str: &str,
+    host: &mut dyn FnMut(&HostRef) -> String,
+) -> Result<String, Exception> {
+    if spec_str.is_empty() {
+        return Ok(to_str_h(v, host));
+    }
+    let spec = parse_spec(spec_str)?;
+    match v {
+        Value::Int(_) | Value::Bool(_)
+            if !matches!(spec.ty, Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%')) =>
+        {
+            let i = v.as_int().unwrap_or(0);
+            if matches!(v, Value::Bool(_)) && spec.ty.is_none() {
+                return Ok(pad(to_str(v), "", &spec, false));
+            }
+            format_int(i, &spec)
+        }
+        Value::Int(_) | Value::Bool(_) | Value::Float(_) => {
+            let f = v.as_float().unwrap_or(0.0);
+            format_float(f, &spec)
+        }
+        Value::Str(s) => {
+            if let Some(t) = spec.ty {
+                if t != 's' {
+                    return Err(Exception::value_error(format!(
+                        "Unknown format code '{}' for object of type 'str'",
+                        t
+                    )));
+                }
+            }
+            if spec.sign.is_some() {
+                return Err(Exception::value_error(
+                    "Sign not allowed in string format specifier",
+                ));
+            }
+            let body: String = match spec.precision {
+                Some(p) => s.chars().take(p).collect(),
+                None => s.to_string(),
+            };
+            Ok(pad(body, "", &spec, false))
+        }
+        Value::Native(n) if matches!(&**n, Native::Datetime { .. }) => {
+            Ok(crate::modules::datetime::strftime(n, spec_str))
+        }
+        _ => {
+            if spec.ty.is_some() || spec.precision.is_some() || spec.sign.is_some() {
+                return Err(Exception::type_error(format!(
+                    "unsupported format string passed to {}.__format__",
+                    v.type_name()
+                )));
+            }
+            Ok(pad(to_str_h(v, host), "", &spec, false))
+        }
+    }
+}
+
+fn format_int(i: i64, spec: &Spec) -> Result<String, Exception> {
+    let neg = i < 0;
+    let a = i.unsigned_abs();
+    let (body, prefix) = match spec.ty {
+        None | Some('d') | Some('n') => (a.to_string(), ""),
+        Some('b') => (format!("{:b}", a), "0b"),
+        Some('o') => (format!("{:o}", a), "0o"),
+        Some('x') => (format!("{:x}", a), "0x"),
+        Some('X') => (format!("{:X}", a), "0X"),
+        Some('c') => {
+            let c = u32::try_from(i)
+                .ok()
+                .and_then(char::from_u32)
+                .ok_or_else(|| {
+                    Exception::builtin("OverflowError", "%c arg not in range(0x110000)")
+                })?;
+            return Ok(pad(c.to_string(), "", spec, false));
+        }
+        Some(t) => {
+            return Err(Exception::value_error(format!(
+                "Unknown format code '{}' for object of type 'int'",
+                t
+            )))
+        }
+    };
+    if spec.precision.is_some() {
+        return Err(Exception::value_error(
+            "Precision not allowed in integer format specifier",
+        ));
+    }
+    let body = match spec.grouping {
+        Some(g) => group(
+            &body,
+            g,
+            if matches!(spec.ty, Some('b' | 'o' | 'x' | 'X')) {
+                4
+            } else {
+                3
+            },
+        ),
+        None => body,
+    };
+    let sign = format!(
+        "{}{}",
+        sign_str(neg, spec),
+        if spec.alt { prefix } else { "" }
+    );
+    Ok(pad(body, &sign, spec, true))
+}
+
+/// Formats `f` with a %-style or format-spec float type and precision.
+fn float_body(f: f64, ty: char, prec: Option<usize>, alt: bool) -> String {
+    let a = f.abs();
+    if a.is_nan() {
+        return if ty.is_ascii_uppercase() {
+            "NAN".into()
+        } else {
+            "nan".into()
+        };
+    }
+    if a.is_infinite() {
+        return if ty.is_ascii_uppercase() {
+            "INF".into()
+        } else {
+            "inf".into()
+        };
+    }
+    match ty {
+        'f' | 'F' => format!("{:.*}", prec.unwrap_or(6), a),
+        '%' => format!("{:.*}%", prec.unwrap_or(6), a * 100.0),
+        'e' | 'E' => {
+            let s = sci(a, prec.unwrap_or(6));
+            if ty == 'E' {
+                s.to_uppercase()
+            } else {
+                s
+            }
+        }
+        _ => {
+            // 'g', 'G', or None with precision
+            let p = prec.unwrap_or(6).max(1);
+            let s = format!("{:.*e}", p - 1, a);
+            let exp: i32 = s
+                .split_once('e')
+                .map(|(_, e)| e.parse().unwrap_or(0))
+                .unwrap_or(0);
+            let mut out = if exp >= -4 && exp < p as i32 {
+                let decimals = (p as i32 - 1 - exp).max(0) as usize;
+                let mut s = format!("{:.*}", decimals, a);
+                if !alt && s.contains('.') {
+                    s = s.trim_end_matches('0').trim_end_matches('.').to_string();
+                }
+                s
+            } else {
+                let mut s = sci(a, p - 1);
+                if !alt {
+                    if let Some((m, e)) = s.split_once('e') {
+                        let m = if m.contains('.') {
+                            m.trim_end_matches('0').trim_end_matches('.')
+                        } else {
+                            m
+                        };
+                        s = format!("{}e{}", m, e);
+                    }
+                }
+                s
+            };
+            if ty == 'G' {
+                out = out.to_uppercase();
+            }
+            out
+        }
+    }
+}
+
+fn sci(a: f64, prec: usize) -> String {
+    let s = format!("{:.*e}", prec, a);
+    let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
+    let e: i32 = e.parse().unwrap_or(0);
+    format!("{}e{}{:02}", m, if e < 0 { '-' } else { '+' }, e.abs())
+}
+
+fn format_float(f: f64, spec: &Spec) -> Result<String, Exception> {
+    let neg = f.is_sign_negative() && !f.is_nan();
+    let body = match spec.ty {
+        None => {
+            if spec.precision.is_none() {
+                float_repr(f.abs())
+            } else {
+                let mut b = float_body(f, 'g', spec.precision, spec.alt);
+                if !b.contains('.') && !b.contains('e') && !b.contains("inf") && !b.contains("nan")
+                {
+                    b.push_str(".0");
+                }
+                b
+            }
+        }
+        Some(t @ ('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%')) => {
+            float_body(f, t, spec.precision, spec.alt)
+        }
+        Some('n') => float_body(f, 'g', spec.precision, spec.alt),
+        Some(t) => {
+            return Err(Exception::value_error(format!(
+                "Unknown format code '{}' for object of type 'float'",
+                t
+            )))
+        }
+    };
+    let body = match spec.grouping {
+        Some(g) => {
+            let (int_part, rest) = match body.find(|c: char| !c.is_ascii_digit()) {
+                Some(p) => (&body[..p], &body[p..]),
+                None => (body.as_str(), ""),
+            };
+            format!("{}{}", group(int_part, g, 3), rest)
+        }
+        None => body,
+    };
+    Ok(pad(body, sign_str(neg, spec), spec, true))
+}
+
+/// `format % args` (printf-style).
+pub fn percent_format(
+    fmt: &str,
+    args: &Value,
+    host: &mut dyn FnMut(&HostRef) -> String,
+) -> Result<String, Exception> {
+    let items: Vec<Value> = match args {
+        Value::Tuple(t) => t.to_vec(),
+        other => vec![other.clone()],
+    };
+    let mapping = matches!(args, Value::Dict(_));
+    let mut idx = 0;
+    let mut out = String::new();
+    let chars: Vec<char> = fmt.chars().collect();
+    let mut i = 0;
+    let not_enough = || Exception::type_error("not enough arguments for format string");
+    while i < chars.len() {
+        let c = chars[i];
+        i += 1;
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        let mut value: Option<Value> = None;
+        if chars.get(i) == Some(&'(') {
+            let end = chars[i..]
+                .iter()
+                .position(|c| *c == ')')
+                .map(|p| p + i)
+                .ok_or_else(|| Exception::value_error("incomplete format key"))?;
+            let key: String = chars[i + 1..end].iter().collect();
+            i = end + 1;
+            if let Value::Dict(d) = args {
+                value = Some(d.borrow().get(&Value::str(&key))?.ok_or_else(|| {
+                    Exception::with_args(
+                        &crate::error::builtin_class("KeyError"),
+                        vec![Value::str(&key)],
+                    )
+                })?);
+            } else {
+                return Err(Exception::type_error("format requires a mapping"));
+            }
+        }
+        let mut spec = Spec::default();
+        while let Some(&f) = chars.get(i) {
+            match f {
+                '-' => spec.align = Some('<'),
+                '+' => spec.sign = Some('+'),
+                ' ' => {
+                    if spec.sign.is_none() {
+                        spec.sign = Some(' ')
+                    }
+                }
+                '0' => spec.zero = true,
+                '#' => spec.alt = true,
+                _ => break,
+            }
+            i += 1;
+        }
+        let mut w = String::new();
+        while let Some(c) = chars.get(i).filter(|c| c.is_ascii_digit()) {
+            w.push(*c);
+            i += 1;
+        }
+        if chars.get(i) == Some(&'*') {
+            return Err(Exception::value_error(
+                "'*' widths are not supported in the playground",
+            ));
+        }
+        spec.width = w.parse().unwrap_or(0).min(100_000);
+        if chars.get(i) == Some(&'.') {
+            i += 1;
+            let mut p = String::new();
+            while let Some(c) = chars.get(i).filter(|c| c.is_ascii_digit()) {
+                p.push(*c);
+                i += 1;
+            }
+            spec.precision = Some(p.parse().unwrap_or(0).min(1000));
+        }
+        let Some(&ty) = chars.get(i) else {
+            return Err(Exception::value_error("incomplete format"));
+        };
+        i += 1;
+        if ty == '%' {
+            out.push('%');
+            continue;
+        }
+        if spec.align == Some('<') {
+            spec.zero = false;
+        }
+        let v = match value {
+            Some(v) => v,
+            None => {
+                if mapping {
+                    args.clone()
+                } else {
+                    let v = items.get(idx).cloned().ok_or_else(not_enough)?;
+                    idx += 1;
+                    v
+                }
+            }
+        };
+        let s = match ty {
+            's' | 'r' | 'a' => {
+                let body = if ty == 's' {
+                    to_str_h(&v, host)
+                } else {
+                    repr_h(&v, host)
+                };
+                let body: String = match spec.precision {
+                    Some(p) => body.chars().take(p).collect(),
+                    None => body,
+                };
+                spec.zero = false;
+                pad(body, "", &spec, true)
+            }
+            'd' | 'i' | 'u' => {
+                let n = match &v {
+                    Value::Float(f) => {
+                        if !f.is_finite() {
+                            return Err(Exception::builtin(
+                                "OverflowError",
+                                "cannot convert float infinity to integer",
+                            ));
+                        }
+                        *f as i64
+                    }
+                    other => other.as_int().ok_or_else(|| {
+                        Exception::type_error(format!(
+                            "%{} format: a real number is required, not {}",
+                            ty,
+                            other.type_name()
+                        ))
+                    })?,
+                };
+                let body = n.unsigned_abs().to_string();
+                let body = match spec.precision {
+                    Some(p) if p > body.len() => format!("{}{}", "0".repeat(p - body.len()), body),
+                    _ => body,
+                };
+                pad(body, sign_str(n < 0, &spec), &spec, true)
+            }
+            'x' | 'X' | 'o' => {
+                let n = v.as_int().ok_or_else(|| {
+                    Exception::type_error(format!(
+                        "%{} format: an integer is required, not {}",
+                        ty,
+                        v.type_name()
+                    ))
+                })?;
+                let a = n.unsigned_abs();
+                let body = match ty {
+                    'x' => format!("{:x}", a),
+                    'X' => format!("{:X}", a),
+                    _ => format!("{:o}", a),
+                };
+                let prefix = if spec.alt {
+                    match ty {
+                        'x' => "0x",
+                        'X' => "0X",
+                        _ => "0o",
+                    }
+                } else {
+                    ""
+                };
+                pad(
+                    body,
+                    &format!("{}{}", sign_str(n < 0, &spec), prefix),
+                    &spec,
+                    true,
+                )
+            }
+            'e' | 'E' | 'f' | 'F' | 'g' | 'G' => {
+                let f = v.as_float().ok_or_else(|| {
+                    Exception::type_error(format!("must be real number, not {}", v.type_name()))
+                })?;
+                let body = float_body(f, ty, Some(spec.precision.unwrap_or(6)), spec.alt);
+                pad(
+                    body,
+                    sign_str(f.is_sign_negative() && !f.is_nan(), &spec),
+                    &spec,
+                    true,
+                )
+            }
+            'c' => match &v {
+                Value::Str(s) if s.chars().count() == 1 => pad(s.to_string(), "", &spec, true),
+                other => {
+                    let n = other
+                        .as_int()
+                        .ok_or_else(|| Exception::type_error("%c requires int or char"))?;
+                    let c = u32::try_from(n)
+                        .ok()
+                        .and_then(char::from_u32)
+                        .ok_or_else(|| {
+                            Exception::builtin("OverflowError", "%c arg not in range(0x110000)")
+                        })?;
+                    pad(c.to_string(), "", &spec, true)
+                }
+            },
+            other => {
+                return Err(Exception::value_error(format!(
+                    "unsupported format character '{}' (0x{:x}) at index {}",
+                    other,
+                    other as u32,
+                    i - 1
+                )))
+            }
+        };
+        out.push_str(&s);
+    }
+    if !mapping && idx < items.len() {
+        return Err(Exception::type_error(
+            "not all arguments converted during string formatting",
+        ));
+    }
+    Ok(out)
+}

@@ -1,0 +1,159 @@
+//! The `time` module (virtual time from the host; `sleep` blocks) and a small `math` module.
+
+use std::rc::Rc;
+
+use crate::builtins::module as make_module;
+use crate::error::Exception;
+use crate::value::{Builtin, Value};
+use crate::vm::Process;
+use crate::{Block, Host};
+
+type Kw = Vec<(Rc<str>, Value)>;
+type R = Result<Value, Exception>;
+
+static TIME: Builtin = Builtin {
+    name: "time",
+    f: t_time,
+};
+static TIME_NS: Builtin = Builtin {
+    name: "time_ns",
+    f: t_time_ns,
+};
+static MONOTONIC: Builtin = Builtin {
+    name: "monotonic",
+    f: t_monotonic,
+};
+static PERF: Builtin = Builtin {
+    name: "perf_counter",
+    f: t_monotonic,
+};
+static SLEEP: Builtin = Builtin {
+    name: "sleep",
+    f: t_sleep,
+};
+
+pub fn module() -> Value {
+    make_module(
+        "time",
+        vec![
+            ("time", Value::Builtin(&TIME)),
+            ("time_ns", Value::Builtin(&TIME_NS)),
+            ("monotonic", Value::Builtin(&MONOTONIC)),
+            ("perf_counter", Value::Builtin(&PERF)),
+            ("sleep", Value::Builtin(&SLEEP)),
+        ],
+    )
+}
+
+/// Milliseconds since the Unix epoch in virtual time.
+pub fn epoch_now_ms(h: &dyn Host) -> i64 {
+    h.epoch_ms().saturating_add(h.now_ms() as i64)
+}
+
+fn t_time(_p: &mut Process, h: &mut dyn Host, _a: Vec<Value>, _k: Kw) -> R {
+    Ok(Value::Float(epoch_now_ms(h) as f64 / 1000.0))
+}
+fn t_time_ns(_p: &mut Process, h: &mut dyn Host, _a: Vec<Value>, _k: Kw) -> R {
+    Ok(Value::Int(epoch_now_ms(h).saturating_mul(1_000_000)))
+}
+fn t_monotonic(_p: &mut Process, h: &mut dyn Host, _a: Vec<Value>, _k: Kw) -> R {
+    Ok(Value::Float(h.now_ms() as f64 / 1000.0))
+}
+fn t_sleep(p: &mut Process, _h: &mut dyn Host, a: Vec<Value>, _k: Kw) -> R {
+    let s = a
+        .first()
+        .and_then(|v| v.as_float())
+        .ok_or_else(|| Exception::type_error("sleep() argument must be a number"))?;
+    if s.is_nan() || s < 0.0 {
+        return Err(Exception::value_error("sleep length must be non-negative"));
+    }
+    let ms = (s * 1000.0).round();
+    let ms = if ms > 1e15 { 1e15 as u64 } else { ms as u64 };
+    p.pending_block = Some(Block::Sleep { ms });
+    Ok(Value::None)
+}
+
+static FLOOR: Builtin = Builtin {
+    name: "floor",
+    f: m_floor,
+};
+static CEIL: Builtin = Builtin {
+    name: "ceil",
+    f: m_ceil,
+};
+static SQRT: Builtin = Builtin {
+    name: "sqrt",
+    f: m_sqrt,
+};
+static ISNAN: Builtin = Builtin {
+    name: "isnan",
+    f: m_isnan,
+};
+static LOG: Builtin = Builtin {
+    name: "log",
+    f: m_log,
+};
+
+pub fn math_module() -> Value {
+    make_module(
+        "math",
+        vec![
+            ("floor", Value::Builtin(&FLOOR)),
+            ("ceil", Value::Builtin(&CEIL)),
+            ("sqrt", Value::Builtin(&SQRT)),
+            ("isnan", Value::Builtin(&ISNAN)),
+            ("log", Value::Builtin(&LOG)),
+            ("pi", Value::Float(std::f64::consts::PI)),
+            ("e", Value::Float(std::f64::consts::E)),
+            ("inf", Value::Float(f64::INFINITY)),
+            ("nan", Value::Float(f64::NAN)),
+        ],
+    )
+}
+
+fn num(a: &[Value]) -> Result<f64, Exception> {
+    a.first()
+        .and_then(|v| v.as_float())
+        .ok_or_else(|| Exception::type_error("must be real number"))
+}
+fn to_int(f: f64) -> R {
+    if !f.is_finite() || f.abs() >= 9.2e18 {
+        return Err(Exception::builtin(
+            "OverflowError",
+            "cannot convert float infinity to integer",
+        ));
+    }
+    Ok(Value::Int(f as i64))
+}
+fn m_floor(_p: &mut Process, _h: &mut dyn Host, a: Vec<Value>, _k: Kw) -> R {
+    if let Some(Value::Int(i)) = a.first() {
+        return Ok(Value::Int(*i));
+    }
+    to_int(num(&a)?.floor())
+}
+fn m_ceil(_p: &mut Process, _h: &mut dyn Host, a: Vec<Value>, _k: Kw) -> R {
+    if let Some(Value::Int(i)) = a.first() {
+        return Ok(Value::Int(*i));
+    }
+    to_int(num(&a)?.ceil())
+}
+fn m_sqrt(_p: &mut Process, _h: &mut dyn Host, a: Vec<Value>, _k: Kw) -> R {
+    let x = num(&a)?;
+    if x < 0.0 {
+        return Err(Exception::value_error("math domain error"));
+    }
+    Ok(Value::Float(x.sqrt()))
+}
+fn m_isnan(_p: &mut Process, _h: &mut dyn Host, a: Vec<Value>, _k: Kw) -> R {
+    Ok(Value::Bool(num(&a)?.is_nan()))
+}
+fn m_log(_p: &mut Process, _h: &mut dyn Host, a: Vec<Value>, _k: Kw) -> R {
+    let x = num(&a)?;
+    if x <= 0.0 {
+        return Err(Exception::value_error("math domain error"));
+    }
+    match a.get(1).and_then(|v| v.as_float()) {
+        Some(b) => Ok(Value::Float(x.ln() / b.ln())),
+        None => Ok(Value::Float(x.ln())),
+    }
+}

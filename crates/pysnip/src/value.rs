@@ -1,0 +1,683 @@
+//! Runtime values: the `Value` enum, insertion-ordered dicts and sets, records, host references.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::rc::Rc;
+
+use crate::compiler::Code;
+use crate::error::{Exception, ExceptionClass};
+
+/// A small, fast, deterministic hasher (FxHash-like) for dict indexes.
+#[derive(Default)]
+pub struct FxHasher {
+    hash: u64,
+}
+
+impl Hasher for FxHasher {
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut buf = [0u8; 8];
+            buf[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(buf));
+        }
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(i as u64)
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64)
+    }
+    fn write_i64(&mut self, i: i64) {
+        self.write_u64(i as u64)
+    }
+}
+
+type FxBuild = BuildHasherDefault<FxHasher>;
+
+/// A reference to an object owned by the host (a producer, a consumer, a future...).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct HostRef {
+    pub class: Rc<str>,
+    pub id: u64,
+}
+
+/// A built-in type, usable with `isinstance`, `type(x).__name__` and as a constructor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TypeKind {
+    NoneType,
+    Bool,
+    Int,
+    Float,
+    Str,
+    Bytes,
+    List,
+    Tuple,
+    Dict,
+    Set,
+    Range,
+    Function,
+    BuiltinFunction,
+    Module,
+    Type,
+    Iterator,
+    Object,
+    Slice,
+}
+
+impl TypeKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            TypeKind::NoneType => "NoneType",
+            TypeKind::Bool => "bool",
+            TypeKind::Int => "int",
+            TypeKind::Float => "float",
+            TypeKind::Str => "str",
+            TypeKind::Bytes => "bytes",
+            TypeKind::List => "list",
+            TypeKind::Tuple => "tuple",
+            TypeKind::Dict => "dict",
+            TypeKind::Set => "set",
+            TypeKind::Range => "range",
+            TypeKind::Function => "function",
+            TypeKind::BuiltinFunction => "builtin_function_or_method",
+            TypeKind::Module => "module",
+            TypeKind::Type => "type",
+            TypeKind::Iterator => "iterator",
+            TypeKind::Object => "object",
+            TypeKind::Slice => "slice",
+        }
+    }
+}
+
+/// A Python function: compiled code plus defaults and closure cells.
+pub struct Function {
+    pub code: Rc<Code>,
+    pub defaults: Vec<Value>,
+    pub kwdefaults: Vec<(Rc<str>, Value)>,
+    pub closure: Vec<Rc<RefCell<Value>>>,
+}
+
+/// Signature of a native function: the process and host are available for callbacks.
+pub type NativeFn = fn(
+    &mut crate::vm::Process,
+    &mut dyn crate::Host,
+    Vec<Value>,
+    Vec<(Rc<str>, Value)>,
+) -> Result<Value, Exception>;
+
+/// A native (Rust) function exposed to Python.
+pub struct Builtin {
+    pub name: &'static str,
+    pub f: NativeFn,
+}
+
+/// A module object (built-in or provided by the host).
+pub struct Module {
+    pub name: Rc<str>,
+    pub attrs: RefCell<Vec<(Rc<str>, Value)>>,
+}
+
+impl Module {
+    pub fn get(&self, name: &str) -> Option<Value> {
+        self.attrs
+            .borrow()
+            .iter()
+            .find(|(k, _)| &**k == name)
+            .map(|(_, v)| v.clone())
+    }
+}
+
+/// A namedtuple-like record: attribute access, tuple indexing/unpacking, readable repr.
+pub struct Record {
+    pub class: Rc<str>,
+    pub fields: Vec<(Rc<str>, Value)>,
+}
+
+/// Native objects implemented in this crate (datetime, timedelta, timezone, UUID).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Native {
+    /// Microseconds since the Unix epoch; `utc` marks an aware (UTC) datetime.
+    Datetime {
+        us: i64,
+        utc: bool,
+    },
+    Timedelta {
+        us: i64,
+    },
+    TimezoneUtc,
+    Uuid(u128),
+}
+
+/// Iterator state for `for` loops, `iter()` and `next()`.
+pub enum IterState {
+    Seq { seq: Value, idx: usize },
+    Chars { s: Rc<str>, pos: usize },
+    Range { cur: i64, stop: i64, step: i64 },
+    Items { items: Vec<Value>, idx: usize },
+    Host(HostRef),
+    Enumerate { inner: Value, count: i64 },
+    Zip(Vec<Value>),
+}
+
+/// A Python value. Cloning is cheap (at most an `Rc` increment).
+#[derive(Clone)]
+pub enum Value {
+    None,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(Rc<str>),
+    Bytes(Rc<[u8]>),
+    List(Rc<RefCell<Vec<Value>>>),
+    Tuple(Rc<[Value]>),
+    Dict(Rc<RefCell<Dict>>),
+    Set(Rc<RefCell<Dict>>),
+    Range(Rc<(i64, i64, i64)>),
+    Slice(Rc<(Value, Value, Value)>),
+    Function(Rc<Function>),
+    Builtin(&'static Builtin),
+    /// A method of a built-in value bound to its receiver (`f = lst.append`).
+    BoundMethod(Rc<(Value, Rc<str>)>),
+    Module(Rc<Module>),
+    Type(TypeKind),
+    ExcClass(Rc<ExceptionClass>),
+    Exception(Exception),
+    Host(Rc<HostRef>),
+    HostMethod(Rc<(HostRef, Rc<str>)>),
+    HostFunction(Rc<HostRef>),
+    Record(Rc<Record>),
+    Native(Rc<Native>),
+    Iter(Rc<RefCell<IterState>>),
+    /// Internal marker of an unassigned local variable; never visible to programs.
+    #[doc(hidden)]
+    Unbound,
+}
+
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&crate::format::repr(self))
+    }
+}
+
+impl Value {
+    pub fn str(s: &str) -> Value {
+        Value::Str(Rc::from(s))
+    }
+    pub fn bytes(b: &[u8]) -> Value {
+        Value::Bytes(Rc::from(b))
+    }
+    pub fn int(i: i64) -> Value {
+        Value::Int(i)
+    }
+    pub fn float(f: f64) -> Value {
+        Value::Float(f)
+    }
+    pub fn bool(b: bool) -> Value {
+        Value::Bool(b)
+    }
+    pub fn none() -> Value {
+        Value::None
+    }
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Rc::new(RefCell::new(items)))
+    }
+    pub fn tuple(items: Vec<Value>) -> Value {
+        Value::Tuple(Rc::from(items))
+    }
+    /// Builds a dict; keys that cannot be hashed are skipped.
+    pub fn dict(items: Vec<(Value, Value)>) -> Value {
+        let mut d = Dict::new();
+        for (k, v) in items {
+            let _ = d.insert(k, v);
+        }
+        Value::Dict(Rc::new(RefCell::new(d)))
+    }
+    pub fn host(class: &str, id: u64) -> Value {
+        Value::Host(Rc::new(HostRef {
+            class: Rc::from(class),
+            id,
+        }))
+    }
+    pub fn host_method(obj: &HostRef, name: &str) -> Value {
+        Value::HostMethod(Rc::new((obj.clone(), Rc::from(name))))
+    }
+    pub fn host_function(r: HostRef) -> Value {
+        Value::HostFunction(Rc::new(r))
+    }
+    pub fn record(class: &str, fields: Vec<(&str, Value)>) -> Value {
+        Value::Record(Rc::new(Record {
+            class: Rc::from(class),
+            fields: fields.into_iter().map(|(k, v)| (Rc::from(k), v)).collect(),
+        }))
+    }
+    pub fn exc_class(c: &Rc<ExceptionClass>) -> Value {
+        Value::ExcClass(c.clone())
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Value::Bytes(b) => Some(b),
+            _ => None,
+        }
+    }
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) => Some(*i),
+            Value::Bool(b) => Some(*b as i64),
+            _ => None,
+        }
+    }
+    pub fn as_float(&self) -> Option<f64> {
+        match self {
+            Value::Float(f) => Some(*f),
+            Value::Int(i) => Some(*i as f64),
+            Value::Bool(b) => Some(*b as i64 as f64),
+            _ => None,
+        }
+    }
+    pub fn as_host(&self) -> Option<&HostRef> {
+        match self {
+            Value::Host(h) => Some(h),
+            _ => None,
+        }
+    }
+    pub fn is_none(&self) -> bool {
+        matches!(self, Value::None)
+    }
+    /// Items of a list or tuple (a copy).
+    pub fn as_seq(&self) -> Option<Vec<Value>> {
+        match self {
+            Value::List(l) => Some(l.borrow().clone()),
+            Value::Tuple(t) => Some(t.to_vec()),
+            _ => None,
+        }
+    }
+    /// Entries of a dict (a copy, in insertion order).
+    pub fn as_dict(&self) -> Option<Vec<(Value, Value)>> {
+        match self {
+            Value::Dict(d) => Some(d.borrow().items()),
+            _ => None,
+        }
+    }
+    /// A record's field by name.
+    pub fn field(&self, name: &str) -> Option<Value> {
+        match self {
+            Value::Record(r) => r
+                .fields
+                .iter()
+                .find(|(k, _)| &**k == name)
+                .map(|(_, v)| v.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn type_name(&self) -> String {
+        match self {
+            Value::None => "NoneType".into(),
+            Value::Bool(_) => "bool".into(),
+            Value::Int(_) => "int".into(),
+            Value::Float(_) => "float".into(),
+            Value::Str(_) => "str".into(),
+            Value::Bytes(_) => "bytes".into(),
+            Value::List(_) => "list".into(),
+            Value::Tuple(_) => "tuple".into(),
+            Value::Dict(_) => "dict".into(),
+            Value::Set(_) => "set".into(),
+            Value::Range(_) => "range".into(),
+            Value::Slice(_) => "slice".into(),
+            Value::Function(_) => "function".into(),
+            Value::Builtin(_) => "builtin_function_or_method".into(),
+            Value::BoundMethod(_) => "builtin_function_or_method".into(),
+            Value::Module(_) => "module".into(),
+            Value::Type(_) | Value::ExcClass(_) => "type".into(),
+            Value::Exception(e) => e.class().name.to_string(),
+            Value::Host(h) => h.class.to_string(),
+            Value::HostMethod(_) => "method".into(),
+            Value::HostFunction(_) => "type".into(),
+            Value::Record(r) => r.class.to_string(),
+            Value::Native(n) => match &**n {
+                Native::Datetime { .. } => "datetime".into(),
+                Native::Timedelta { .. } => "timedelta".into(),
+                Native::TimezoneUtc => "timezone".into(),
+                Native::Uuid(_) => "UUID".into(),
+            },
+            Value::Iter(_) => "iterator".into(),
+            Value::Unbound => "NoneType".into(),
+        }
+    }
+
+    pub fn truthy(&self) -> bool {
+        match self {
+            Value::None => false,
+            Value::Bool(b) => *b,
+            Value::Int(i) => *i != 0,
+            Value::Float(f) => *f != 0.0,
+            Value::Str(s) => !s.is_empty(),
+            Value::Bytes(b) => !b.is_empty(),
+            Value::List(l) => !l.borrow().is_empty(),
+            Value::Tuple(t) => !t.is_empty(),
+            Value::Dict(d) | Value::Set(d) => !d.borrow().is_empty(),
+            Value::Range(r) => range_len(r.0, r.1, r.2) > 0,
+            Value::Record(r) => !r.fields.is_empty(),
+            Value::Native(n) => !matches!(&**n, Native::Timedelta { us: 0 }),
+            _ => true,
+        }
+    }
+
+    /// Identity, as Python's `is`.
+    pub fn is(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::None, Value::None) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Float(a), Value::Float(b)) => a.to_bits() == b.to_bits(),
+            (Value::Str(a), Value::Str(b)) => Rc::ptr_eq(a, b) || a == b,
+            (Value::Bytes(a), Value::Bytes(b)) => Rc::ptr_eq(a, b),
+            (Value::List(a), Value::List(b)) => Rc::ptr_eq(a, b),
+            (Value::Tuple(a), Value::Tuple(b)) => {
+                Rc::ptr_eq(a, b) || (a.is_empty() && b.is_empty())
+            }
+            (Value::Dict(a), Value::Dict(b)) | (Value::Set(a), Value::Set(b)) => Rc::ptr_eq(a, b),
+            (Value::Function(a), Value::Function(b)) => Rc::ptr_eq(a, b),
+            (Value::Builtin(a), Value::Builtin(b)) => std::ptr::eq(*a, *b),
+            (Value::Module(a), Value::Module(b)) => Rc::ptr_eq(a, b),
+            (Value::Type(a), Value::Type(b)) => a == b,
+            (Value::ExcClass(a), Value::ExcClass(b)) => Rc::ptr_eq(a, b),
+            (Value::Exception(a), Value::Exception(b)) => a.ptr_eq(b),
+            (Value::Host(a), Value::Host(b)) => a == b,
+            (Value::HostFunction(a), Value::HostFunction(b)) => a == b,
+            (Value::Record(a), Value::Record(b)) => Rc::ptr_eq(a, b),
+            (Value::Native(a), Value::Native(b)) => Rc::ptr_eq(a, b),
+            (Value::Iter(a), Value::Iter(b)) => Rc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+
+    /// Equality, as Python's `==` for the supported types.
+    #[allow(clippy::should_implement_trait)]
+    pub fn eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Str(a), Value::Str(b)) => a == b,
+            (Value::None, Value::None) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (
+                Value::Int(_) | Value::Bool(_) | Value::Float(_),
+                Value::Int(_) | Value::Bool(_) | Value::Float(_),
+            ) => match (self, other) {
+                (Value::Float(a), Value::Float(b)) => a == b,
+                (Value::Float(a), o) | (o, Value::Float(a)) => {
+                    let i = o.as_int().unwrap_or(0);
+                    int_float_eq(i, *a)
+                }
+                _ => self.as_int() == other.as_int(),
+            },
+            (Value::Bytes(a), Value::Bytes(b)) => a == b,
+            (Value::List(a), Value::List(b)) => {
+                if Rc::ptr_eq(a, b) {
+                    return true;
+                }
+                let (a, b) = (a.borrow(), b.borrow());
+                a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.eq(y))
+            }
+            (Value::Tuple(a), Value::Tuple(b)) => {
+                a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.eq(y))
+            }
+            (Value::Record(a), Value::Tuple(b)) | (Value::Tuple(b), Value::Record(a)) => {
+                a.fields.len() == b.len()
+                    && a.fields.iter().zip(b.iter()).all(|((_, x), y)| x.eq(y))
+            }
+            (Value::Record(a), Value::Record(b)) => {
+                a.fields.len() == b.fields.len()
+                    && a.fields
+                        .iter()
+                        .zip(b.fields.iter())
+                        .all(|((_, x), (_, y))| x.eq(y))
+            }
+            (Value::Dict(a), Value::Dict(b)) => {
+                if Rc::ptr_eq(a, b) {
+                    return true;
+                }
+                let (a, b) = (a.borrow(), b.borrow());
+                a.len() == b.len()
+                    && a.iter()
+                        .all(|(k, v)| matches!(b.get(k), Ok(Some(v2)) if v.eq(&v2)))
+            }
+            (Value::Set(a), Value::Set(b)) => {
+                if Rc::ptr_eq(a, b) {
+                    return true;
+                }
+                let (a, b) = (a.borrow(), b.borrow());
+                a.len() == b.len() && a.iter().all(|(k, _)| matches!(b.get(k), Ok(Some(_))))
+            }
+            (Value::Range(a), Value::Range(b)) => a == b,
+            (Value::Native(a), Value::Native(b)) => a == b,
+            _ => self.is(other),
+        }
+    }
+}
+
+fn int_float_eq(i: i64, f: f64) -> bool {
+    if f.fract() != 0.0 || !f.is_finite() {
+        return false;
+    }
+    if (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f) {
+        f as i64 == i
+    } else {
+        false
+    }
+}
+
+/// Number of items in `range(start, stop, step)`.
+pub fn range_len(start: i64, stop: i64, step: i64) -> i64 {
+    if step > 0 && start < stop {
+        ((stop as i128 - start as i128 - 1) / step as i128 + 1) as i64
+    } else if step < 0 && start > stop {
+        ((start as i128 - stop as i128 - 1) / (-(step as i128)) + 1) as i64
+    } else {
+        0
+    }
+}
+
+/// The hashable form of a dict key, with Python's numeric equivalence (1 == 1.0 == True).
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub enum HKey {
+    None,
+    Int(i64),
+    Float(u64),
+    Str(Rc<str>),
+    Bytes(Rc<[u8]>),
+    Tuple(Box<[HKey]>),
+    Ptr(usize),
+    Host(Rc<str>, u64),
+    Native(i64, i64),
+}
+
+impl HKey {
+    pub fn of(v: &Value) -> Result<HKey, Exception> {
+        Ok(match v {
+            Value::None => HKey::None,
+            Value::Bool(b) => HKey::Int(*b as i64),
+            Value::Int(i) => HKey::Int(*i),
+            Value::Float(f) => {
+                if f.fract() == 0.0 && f.is_finite() && f.abs() < 9.2e18 {
+                    HKey::Int(*f as i64)
+                } else if *f == 0.0 {
+                    HKey::Int(0)
+                } else {
+                    HKey::Float(f.to_bits())
+                }
+            }
+            Value::Str(s) => HKey::Str(s.clone()),
+            Value::Bytes(b) => HKey::Bytes(b.clone()),
+            Value::Tuple(t) => HKey::Tuple(
+                t.iter()
+                    .map(HKey::of)
+                    .collect::<Result<Vec<_>, _>>()?
+                    .into(),
+            ),
+            Value::Record(r) => HKey::Tuple(
+                r.fields
+                    .iter()
+                    .map(|(_, v)| HKey::of(v))
+                    .collect::<Result<Vec<_>, _>>()?
+                    .into(),
+            ),
+            Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::Slice(_) => {
+                return Err(Exception::type_error(format!(
+                    "unhashable type: '{}'",
+                    v.type_name()
+                )))
+            }
+            Value::Host(h) => HKey::Host(h.class.clone(), h.id),
+            Value::HostFunction(h) => HKey::Host(h.class.clone(), h.id),
+            Value::Native(n) => match &**n {
+                Native::Datetime { us, utc } => HKey::Native(*us, *utc as i64),
+                Native::Timedelta { us } => HKey::Native(*us, 2),
+                Native::TimezoneUtc => HKey::Native(0, 3),
+                Native::Uuid(u) => HKey::Native(*u as i64, (*u >> 64) as i64),
+            },
+            Value::Type(t) => HKey::Host(Rc::from("type"), *t as u64),
+            Value::Range(r) => {
+                HKey::Tuple(vec![HKey::Int(r.0), HKey::Int(r.1), HKey::Int(r.2)].into())
+            }
+            Value::Function(f) => HKey::Ptr(Rc::as_ptr(f) as *const u8 as usize),
+            Value::Builtin(b) => HKey::Ptr(*b as *const Builtin as usize),
+            Value::Module(m) => HKey::Ptr(Rc::as_ptr(m) as *const u8 as usize),
+            Value::ExcClass(c) => HKey::Ptr(Rc::as_ptr(c) as *const u8 as usize),
+            Value::Exception(e) => HKey::Ptr(e.ptr_id()),
+            Value::BoundMethod(m) => HKey::Ptr(Rc::as_ptr(m) as *const u8 as usize),
+            Value::HostMethod(m) => HKey::Ptr(Rc::as_ptr(m) as *const u8 as usize),
+            Value::Iter(i) => HKey::Ptr(Rc::as_ptr(i) as *const u8 as usize),
+            Value::Unbound => HKey::None,
+        })
+    }
+}
+
+/// An insertion-ordered hash map from Python values to values (also backs `set`).
+#[derive(Clone, Default)]
+pub struct Dict {
+    entries: Vec<Option<(Value, Value)>>,
+    index: HashMap<HKey, usize, FxBuild>,
+}
+
+impl Dict {
+    pub fn new() -> Dict {
+        Dict::default()
+    }
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+    pub fn get(&self, k: &Value) -> Result<Option<Value>, Exception> {
+        let h = HKey::of(k)?;
+        Ok(self.get_h(&h))
+    }
+    pub fn get_h(&self, h: &HKey) -> Option<Value> {
+        self.index
+            .get(h)
+            .and_then(|&i| self.entries.get(i))
+            .and_then(|e| e.as_ref())
+            .map(|(_, v)| v.clone())
+    }
+    pub fn contains(&self, k: &Value) -> Result<bool, Exception> {
+        Ok(self.index.contains_key(&HKey::of(k)?))
+    }
+    pub fn insert(&mut self, k: Value, v: Value) -> Result<(), Exception> {
+        let h = HKey::of(&k)?;
+        self.insert_h(h, k, v);
+        Ok(())
+    }
+    pub fn insert_h(&mut self, h: HKey, k: Value, v: Value) {
+        if let Some(&i) = self.index.get(&h) {
+            if let Some(Some(e)) = self.entries.get_mut(i) {
+                e.1 = v;
+                return;
+            }
+        }
+        self.index.insert(h, self.entries.len());
+        self.entries.push(Some((k, v)));
+    }
+    pub fn remove(&mut self, k: &Value) -> Result<Option<Value>, Exception> {
+        let h = HKey::of(k)?;
+        let Some(i) = self.index.remove(&h) else {
+            return Ok(None);
+        };
+        let old = self
+            .entries
+            .get_mut(i)
+            .and_then(|e| e.take())
+            .map(|(_, v)| v);
+        if self.entries.len() > 16 && self.index.len() * 2 < self.entries.len() {
+            self.compact();
+        }
+        Ok(old)
+    }
+    fn compact(&mut self) {
+        let entries: Vec<_> = std::mem::take(&mut self.entries)
+            .into_iter()
+            .flatten()
+            .collect();
+        self.index.clear();
+        for (i, (k, _)) in entries.iter().enumerate() {
+            if let Ok(h) = HKey::of(k) {
+                self.index.insert(h, i);
+            }
+        }
+        self.entries = entries.into_iter().map(Some).collect();
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&Value, &Value)> {
+        self.entries.iter().flatten().map(|(k, v)| (k, v))
+    }
+    pub fn keys(&self) -> Vec<Value> {
+        self.iter().map(|(k, _)| k.clone()).collect()
+    }
+    pub fn values(&self) -> Vec<Value> {
+        self.iter().map(|(_, v)| v.clone()).collect()
+    }
+    pub fn items(&self) -> Vec<(Value, Value)> {
+        self.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.index.clear();
+    }
+    /// Removes and returns the last inserted entry.
+    pub fn pop_last(&mut self) -> Option<(Value, Value)> {
+        while let Some(e) = self.entries.pop() {
+            if let Some((k, v)) = e {
+                if let Ok(h) = HKey::of(&k) {
+                    self.index.remove(&h);
+                }
+                return Some((k, v));
+            }
+        }
+        None
+    }
+    pub fn first(&self) -> Option<(Value, Value)> {
+        self.iter().next().map(|(k, v)| (k.clone(), v.clone()))
+    }
+}
+
+impl Hash for Value {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        if let Ok(k) = HKey::of(self) {
+            k.hash(state)
+        }
+    }
+}

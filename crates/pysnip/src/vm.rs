@@ -1,0 +1,1858 @@
+//! The bytecode VM: explicit frames and value stack, resumable after host blocks, fuel-bounded.
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use crate::ast::{BinOp, CmpOp, UnOp};
+use crate::builtins;
+use crate::compiler::{Code, Op, ProgramData, NO_KW};
+use crate::error::{
+    builtin_class, line_col, Exception, ExceptionClass, Frame as TbFrame, PyError, TraceEntry,
+};
+use crate::limits::Limits;
+use crate::ops;
+use crate::value::{Dict, Function, HKey, HostRef, IterState, Module, Value};
+use crate::{Block, Host, HostResult, Program, RunStatus};
+
+struct BlockEntry {
+    handler: usize,
+    stack_len: usize,
+    handling_len: usize,
+}
+
+struct Frame {
+    code: Rc<Code>,
+    ip: usize,
+    base: usize,
+    ret_base: usize,
+    cells: Vec<Rc<RefCell<Value>>>,
+    blocks: Vec<BlockEntry>,
+    handling: Vec<Exception>,
+}
+
+enum Pending {
+    /// The pending call's result is pushed.
+    Value,
+    /// A `for` over a host iterator: the item is pushed, StopIteration exits to `exit`.
+    ForIter { exit: usize, iter: Value },
+}
+
+enum State {
+    Ready,
+    Waiting(Pending),
+    Finished,
+    Failed,
+}
+
+pub(crate) enum Exec {
+    Done(Value),
+    Blocked(Block),
+    OutOfFuel,
+}
+
+pub(crate) enum CallOutcome {
+    Value(Value),
+    Pushed,
+    Block(Block),
+}
+
+pub(crate) enum IterNext {
+    Item(Value),
+    Done,
+    Block(u64),
+}
+
+/// One running instance of a program: globals, frames, value stack.
+pub struct Process {
+    prog: Rc<ProgramData>,
+    globals: Vec<Option<Value>>,
+    builtin_fallback: Vec<Option<Value>>,
+    pub(crate) stack: Vec<Value>,
+    frames: Vec<Frame>,
+    pub(crate) limits: Limits,
+    state: State,
+    injected: Option<Exception>,
+    pub(crate) modules: Vec<(String, Value)>,
+    /// Set by natives that block (time.sleep).
+    pub(crate) pending_block: Option<Block>,
+    callback_depth: usize,
+    since_mem_check: u64,
+    error: Option<PyError>,
+    /// Total instructions executed (main loop and callbacks).
+    pub instructions: u64,
+}
+
+impl Process {
+    pub fn new(program: &Program, limits: Limits) -> Process {
+        let prog = program.data.clone();
+        let builtin_fallback = prog
+            .global_names
+            .iter()
+            .map(|n| builtins::builtin_value(n))
+            .collect();
+        let n = prog.global_names.len();
+        let module = prog.module.clone();
+        let mut p = Process {
+            prog,
+            globals: vec![None; n],
+            builtin_fallback,
+            stack: Vec::with_capacity(256),
+            frames: Vec::new(),
+            limits,
+            state: State::Ready,
+            injected: None,
+            modules: Vec::new(),
+            pending_block: None,
+            callback_depth: 0,
+            since_mem_check: 0,
+            error: None,
+            instructions: 0,
+        };
+        let nlocals = module.nlocals as usize;
+        p.frames.push(Frame {
+            code: module,
+            ip: 0,
+            base: 0,
+            ret_base: 0,
+            cells: Vec::new(),
+            blocks: Vec::new(),
+            handling: Vec::new(),
+        });
+        p.stack.extend(std::iter::repeat_n(Value::Unbound, nlocals));
+        p
+    }
+
+    /// Whether the program has finished (normally or with an error).
+    pub fn is_done(&self) -> bool {
+        matches!(self.state, State::Finished | State::Failed)
+    }
+
+    /// A global variable's value, if set.
+    pub fn global(&self, name: &str) -> Option<Value> {
+        let i = self.prog.global_names.iter().position(|n| &**n == name)?;
+        self.globals.get(i).cloned().flatten()
+    }
+
+    /// Runs until the program finishes, blocks, errors, or `fuel` instructions are used.
+    pub fn run(&mut self, host: &mut dyn Host, fuel: u64) -> RunStatus {
+        match self.state {
+            State::Finished => return RunStatus::Finished,
+            State::Failed => {
+                return RunStatus::Error(self.error.clone().unwrap_or_else(|| PyError {
+                    kind: "RuntimeError".into(),
+                    message: "the process has already failed".into(),
+                    frames: vec![],
+                    is_syntax: false,
+                }))
+            }
+            State::Waiting(_) => {
+                return RunStatus::Error(PyError {
+                    kind: "RuntimeError".into(),
+                    message: "run() called while blocked: call resume_with or resume_raise first"
+                        .into(),
+                    frames: vec![],
+                    is_syntax: false,
+                })
+            }
+            State::Ready => {}
+        }
+        if let Some(exc) = self.injected.take() {
+            if let Some(e) = self.handle_exception(exc, 0) {
+                return self.fail(e);
+            }
+        }
+        match self.execute(host, fuel, 0) {
+            Ok(Exec::Done(_)) => {
+                self.state = State::Finished;
+                RunStatus::Finished
+            }
+            Ok(Exec::OutOfFuel) => RunStatus::OutOfFuel,
+            Ok(Exec::Blocked(b)) => RunStatus::Blocked(b),
+            Err(e) => self.fail(e),
+        }
+    }
+
+    fn fail(&mut self, e: Exception) -> RunStatus {
+        let err = self.to_pyerror(&e);
+        self.state = State::Failed;
+        self.error = Some(err.clone());
+        self.frames.clear();
+        self.stack.clear();
+        RunStatus::Error(err)
+    }
+
+    /// Resume after Blocked: the pending call returns `value`.
+    pub fn resume_with(&mut self, value: Value) {
+        match std::mem::replace(&mut self.state, State::Ready) {
+            State::Waiting(Pending::Value) => self.stack.push(value),
+            State::Waiting(Pending::ForIter { iter, .. }) => {
+                let v = match &iter {
+                    Value::Iter(it) => {
+                        let mut it = it.borrow_mut();
+                        if let IterState::Enumerate { count, .. } = &mut *it {
+                            let n = *count;
+                            *count = count.saturating_add(1);
+                            Value::tuple(vec![Value::Int(n), value])
+                        } else {
+                            value
+                        }
+                    }
+                    _ => value,
+                };
+                self.stack.push(v);
+            }
+            other => self.state = other,
+        }
+    }
+
+    /// Resume after a host `Sleep` block (same as `resume_with(Value::None)`).
+    pub fn resume(&mut self) {
+        self.resume_with(Value::None)
+    }
+
+    /// Resume after Blocked: the pending call raises `exc` (StopIteration ends a pending `for`).
+    pub fn resume_raise(&mut self, exc: Exception) {
+        match std::mem::replace(&mut self.state, State::Ready) {
+            State::Waiting(Pending::ForIter { exit, .. }) if exc.is_a("StopIteration") => {
+                self.stack.pop();
+                if let Some(f) = self.frames.last_mut() {
+                    f.ip = exit;
+                }
+            }
+            State::Waiting(_) => self.injected = Some(exc),
+            other => self.state = other,
+        }
+    }
+
+    /// Calls a Python callable synchronously (from a host call or between runs).
+    pub fn call_value(
+        &mut self,
+        host: &mut dyn Host,
+        f: &Value,
+        args: Vec<Value>,
+    ) -> Result<Value, Exception> {
+        self.call_value_kw(host, f, args, Vec::new())
+    }
+
+    /// `call_value` with keyword arguments.
+    pub fn call_value_kw(
+        &mut self,
+        host: &mut dyn Host,
+        f: &Value,
+        args: Vec<Value>,
+        kwargs: Vec<(Rc<str>, Value)>,
+    ) -> Result<Value, Exception> {
+        if self.callback_depth >= self.limits.max_callback_depth {
+            return Err(Exception::builtin(
+                "RecursionError",
+                "maximum recursion depth exceeded (nested callbacks)",
+            ));
+        }
+        let depth = self.frames.len();
+        let stack_len = self.stack.len();
+        self.callback_depth += 1;
+        let r = self.call_value_inner(host, f, args, kwargs, depth);
+        self.callback_depth -= 1;
+        if r.is_err() {
+            self.frames.truncate(depth);
+            self.stack.truncate(stack_len);
+        }
+        r
+    }
+
+    fn call_value_inner(
+        &mut self,
+        host: &mut dyn Host,
+        f: &Value,
+        args: Vec<Value>,
+        kwargs: Vec<(Rc<str>, Value)>,
+        depth: usize,
+    ) -> Result<Value, Exception> {
+        let blocked = || {
+            Exception::builtin(
+                "RuntimeError",
+                "blocking call inside a callback (serializers, key functions... must not block)",
+            )
+        };
+        match self.invoke(host, f.clone(), args, kwargs)? {
+            CallOutcome::Value(v) => {
+                if self.pending_block.take().is_some() {
+                    return Err(blocked());
+                }
+                Ok(v)
+            }
+            CallOutcome::Block(_) => Err(blocked()),
+            CallOutcome::Pushed => match self.execute(host, self.limits.callback_fuel, depth)? {
+                Exec::Done(v) => Ok(v),
+                Exec::Blocked(_) => Err(blocked()),
+                Exec::OutOfFuel => Err(Exception::builtin(
+                    "TimeoutError",
+                    "callback ran for too many instructions",
+                )),
+            },
+        }
+    }
+
+    // ---------- errors ----------
+
+    /// Renders an exception with its traceback.
+    pub fn to_pyerror(&self, e: &Exception) -> PyError {
+        let mut frames = Vec::new();
+        for t in e.traceback().iter().rev() {
+            let (file, src) = self
+                .prog
+                .files
+                .get(t.span.file as usize)
+                .map(|(n, s)| (n.as_str(), s.as_str()))
+                .unwrap_or(("<unknown>", ""));
+            let (line, col, source_line) = line_col(src, t.span.start as usize);
+            let (end_line, end_col, _) = line_col(src, t.span.end as usize);
+            let end_col = if end_line == line {
+                end_col
+            } else {
+                source_line.chars().count() + 1
+            };
+            frames.push(TbFrame {
+                file: file.to_string(),
+                line,
+                col,
+                end_col: end_col.max(col + 1),
+                func: t.func.to_string(),
+                source_line,
+            });
+        }
+        PyError {
+            kind: e.class().name.to_string(),
+            message: e.message(),
+            frames,
+            is_syntax: false,
+        }
+    }
+
+    fn record_trace(&self, e: &Exception) {
+        if let Some(f) = self.frames.last() {
+            let ip = f.ip.saturating_sub(1);
+            let span = f.code.spans.get(ip).copied().unwrap_or_default();
+            e.push_trace(TraceEntry {
+                span,
+                depth: self.frames.len(),
+                func: f.code.name.clone(),
+            });
+        }
+    }
+
+    /// Unwinds to a handler. Returns the exception if it propagates below `stop_depth`.
+    fn handle_exception(&mut self, exc: Exception, stop_depth: usize) -> Option<Exception> {
+        loop {
+            self.record_trace(&exc);
+            let Some(f) = self.frames.last_mut() else {
+                return Some(exc);
+            };
+            if let Some(b) = f.blocks.pop() {
+                f.handling.truncate(b.handling_len);
+                f.handling.push(exc.clone());
+                f.ip = b.handler;
+                self.stack.truncate(b.stack_len);
+                self.stack.push(Value::Exception(exc));
+                return None;
+            }
+            let ret_base = f.ret_base;
+            self.frames.pop();
+            self.stack.truncate(ret_base);
+            if self.frames.len() <= stop_depth {
+                return Some(exc);
+            }
+        }
+    }
+
+    // ---------- memory ----------
+
+    #[allow(clippy::collapsible_match)]
+    fn check_memory(&self) -> Result<(), Exception> {
+        let limit = self.limits.max_total_bytes;
+        let mut seen = BTreeSet::new();
+        let mut total = 0usize;
+        let mut work: Vec<Value> = Vec::new();
+        work.extend(self.globals.iter().flatten().cloned());
+        work.extend(self.stack.iter().cloned());
+        while let Some(v) = work.pop() {
+            total += 16;
+            match &v {
+                Value::Str(s) => {
+                    if seen.insert(Rc::as_ptr(s) as *const u8 as usize) {
+                        total += s.len();
+                    }
+                }
+                Value::Bytes(b) => {
+                    if seen.insert(Rc::as_ptr(b) as *const u8 as usize) {
+                        total += b.len();
+                    }
+                }
+                Value::List(l) => {
+                    if seen.insert(Rc::as_ptr(l) as *const u8 as usize) {
+                        work.extend(l.borrow().iter().cloned());
+                    }
+                }
+                Value::Tuple(t) => {
+                    if seen.insert(Rc::as_ptr(t) as *const u8 as usize) {
+                        work.extend(t.iter().cloned());
+                    }
+                }
+                Value::Dict(d) | Value::Set(d) => {
+                    if seen.insert(Rc::as_ptr(d) as *const u8 as usize) {
+                        for (k, v) in d.borrow().iter() {
+                            total += 24;
+                            work.push(k.clone());
+                            work.push(v.clone());
+                        }
+                    }
+                }
+                Value::Record(r) => {
+                    if seen.insert(Rc::as_ptr(r) as *const u8 as usize) {
+                        work.extend(r.fields.iter().map(|(_, v)| v.clone()));
+                    }
+                }
+                _ => {}
+            }
+            if total > limit {
+                return Err(Exception::builtin(
+                    "MemoryError",
+                    format!("the program uses more than {} MB of memory", limit >> 20),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    // ---------- the dispatch loop ----------
+
+    pub(crate) fn execute(
+        &mut self,
+        host: &mut dyn Host,
+        mut fuel: u64,
+        stop_depth: usize,
+    ) -> Result<Exec, Exception> {
+        loop {
+            if fuel == 0 {
+                return Ok(Exec::OutOfFuel);
+            }
+            fuel -= 1;
+            self.instructions += 1;
+            self.since_mem_check += 1;
+            let r = self.step(host, stop_depth);
+            match r {
+                Ok(None) => {}
+                Ok(Some(x)) => return Ok(x),
+                Err(exc) => {
+                    if let Some(e) = self.handle_exception(exc, stop_depth) {
+                        return Err(e);
+                    }
+                }
+            }
+            if self.since_mem_check >= 1 << 20 {
+                self.since_mem_check = 0;
+                if let Err(e) = self.check_memory() {
+                    if let Some(e) = self.handle_exception(e, stop_depth) {
+                        return Err(e);
+                    }
+                }
+            }
+        }
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Value {
+        self.stack.pop().unwrap_or(Value::None)
+    }
+
+    #[inline]
+    fn top(&self) -> Value {
+        self.stack.last().cloned().unwrap_or(Value::None)
+    }
+
+    fn pop_n(&mut self, n: usize) -> Vec<Value> {
+        let at = self.stack.len().saturating_sub(n);
+        self.stack.split_off(at)
+    }
+
+    fn name_of(&self, i: u32) -> Rc<str> {
+        self.frames
+            .last()
+            .and_then(|f| f.code.names.get(i as usize).cloned())
+            .unwrap_or_else(|| Rc::from("?"))
+    }
+
+    fn const_of(&self, i: u32) -> Value {
+        self.frames
+            .last()
+            .and_then(|f| f.code.consts.get(i as usize).cloned())
+            .unwrap_or(Value::None)
+    }
+
+    fn kw_pairs(&mut self, kw: u32) -> Vec<(Rc<str>, Value)> {
+        if kw == NO_KW {
+            return Vec::new();
+        }
+        let names = match self.const_of(kw) {
+            Value::Tuple(t) => t,
+            _ => return Vec::new(),
+        };
+        let vals = self.pop_n(names.len());
+        names
+            .iter()
+            .zip(vals)
+            .map(|(n, v)| (Rc::from(n.as_str().unwrap_or("")), v))
+            .collect()
+    }
+
+    /// Executes one instruction. `Ok(Some(_))` ends the loop.
+    fn step(&mut self, host: &mut dyn Host, stop_depth: usize) -> Result<Option<Exec>, Exception> {
+        let Some(frame) = self.frames.last_mut() else {
+            return Ok(Some(Exec::Done(Value::None)));
+        };
+        let ip = frame.ip;
+        let Some(&op) = frame.code.ops.get(ip) else {
+            return Err(Exception::builtin(
+                "RuntimeError",
+                "internal error: instruction pointer out of range",
+            ));
+        };
+        frame.ip = ip + 1;
+        let base = frame.base;
+        match op {
+            Op::Nop => {}
+            Op::LoadConst(i) => {
+                let v = frame
+                    .code
+                    .consts
+                    .get(i as usize)
+                    .cloned()
+                    .unwrap_or(Value::None);
+                self.stack.push(v);
+            }
+            Op::LoadFast(i) => {
+                let v = self
+                    .stack
+                    .get(base + i as usize)
+                    .cloned()
+                    .unwrap_or(Value::Unbound);
+                if let Value::Unbound = v {
+                    let name = self
+                        .frames
+                        .last()
+                        .and_then(|f| f.code.local_names.get(i as usize).cloned())
+                        .unwrap_or_else(|| Rc::from("?"));
+                    return Err(Exception::builtin(
+                        "UnboundLocalError",
+                        format!("cannot access local variable '{}' where it is not associated with a value", name),
+                    ));
+                }
+                self.stack.push(v);
+            }
+            Op::StoreFast(i) => {
+                let v = self.pop();
+                if let Some(slot) = self.stack.get_mut(base + i as usize) {
+                    *slot = v;
+                }
+            }
+            Op::DeleteFast(i) => {
+                if let Some(slot) = self.stack.get_mut(base + i as usize) {
+                    *slot = Value::Unbound;
+                }
+            }
+            Op::LoadDeref(i) => {
+                let v = frame
+                    .cells
+                    .get(i as usize)
+                    .map(|c| c.borrow().clone())
+                    .unwrap_or(Value::Unbound);
+                if let Value::Unbound = v {
+                    return Err(Exception::builtin(
+                        "NameError",
+                        "free variable referenced before assignment in enclosing scope",
+                    ));
+                }
+                self.stack.push(v);
+            }
+            Op::StoreDeref(i) => {
+                let v = self.pop();
+                if let Some(c) = self.frames.last().and_then(|f| f.cells.get(i as usize)) {
+                    *c.borrow_mut() = v;
+                }
+            }
+            Op::LoadGlobal(i) => {
+                let v = match self.globals.get(i as usize) {
+                    Some(Some(v)) => v.clone(),
+                    _ => match self.builtin_fallback.get(i as usize) {
+                        Some(Some(v)) => v.clone(),
+                        _ => {
+                            let name = self
+                                .prog
+                                .global_names
+                                .get(i as usize)
+                                .cloned()
+                                .unwrap_or_else(|| Rc::from("?"));
+                            return Err(Exception::builtin(
+                                "NameError",
+                                format!("name '{}' is not defined", name),
+                            ));
+                        }
+                    },
+                };
+                self.stack.push(v);
+            }
+            Op::StoreGlobal(i) => {
+                let v = self.pop();
+                if let Some(slot) = self.globals.get_mut(i as usize) {
+                    *slot = Some(v);
+                }
+            }
+            Op::DeleteGlobal(i) => {
+                let was = self.globals.get_mut(i as usize).and_then(|s| s.take());
+                if was.is_none() {
+                    let name = self
+                        .prog
+                        .global_names
+                        .get(i as usize)
+                        .cloned()
+                        .unwrap_or_else(|| Rc::from("?"));
+                    return Err(Exception::builtin(
+                        "NameError",
+                        format!("name '{}' is not defined", name),
+                    ));
+                }
+            }
+            Op::LoadAttr(n) => {
+                let name = self.name_of(n);
+                let obj = self.pop();
+                let v = self.get_attr(host, &obj, &name)?;
+                self.stack.push(v);
+            }
+            Op::StoreAttr(n) => {
+                let name = self.name_of(n);
+                let obj = self.pop();
+                let _v = self.pop();
+                return Err(Exception::builtin(
+                    "AttributeError",
+                    format!(
+                        "'{}' object attribute '{}' cannot be set in the playground",
+                        obj.type_name(),
+                        name
+                    ),
+                ));
+            }
+            Op::LoadSubscr => {
+                let idx = self.pop();
+                let obj = self.pop();
+                let v = ops::getitem(&obj, &idx)?;
+                self.stack.push(v);
+            }
+            Op::StoreSubscr => {
+                let idx = self.pop();
+                let obj = self.pop();
+                let v = self.pop();
+                ops::setitem(self, &obj, idx, v)?;
+            }
+            Op::DeleteSubscr => {
+                let idx = self.pop();
+                let obj = self.pop();
+                ops::delitem(&obj, &idx)?;
+            }
+            Op::BuildSlice => {
+                let s = self.pop();
+                let b = self.pop();
+                let a = self.pop();
+                self.stack.push(Value::Slice(Rc::new((a, b, s))));
+            }
+            Op::Binary(o) | Op::Inplace(o) => {
+                let b = self.pop();
+                let a = self.pop();
+                let r = match (o, &a, &b) {
+                    (BinOp::Add, Value::Int(x), Value::Int(y)) => match x.checked_add(*y) {
+                        Some(r) => Value::Int(r),
+                        None => return Err(ops::overflow()),
+                    },
+                    (BinOp::Sub, Value::Int(x), Value::Int(y)) => match x.checked_sub(*y) {
+                        Some(r) => Value::Int(r),
+                        None => return Err(ops::overflow()),
+                    },
+                    (BinOp::Add, Value::List(l), _) if matches!(op, Op::Inplace(_)) => {
+                        let items = self.collect(host, &b)?;
+                        let newlen = l.borrow().len().saturating_add(items.len());
+                        self.limits.check_len(newlen)?;
+                        l.borrow_mut().extend(items);
+                        a.clone()
+                    }
+                    _ => ops::binary(&self.limits, o, &a, &b, &mut |h| host.repr(h))?,
+                };
+                self.stack.push(r);
+            }
+            Op::Unary(o) => {
+                let a = self.pop();
+                let r = match o {
+                    UnOp::Not => Value::Bool(!a.truthy()),
+                    UnOp::Neg => match a {
+                        Value::Int(i) => Value::Int(i.checked_neg().ok_or_else(ops::overflow)?),
+                        Value::Bool(b) => Value::Int(-(b as i64)),
+                        Value::Float(f) => Value::Float(-f),
+                        other => {
+                            return Err(Exception::type_error(format!(
+                                "bad operand type for unary -: '{}'",
+                                other.type_name()
+                            )))
+                        }
+                    },
+                    UnOp::Pos => match a {
+                        Value::Int(_) | Value::Float(_) => a,
+                        Value::Bool(b) => Value::Int(b as i64),
+                        other => {
+                            return Err(Exception::type_error(format!(
+                                "bad operand type for unary +: '{}'",
+                                other.type_name()
+                            )))
+                        }
+                    },
+                    UnOp::Invert => match a {
+                        Value::Int(i) => Value::Int(!i),
+                        Value::Bool(b) => Value::Int(!(b as i64)),
+                        other => {
+                            return Err(Exception::type_error(format!(
+                                "bad operand type for unary ~: '{}'",
+                                other.type_name()
+                            )))
+                        }
+                    },
+                };
+                self.stack.push(r);
+            }
+            Op::Compare(c) => {
+                let b = self.pop();
+                let a = self.pop();
+                let r = match (c, &a, &b) {
+                    (CmpOp::Lt, Value::Int(x), Value::Int(y)) => x < y,
+                    (CmpOp::Le, Value::Int(x), Value::Int(y)) => x <= y,
+                    (CmpOp::Gt, Value::Int(x), Value::Int(y)) => x > y,
+                    (CmpOp::Ge, Value::Int(x), Value::Int(y)) => x >= y,
+                    (CmpOp::Eq, _, _) => a.eq(&b),
+                    (CmpOp::Ne, _, _) => !a.eq(&b),
+                    (CmpOp::Is, _, _) => a.is(&b),
+                    (CmpOp::IsNot, _, _) => !a.is(&b),
+                    (CmpOp::In, _, _) => ops::contains(&b, &a)?,
+                    (CmpOp::NotIn, _, _) => !ops::contains(&b, &a)?,
+                    _ => ops::compare(c, &a, &b)?,
+                };
+                self.stack.push(Value::Bool(r));
+            }
+            Op::Jump(t) => frame.ip = t as usize,
+            Op::JumpIfFalse(t) => {
+                let v = self.pop();
+                let truth = match v {
+                    Value::Bool(b) => b,
+                    other => other.truthy(),
+                };
+                if !truth {
+                    if let Some(f) = self.frames.last_mut() {
+                        f.ip = t as usize;
+                    }
+                }
+            }
+            Op::JumpIfTrue(t) => {
+                let v = self.pop();
+                if v.truthy() {
+                    if let Some(f) = self.frames.last_mut() {
+                        f.ip = t as usize;
+                    }
+                }
+            }
+            Op::JumpIfFalseOrPop(t) => {
+                if !self.stack.last().is_some_and(|v| v.truthy()) {
+                    frame.ip = t as usize;
+                } else {
+                    self.pop();
+                }
+            }
+            Op::JumpIfTrueOrPop(t) => {
+                if self.stack.last().is_some_and(|v| v.truthy()) {
+                    frame.ip = t as usize;
+                } else {
+                    self.pop();
+                }
+            }
+            Op::Pop => {
+                self.pop();
+            }
+            Op::Dup => {
+                let v = self.top();
+                self.stack.push(v);
+            }
+            Op::Dup2 => {
+                let n = self.stack.len();
+                if n >= 2 {
+                    let a = self.stack[n - 2].clone();
+                    let b = self.stack[n - 1].clone();
+                    self.stack.push(a);
+                    self.stack.push(b);
+                }
+            }
+            Op::Rot2 => {
+                let n = self.stack.len();
+                if n >= 2 {
+                    self.stack.swap(n - 1, n - 2);
+                }
+            }
+            Op::Rot3 => {
+                let n = self.stack.len();
+                if n >= 3 {
+                    let v = self.stack.remove(n - 1);
+                    self.stack.insert(n - 3, v);
+                }
+            }
+            Op::BuildList(n) => {
+                let items = self.pop_n(n as usize);
+                self.stack.push(Value::list(items));
+            }
+            Op::BuildTuple(n) => {
+                let items = self.pop_n(n as usize);
+                self.stack.push(Value::tuple(items));
+            }
+            Op::BuildSet(n) => {
+                let items = self.pop_n(n as usize);
+                let mut d = Dict::new();
+                for k in items {
+                    d.insert(k, Value::None)?;
+                }
+                self.stack.push(Value::Set(Rc::new(RefCell::new(d))));
+            }
+            Op::BuildDict(n) => {
+                let items = self.pop_n(2 * n as usize);
+                let mut d = Dict::new();
+                let mut it = items.into_iter();
+                while let (Some(k), Some(v)) = (it.next(), it.next()) {
+                    d.insert(k, v)?;
+                }
+                self.stack.push(Value::Dict(Rc::new(RefCell::new(d))));
+            }
+            Op::ListAppend(depth) => {
+                let v = self.pop();
+                let at = self.stack.len().checked_sub(depth as usize);
+                if let Some(Value::List(l)) = at.and_then(|i| self.stack.get(i)) {
+                    let len = l.borrow().len();
+                    self.limits.check_len(len + 1)?;
+                    l.borrow_mut().push(v);
+                }
+            }
+            Op::SetAdd(depth) => {
+                let v = self.pop();
+                let at = self.stack.len().checked_sub(depth as usize);
+                if let Some(Value::Set(d)) = at.and_then(|i| self.stack.get(i)) {
+                    let len = d.borrow().len();
+                    self.limits.check_len(len + 1)?;
+                    d.borrow_mut().insert(v, Value::None)?;
+                }
+            }
+            Op::MapAdd(depth) => {
+                let v = self.pop();
+                let k = self.pop();
+                let at = self.stack.len().checked_sub(depth as usize);
+                if let Some(Value::Dict(d)) = at.and_then(|i| self.stack.get(i)) {
+                    let len = d.borrow().len();
+                    self.limits.check_len(len + 1)?;
+                    d.borrow_mut().insert(k, v)?;
+                }
+            }
+            Op::ListExtend => {
+                let v = self.pop();
+                let items = self.collect(host, &v)?;
+                if let Some(Value::List(l)) = self.stack.last() {
+                    let len = l.borrow().len();
+                    self.limits.check_len(len + items.len())?;
+                    l.borrow_mut().extend(items);
+                }
+            }
+            Op::DictMerge => {
+                let v = self.pop();
+                let Value::Dict(src) = &v else {
+                    return Err(Exception::type_error(format!(
+                        "'{}' object is not a mapping",
+                        v.type_name()
+                    )));
+                };
+                let items = src.borrow().items();
+                if let Some(Value::Dict(d)) = self.stack.last() {
+                    let mut d = d.borrow_mut();
+                    for (k, v) in items {
+                        d.insert(k, v)?;
+                    }
+                }
+            }
+            Op::ListToTuple => {
+                let v = self.pop();
+                let t = match &v {
+                    Value::List(l) => Value::tuple(l.borrow().clone()),
+                    _ => v,
+                };
+                self.stack.push(t);
+            }
+            Op::UnpackSequence(n) => {
+                let v = self.pop();
+                let items = self.unpack_items(host, &v)?;
+                if items.len() != n as usize {
+                    return Err(if items.len() > n as usize {
+                        Exception::value_error(format!(
+                            "too many values to unpack (expected {})",
+                            n
+                        ))
+                    } else {
+                        Exception::value_error(format!(
+                            "not enough values to unpack (expected {}, got {})",
+                            n,
+                            items.len()
+                        ))
+                    });
+                }
+                self.stack.extend(items.into_iter().rev());
+            }
+            Op::UnpackEx(before, after) => {
+                let v = self.pop();
+                let items = self.unpack_items(host, &v)?;
+                let (b, a) = (before as usize, after as usize);
+                if items.len() < b + a {
+                    return Err(Exception::value_error(format!(
+                        "not enough values to unpack (expected at least {}, got {})",
+                        b + a,
+                        items.len()
+                    )));
+                }
+                let mid_end = items.len() - a;
+                let mut out: Vec<Value> = items[..b].to_vec();
+                out.push(Value::list(items[b..mid_end].to_vec()));
+                out.extend(items[mid_end..].iter().cloned());
+                self.stack.extend(out.into_iter().rev());
+            }
+            Op::GetIter => {
+                let v = self.pop();
+                let it = builtins::make_iter(&v)?;
+                self.stack.push(it);
+            }
+            Op::ForIter(exit) => {
+                let it = self.top();
+                match self.iter_next(host, &it)? {
+                    IterNext::Item(v) => self.stack.push(v),
+                    IterNext::Done => {
+                        self.pop();
+                        if let Some(f) = self.frames.last_mut() {
+                            f.ip = exit as usize;
+                        }
+                    }
+                    IterNext::Block(token) => {
+                        if self.frames.len() <= stop_depth || stop_depth > 0 {
+                            return Err(Exception::builtin(
+                                "RuntimeError",
+                                "blocking iteration inside a callback",
+                            ));
+                        }
+                        self.state = State::Waiting(Pending::ForIter {
+                            exit: exit as usize,
+                            iter: it,
+                        });
+                        return Ok(Some(Exec::Blocked(Block::Host(token))));
+                    }
+                }
+            }
+            Op::Call(argc, kw) => {
+                let kwargs = self.kw_pairs(kw);
+                let argc = argc as usize;
+                let fpos = self
+                    .stack
+                    .len()
+                    .checked_sub(argc + 1)
+                    .ok_or_else(|| Exception::builtin("RuntimeError", "stack underflow"))?;
+                // fast path: a simple Python function with exactly its positional parameters
+                if kwargs.is_empty() {
+                    if let Value::Function(f) = &self.stack[fpos] {
+                        if f.code.simple && f.code.nparams as usize == argc {
+                            let f = f.clone();
+                            return self.push_frame_fast(f, fpos).map(|_| None);
+                        }
+                    }
+                }
+                let args = self.pop_n(argc);
+                let callee = self.pop();
+                return self.call_and_continue(host, callee, args, kwargs, stop_depth);
+            }
+            Op::CallMethod(name, argc, kw) => {
+                let name = self.name_of(name);
+                let kwargs = self.kw_pairs(kw);
+                let args = self.pop_n(argc as usize);
+                let obj = self.pop();
+                let outcome = match &obj {
+                    Value::Host(h) => {
+                        let h = h.clone();
+                        let kw: Vec<(String, Value)> = kwargs
+                            .into_iter()
+                            .map(|(k, v)| (k.to_string(), v))
+                            .collect();
+                        match host.call(self, &h, Some(&name), args, kw) {
+                            HostResult::Return(v) => CallOutcome::Value(v),
+                            HostResult::Raise(e) => return Err(e),
+                            HostResult::Block(t) => CallOutcome::Block(Block::Host(t)),
+                        }
+                    }
+                    Value::Module(_)
+                    | Value::Record(_)
+                    | Value::Exception(_)
+                    | Value::ExcClass(_)
+                    | Value::Function(_)
+                    | Value::Type(_)
+                    | Value::HostFunction(_) => {
+                        let f = self.get_attr(host, &obj, &name)?;
+                        self.invoke(host, f, args, kwargs)?
+                    }
+                    _ => CallOutcome::Value(builtins::call_method(
+                        self, host, &obj, &name, args, kwargs,
+                    )?),
+                };
+                return self.after_call(outcome, stop_depth);
+            }
+            Op::CallEx(has_kw) => {
+                let kwd = if has_kw { Some(self.pop()) } else { None };
+                let args = self.pop();
+                let callee = self.pop();
+                let args = match args {
+                    Value::List(l) => l.borrow().clone(),
+                    other => self.collect(host, &other)?,
+                };
+                let mut kwargs = Vec::new();
+                if let Some(Value::Dict(d)) = kwd {
+                    for (k, v) in d.borrow().items() {
+                        match k {
+                            Value::Str(s) => kwargs.push((s, v)),
+                            _ => return Err(Exception::type_error("keywords must be strings")),
+                        }
+                    }
+                }
+                return self.call_and_continue(host, callee, args, kwargs, stop_depth);
+            }
+            Op::MakeFunction(idx) => {
+                let Some(code) = frame.code.children.get(idx as usize).cloned() else {
+                    return Err(Exception::builtin(
+                        "RuntimeError",
+                        "internal error: bad code index",
+                    ));
+                };
+                let closure: Vec<Rc<RefCell<Value>>> = code
+                    .free_sources
+                    .iter()
+                    .filter_map(|&s| frame.cells.get(s as usize).cloned())
+                    .collect();
+                let kwvals = self.pop_n(code.nkwdefaults as usize);
+                let defaults = self.pop_n(code.ndefaults as usize);
+                let kwdefaults = code.kwonly_defaults.iter().cloned().zip(kwvals).collect();
+                self.stack.push(Value::Function(Rc::new(Function {
+                    code,
+                    defaults,
+                    kwdefaults,
+                    closure,
+                })));
+            }
+            Op::Return => {
+                let v = self.pop();
+                let Some(f) = self.frames.pop() else {
+                    return Ok(Some(Exec::Done(v)));
+                };
+                self.stack.truncate(f.ret_base);
+                if self.frames.len() <= stop_depth {
+                    return Ok(Some(Exec::Done(v)));
+                }
+                self.stack.push(v);
+            }
+            Op::SetupExcept(h) => {
+                let stack_len = self.stack.len();
+                if let Some(f) = self.frames.last_mut() {
+                    let handling_len = f.handling.len();
+                    f.blocks.push(BlockEntry {
+                        handler: h as usize,
+                        stack_len,
+                        handling_len,
+                    });
+                }
+            }
+            Op::PopBlock => {
+                frame.blocks.pop();
+            }
+            Op::PopExcept => {
+                frame.handling.pop();
+            }
+            Op::Raise(kind) => {
+                let exc = match kind {
+                    0 => match frame.handling.last() {
+                        Some(e) => e.clone(),
+                        None => {
+                            return Err(Exception::builtin(
+                                "RuntimeError",
+                                "No active exception to reraise",
+                            ))
+                        }
+                    },
+                    _ => {
+                        if kind == 2 {
+                            self.pop();
+                        }
+                        let v = self.pop();
+                        let e = self.make_exception(host, v)?;
+                        e.clear_traceback();
+                        e
+                    }
+                };
+                return Err(exc);
+            }
+            Op::Reraise => {
+                let v = self.pop();
+                if let Some(f) = self.frames.last_mut() {
+                    f.handling.pop();
+                }
+                return Err(match v {
+                    Value::Exception(e) => e,
+                    _ => Exception::builtin(
+                        "RuntimeError",
+                        "internal error: reraise of a non-exception",
+                    ),
+                });
+            }
+            Op::ExcMatch => {
+                let cls = self.pop();
+                let exc = self.top();
+                let Value::Exception(e) = exc else {
+                    self.stack.push(Value::Bool(false));
+                    return Ok(None);
+                };
+                let m = exc_matches(&e, &cls)?;
+                self.stack.push(Value::Bool(m));
+            }
+            Op::AssertFail(has_msg) => {
+                let args = if has_msg { vec![self.pop()] } else { vec![] };
+                return Err(Exception::with_args(&builtin_class("AssertionError"), args));
+            }
+            Op::ImportName(c, top) => {
+                let name = self.const_of(c);
+                let name = name.as_str().unwrap_or("").to_string();
+                let m = self.import_module(host, &name)?;
+                if top && name.contains('.') {
+                    let first = name.split('.').next().unwrap_or("");
+                    let t = self.import_module(host, first)?;
+                    self.stack.push(t);
+                } else {
+                    self.stack.push(m);
+                }
+            }
+            Op::ImportFrom(n) => {
+                let name = self.name_of(n);
+                let m = self.top();
+                let Value::Module(module) = &m else {
+                    return Err(Exception::builtin(
+                        "ImportError",
+                        format!("cannot import name '{}'", name),
+                    ));
+                };
+                let v = match module.get(&name) {
+                    Some(v) => v,
+                    None => {
+                        let full = format!("{}.{}", module.name, name);
+                        match self.import_module(host, &full) {
+                            Ok(v) => v,
+                            Err(_) => {
+                                return Err(Exception::builtin(
+                                    "ImportError",
+                                    format!(
+                                        "cannot import name '{}' from '{}' (unknown location)",
+                                        name, module.name
+                                    ),
+                                ))
+                            }
+                        }
+                    }
+                };
+                self.stack.push(v);
+            }
+            Op::FormatValue(conv, has_spec) => {
+                let spec = if has_spec { Some(self.pop()) } else { None };
+                let v = self.pop();
+                let v = match conv {
+                    1 | 3 => Value::str(&self.repr(host, &v)),
+                    2 => Value::str(&self.str_of(host, &v)),
+                    _ => v,
+                };
+                let spec = spec.as_ref().and_then(|s| s.as_str()).unwrap_or("");
+                let s = match (&v, spec) {
+                    (Value::Str(_), "") => v,
+                    _ => Value::str(&crate::format::format_value(&v, spec, &mut |h| {
+                        host.repr(h)
+                    })?),
+                };
+                self.stack.push(s);
+            }
+            Op::BuildString(n) => {
+                let parts = self.pop_n(n as usize);
+                let mut s = String::new();
+                for p in &parts {
+                    if let Value::Str(x) = p {
+                        s.push_str(x);
+                    }
+                }
+                self.limits.check_str(s.len())?;
+                self.stack.push(Value::str(&s));
+            }
+            Op::MakeExcClass(c) => {
+                let name = self.const_of(c);
+                let base = self.pop();
+                let Value::ExcClass(parent) = base else {
+                    return Err(Exception::type_error(
+                        "class definitions are not supported in the playground (only exception classes deriving from an exception class)",
+                    ));
+                };
+                let cls = ExceptionClass::new(name.as_str().unwrap_or("?"), Some(parent));
+                self.stack.push(Value::ExcClass(cls));
+            }
+        }
+        Ok(None)
+    }
+
+    fn after_call(
+        &mut self,
+        outcome: CallOutcome,
+        stop_depth: usize,
+    ) -> Result<Option<Exec>, Exception> {
+        match outcome {
+            CallOutcome::Value(v) => {
+                if let Some(b) = self.pending_block.take() {
+                    if stop_depth > 0 {
+                        return Err(Exception::builtin(
+                            "RuntimeError",
+                            "blocking call inside a callback",
+                        ));
+                    }
+                    self.state = State::Waiting(Pending::Value);
+                    let _ = v;
+                    return Ok(Some(Exec::Blocked(b)));
+                }
+                self.stack.push(v);
+                Ok(None)
+            }
+            CallOutcome::Pushed => Ok(None),
+            CallOutcome::Block(b) => {
+                if stop_depth > 0 {
+                    return Err(Exception::builtin(
+                        "RuntimeError",
+                        "blocking call inside a callback",
+                    ));
+                }
+                self.state = State::Waiting(Pending::Value);
+                Ok(Some(Exec::Blocked(b)))
+            }
+        }
+    }
+
+    fn call_and_continue(
+        &mut self,
+        host: &mut dyn Host,
+        callee: Value,
+        args: Vec<Value>,
+        kwargs: Vec<(Rc<str>, Value)>,
+        stop_depth: usize,
+    ) -> Result<Option<Exec>, Exception> {
+        let outcome = self.invoke(host, callee, args, kwargs)?;
+        self.after_call(outcome, stop_depth)
+    }
+
+    fn check_depth(&self) -> Result<(), Exception> {
+        if self.frames.len() >= self.limits.max_stack_depth {
+            return Err(Exception::builtin(
+                "RecursionError",
+                "maximum recursion depth exceeded",
+            ));
+        }
+        Ok(())
+    }
+
+    fn push_frame_fast(&mut self, f: Rc<Function>, fpos: usize) -> Result<(), Exception> {
+        self.check_depth()?;
+        let base = fpos + 1;
+        let extra = f.code.nlocals as usize - f.code.nparams as usize;
+        for _ in 0..extra {
+            self.stack.push(Value::Unbound);
+        }
+        self.frames.push(Frame {
+            code: f.code.clone(),
+            ip: 0,
+            base,
+            ret_base: fpos,
+            cells: f.closure.clone(),
+            blocks: Vec::new(),
+            handling: Vec::new(),
+        });
+        Ok(())
+    }
+
+    /// Calls any callable: pushes a frame for Python functions, runs natives and host calls.
+    pub(crate) fn invoke(
+        &mut self,
+        host: &mut dyn Host,
+        callee: Value,
+        args: Vec<Value>,
+        kwargs: Vec<(Rc<str>, Value)>,
+    ) -> Result<CallOutcome, Exception> {
+        match &callee {
+            Value::Function(f) => {
+                self.check_depth()?;
+                let locals = bind_args(f, args, kwargs)?;
+                let code = f.code.clone();
+                let ret_base = self.stack.len();
+                let base = ret_base;
+                let mut cells: Vec<Rc<RefCell<Value>>> = code
+                    .cells
+                    .iter()
+                    .map(|src| {
+                        Rc::new(RefCell::new(
+                            src.and_then(|i| locals.get(i as usize).cloned())
+                                .unwrap_or(Value::Unbound),
+                        ))
+                    })
+                    .collect();
+                cells.extend(f.closure.iter().cloned());
+                self.stack.extend(locals);
+                self.frames.push(Frame {
+                    code,
+                    ip: 0,
+                    base,
+                    ret_base,
+                    cells,
+                    blocks: Vec::new(),
+                    handling: Vec::new(),
+                });
+                Ok(CallOutcome::Pushed)
+            }
+            Value::Builtin(b) => Ok(CallOutcome::Value((b.f)(self, host, args, kwargs)?)),
+            Value::BoundMethod(m) => {
+                let (recv, name) = (&m.0, &m.1);
+                Ok(CallOutcome::Value(builtins::call_method(
+                    self, host, recv, name, args, kwargs,
+                )?))
+            }
+            Value::Type(t) => Ok(CallOutcome::Value(builtins::construct(
+                self, host, *t, args, kwargs,
+            )?)),
+            Value::ExcClass(c) => {
+                if !kwargs.is_empty() {
+                    return Err(Exception::type_error(format!(
+                        "{}() takes no keyword arguments",
+                        c.name
+                    )));
+                }
+                Ok(CallOutcome::Value(Value::Exception(Exception::with_args(
+                    c, args,
+                ))))
+            }
+            Value::HostFunction(h) | Value::Host(h) => {
+                let h = (**h).clone();
+                self.host_call(host, &h, None, args, kwargs)
+            }
+            Value::HostMethod(m) => {
+                let (h, name) = ((m.0).clone(), m.1.clone());
+                self.host_call(host, &h, Some(&name), args, kwargs)
+            }
+            other => Err(Exception::type_error(format!(
+                "'{}' object is not callable",
+                other.type_name()
+            ))),
+        }
+    }
+
+    fn host_call(
+        &mut self,
+        host: &mut dyn Host,
+        h: &HostRef,
+        method: Option<&str>,
+        args: Vec<Value>,
+        kwargs: Vec<(Rc<str>, Value)>,
+    ) -> Result<CallOutcome, Exception> {
+        let kw: Vec<(String, Value)> = kwargs
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        match host.call(self, h, method, args, kw) {
+            HostResult::Return(v) => Ok(CallOutcome::Value(v)),
+            HostResult::Raise(e) => Err(e),
+            HostResult::Block(t) => Ok(CallOutcome::Block(Block::Host(t))),
+        }
+    }
+
+    fn make_exception(&mut self, host: &mut dyn Host, v: Value) -> Result<Exception, Exception> {
+        match v {
+            Value::Exception(e) => Ok(e),
+            Value::ExcClass(c) => Ok(Exception::with_args(&c, vec![])),
+            other => {
+                let _ = host;
+                Err(Exception::type_error(format!(
+                    "exceptions must derive from BaseException, not {}",
+                    other.type_name()
+                )))
+            }
+        }
+    }
+
+    // ---------- helpers used by builtins ----------
+
+    pub(crate) fn repr(&mut self, host: &mut dyn Host, v: &Value) -> String {
+        crate::format::repr_h(v, &mut |h| host.repr(h))
+    }
+
+    pub(crate) fn str_of(&mut self, host: &mut dyn Host, v: &Value) -> String {
+        crate::format::to_str_h(v, &mut |h| host.repr(h))
+    }
+
+    fn unpack_items(&mut self, host: &mut dyn Host, v: &Value) -> Result<Vec<Value>, Exception> {
+        match v {
+            Value::Tuple(t) => Ok(t.to_vec()),
+            Value::List(l) => Ok(l.borrow().clone()),
+            Value::Record(r) => Ok(r.fields.iter().map(|(_, v)| v.clone()).collect()),
+            _ => self.collect(host, v).map_err(|e| {
+                if e.is_a("TypeError") {
+                    Exception::type_error(format!(
+                        "cannot unpack non-iterable {} object",
+                        v.type_name()
+                    ))
+                } else {
+                    e
+                }
+            }),
+        }
+    }
+
+    /// All items of an iterable (host iterators must not block here).
+    pub(crate) fn collect(
+        &mut self,
+        host: &mut dyn Host,
+        v: &Value,
+    ) -> Result<Vec<Value>, Exception> {
+        match v {
+            Value::List(l) => return Ok(l.borrow().clone()),
+            Value::Tuple(t) => return Ok(t.to_vec()),
+            Value::Range(r) => {
+                let n = crate::value::range_len(r.0, r.1, r.2);
+                self.limits.check_len(n.max(0) as usize)?;
+                let mut out = Vec::with_capacity(n.max(0) as usize);
+                let mut cur = r.0;
+                for _ in 0..n {
+                    out.push(Value::Int(cur));
+                    cur = cur.wrapping_add(r.2);
+                }
+                return Ok(out);
+            }
+            _ => {}
+        }
+        let it = builtins::make_iter(v)?;
+        let mut out = Vec::new();
+        loop {
+            match self.iter_next(host, &it)? {
+                IterNext::Item(x) => {
+                    out.push(x);
+                    if out.len() > self.limits.max_collection_len {
+                        self.limits.check_len(out.len())?;
+                    }
+                }
+                IterNext::Done => return Ok(out),
+                IterNext::Block(_) => {
+                    return Err(Exception::builtin(
+                        "RuntimeError",
+                        "this host iterator blocks: iterate it with a `for` loop instead",
+                    ))
+                }
+            }
+        }
+    }
+
+    pub(crate) fn iter_next(
+        &mut self,
+        host: &mut dyn Host,
+        it: &Value,
+    ) -> Result<IterNext, Exception> {
+        let Value::Iter(cell) = it else {
+            return Err(Exception::type_error(format!(
+                "'{}' object is not an iterator",
+                it.type_name()
+            )));
+        };
+        let mut st = cell.borrow_mut();
+        match &mut *st {
+            IterState::Seq { seq, idx } => {
+                let v = match seq {
+                    Value::List(l) => l.borrow().get(*idx).cloned(),
+                    Value::Tuple(t) => t.get(*idx).cloned(),
+                    Value::Bytes(b) => b.get(*idx).map(|x| Value::Int(*x as i64)),
+                    _ => None,
+                };
+                *idx += 1;
+                Ok(v.map(IterNext::Item).unwrap_or(IterNext::Done))
+            }
+            IterState::Chars { s, pos } => match s.get(*pos..).and_then(|r| r.chars().next()) {
+                Some(c) => {
+                    *pos += c.len_utf8();
+                    let mut buf = [0u8; 4];
+                    Ok(IterNext::Item(Value::str(c.encode_utf8(&mut buf))))
+                }
+                None => Ok(IterNext::Done),
+            },
+            IterState::Range { cur, stop, step } => {
+                if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
+                    let v = *cur;
+                    *cur = cur.saturating_add(*step);
+                    if (*step > 0 && *cur < v) || (*step < 0 && *cur > v) {
+                        *cur = *stop;
+                    }
+                    Ok(IterNext::Item(Value::Int(v)))
+                } else {
+                    Ok(IterNext::Done)
+                }
+            }
+            IterState::Items { items, idx } => {
+                let v = items.get(*idx).cloned();
+                *idx += 1;
+                Ok(v.map(IterNext::Item).unwrap_or(IterNext::Done))
+            }
+            IterState::Host(h) => {
+                let h = h.clone();
+                drop(st);
+                match host.iter_next(self, &h) {
+                    HostResult::Return(v) => Ok(IterNext::Item(v)),
+                    HostResult::Raise(e) if e.is_a("StopIteration") => Ok(IterNext::Done),
+                    HostResult::Raise(e) => Err(e),
+                    HostResult::Block(t) => Ok(IterNext::Block(t)),
+                }
+            }
+            IterState::Enumerate { inner, .. } => {
+                let inner = inner.clone();
+                drop(st);
+                match self.iter_next(host, &inner)? {
+                    IterNext::Item(v) => {
+                        let mut st = cell.borrow_mut();
+                        let n = if let IterState::Enumerate { count, .. } = &mut *st {
+                            let n = *count;
+                            *count = count.saturating_add(1);
+                            n
+                        } else {
+                            0
+                        };
+                        Ok(IterNext::Item(Value::tuple(vec![Value::Int(n), v])))
+                    }
+                    other => Ok(other),
+                }
+            }
+            IterState::Zip(iters) => {
+                let iters = iters.clone();
+                drop(st);
+                let mut out = Vec::with_capacity(iters.len());
+                for i in &iters {
+                    match self.iter_next(host, i)? {
+                        IterNext::Item(v) => out.push(v),
+                        IterNext::Done => return Ok(IterNext::Done),
+                        IterNext::Block(_) => {
+                            return Err(Exception::builtin(
+                                "RuntimeError",
+                                "blocking host iterators are not supported inside zip()",
+                            ))
+                        }
+                    }
+                }
+                if out.is_empty() {
+                    return Ok(IterNext::Done);
+                }
+                Ok(IterNext::Item(Value::tuple(out)))
+            }
+        }
+    }
+
+    pub(crate) fn get_attr(
+        &mut self,
+        host: &mut dyn Host,
+        obj: &Value,
+        name: &str,
+    ) -> Result<Value, Exception> {
+        let no_attr = |t: &str| {
+            Exception::builtin(
+                "AttributeError",
+                format!("'{}' object has no attribute '{}'", t, name),
+            )
+        };
+        match obj {
+            Value::Module(m) => m.get(name).ok_or_else(|| {
+                Exception::builtin(
+                    "AttributeError",
+                    format!("module '{}' has no attribute '{}'", m.name, name),
+                )
+            }),
+            Value::Host(h) => host.get_attr(h, name),
+            Value::Record(r) => match name {
+                "_fields" => Ok(Value::tuple(
+                    r.fields
+                        .iter()
+                        .map(|(k, _)| Value::Str(k.clone()))
+                        .collect(),
+                )),
+                "_asdict" => Ok(Value::BoundMethod(Rc::new((obj.clone(), Rc::from(name))))),
+                _ => obj.field(name).ok_or_else(|| no_attr(&r.class)),
+            },
+            Value::Exception(e) => match name {
+                "args" => Ok(Value::tuple(e.args().to_vec())),
+                "msg" if e.is_a("JSONDecodeError") => {
+                    Ok(e.args().first().cloned().unwrap_or(Value::None))
+                }
+                "__class__" => Ok(Value::ExcClass(e.class().clone())),
+                _ => Err(no_attr(&e.class().name)),
+            },
+            Value::ExcClass(c) => match name {
+                "__name__" => Ok(Value::Str(c.name.clone())),
+                _ => Err(Exception::builtin(
+                    "AttributeError",
+                    format!("type object '{}' has no attribute '{}'", c.name, name),
+                )),
+            },
+            Value::Type(t) => match name {
+                "__name__" => Ok(Value::str(t.name())),
+                _ => builtins::type_attr(*t, name).ok_or_else(|| {
+                    Exception::builtin(
+                        "AttributeError",
+                        format!("type object '{}' has no attribute '{}'", t.name(), name),
+                    )
+                }),
+            },
+            Value::HostFunction(h) if name == "__name__" => Ok(Value::Str(h.class.clone())),
+            Value::Function(f) if name == "__name__" => Ok(Value::Str(f.code.name.clone())),
+            Value::Builtin(b) if name == "__name__" => Ok(Value::str(b.name)),
+            Value::Native(_) => crate::modules::datetime::native_attr(obj, name)
+                .ok_or_else(|| no_attr(&obj.type_name())),
+            _ => {
+                if builtins::has_method(obj, name) {
+                    Ok(Value::BoundMethod(Rc::new((obj.clone(), Rc::from(name)))))
+                } else {
+                    Err(no_attr(&obj.type_name()))
+                }
+            }
+        }
+    }
+
+    pub(crate) fn import_module(
+        &mut self,
+        host: &mut dyn Host,
+        name: &str,
+    ) -> Result<Value, Exception> {
+        if let Some((_, m)) = self.modules.iter().find(|(n, _)| n == name) {
+            return Ok(m.clone());
+        }
+        let m = if let Some(m) = crate::modules::builtin_module(name) {
+            m
+        } else {
+            match host.import(name) {
+                Some(Ok(attrs)) => Value::Module(Rc::new(Module {
+                    name: Rc::from(name),
+                    attrs: RefCell::new(
+                        attrs
+                            .into_iter()
+                            .map(|(k, v)| (Rc::from(k.as_str()), v))
+                            .collect(),
+                    ),
+                })),
+                Some(Err(e)) => return Err(e),
+                None => {
+                    if let Some((parent, _)) = name.rsplit_once('.') {
+                        if let Some((_, Value::Module(pm))) =
+                            self.modules.iter().find(|(n, _)| n == parent)
+                        {
+                            let _ = pm;
+                        }
+                    }
+                    return Err(Exception::builtin(
+                        "ModuleNotFoundError",
+                        format!("No module named '{}'", name),
+                    ));
+                }
+            }
+        };
+        // register as attribute of its parent package
+        if let Some((parent, child)) = name.rsplit_once('.') {
+            if let Ok(Value::Module(pm)) = self.import_module_or_empty(host, parent) {
+                let mut attrs = pm.attrs.borrow_mut();
+                if !attrs.iter().any(|(k, _)| &**k == child) {
+                    attrs.push((Rc::from(child), m.clone()));
+                }
+            }
+        }
+        self.modules.push((name.to_string(), m.clone()));
+        Ok(m)
+    }
+
+    fn import_module_or_empty(
+        &mut self,
+        host: &mut dyn Host,
+        name: &str,
+    ) -> Result<Value, Exception> {
+        match self.import_module(host, name) {
+            Ok(m) => Ok(m),
+            Err(_) => {
+                let m = Value::Module(Rc::new(Module {
+                    name: Rc::from(name),
+                    attrs: RefCell::new(Vec::new()),
+                }));
+                self.modules.push((name.to_string(), m.clone()));
+                Ok(m)
+            }
+        }
+    }
+}
+
+fn exc_matches(e: &Exception, cls: &Value) -> Result<bool, Exception> {
+    match cls {
+        Value::ExcClass(c) => Ok(e.is_instance(c)),
+        Value::Tuple(t) => {
+            for c in t.iter() {
+                if exc_matches(e, c)? {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
+        _ => Err(Exception::type_error(
+            "catching classes that do not inherit from BaseException is not allowed",
+        )),
+    }
+}
+
+/// Maps call arguments to a function's local slots.
+fn bind_args(
+    f: &Function,
+    args: Vec<Value>,
+    kwargs: Vec<(Rc<str>, Value)>,
+) -> Result<Vec<Value>, Exception> {
+    let code = &f.code;
+    let np = code.nparams as usize;
+    let mut locals = vec![Value::Unbound; code.nlocals as usize];
+    let name = &code.name;
+    let nargs = args.len();
+    let mut extra = Vec::new();
+    for (i, a) in args.into_iter().enumerate() {
+        if i < np {
+            locals[i] = a;
+        } else {
+            extra.push(a);
+        }
+    }
+    let mut idx = np;
+    let kwonly_start = idx;
+    idx += code.kwonly.len();
+    let vararg_slot = if code.vararg {
+        idx += 1;
+        Some(idx - 1)
+    } else {
+        None
+    };
+    let kwarg_slot = if code.kwarg { Some(idx) } else { None };
+    match vararg_slot {
+        Some(s) => locals[s] = Value::tuple(extra),
+        None => {
+            if !extra.is_empty() {
+                let ndef = code.ndefaults as usize;
+                return Err(Exception::type_error(if ndef > 0 {
+                    format!(
+                        "{}() takes from {} to {} positional arguments but {} were given",
+                        name,
+                        np - ndef,
+                        np,
+                        nargs
+                    )
+                } else {
+                    format!(
+                        "{}() takes {} positional argument{} but {} {} given",
+                        name,
+                        np,
+                        if np == 1 { "" } else { "s" },
+                        nargs,
+                        if nargs == 1 { "was" } else { "were" }
+                    )
+                }));
+            }
+        }
+    }
+    let mut kwdict = Dict::new();
+    for (k, v) in kwargs {
+        if let Some(i) = code.local_names[..np].iter().position(|n| *n == k) {
+            if !matches!(locals[i], Value::Unbound) {
+                return Err(Exception::type_error(format!(
+                    "{}() got multiple values for argument '{}'",
+                    name, k
+                )));
+            }
+            locals[i] = v;
+        } else if let Some(i) = code.kwonly.iter().position(|n| *n == k) {
+            locals[kwonly_start + i] = v;
+        } else if kwarg_slot.is_some() {
+            kwdict.insert_h(HKey::Str(k.clone()), Value::Str(k), v);
+        } else {
+            return Err(Exception::type_error(format!(
+                "{}() got an unexpected keyword argument '{}'",
+                name, k
+            )));
+        }
+    }
+    if let Some(s) = kwarg_slot {
+        locals[s] = Value::Dict(Rc::new(RefCell::new(kwdict)));
+    }
+    // defaults
+    let ndef = code.ndefaults as usize;
+    let first_def = np - ndef.min(np);
+    let mut missing = Vec::new();
+    #[allow(clippy::needless_range_loop)]
+    for i in 0..np {
+        if matches!(locals[i], Value::Unbound) {
+            if i >= first_def {
+                if let Some(d) = f.defaults.get(i - first_def) {
+                    locals[i] = d.clone();
+                    continue;
+                }
+            }
+            missing.push(code.local_names[i].clone());
+        }
+    }
+    if !missing.is_empty() {
+        let names: Vec<String> = missing.iter().map(|n| format!("'{}'", n)).collect();
+        let list = match names.len() {
+            1 => names[0].clone(),
+            2 => format!("{} and {}", names[0], names[1]),
+            _ => format!(
+                "{}, and {}",
+                names[..names.len() - 1].join(", "),
+                names[names.len() - 1]
+            ),
+        };
+        return Err(Exception::type_error(format!(
+            "{}() missing {} required positional argument{}: {}",
+            name,
+            missing.len(),
+            if missing.len() == 1 { "" } else { "s" },
+            list
+        )));
+    }
+    for (i, k) in code.kwonly.iter().enumerate() {
+        if matches!(locals[kwonly_start + i], Value::Unbound) {
+            match f.kwdefaults.iter().find(|(n, _)| n == k) {
+                Some((_, v)) => locals[kwonly_start + i] = v.clone(),
+                None => {
+                    return Err(Exception::type_error(format!(
+                        "{}() missing 1 required keyword-only argument: '{}'",
+                        name, k
+                    )))
+                }
+            }
+        }
+    }
+    Ok(locals)
+}

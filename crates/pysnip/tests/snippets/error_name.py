@@ -1,0 +1,4 @@
+def f(x):
+    return x + y
+print("before")
+f(1)
