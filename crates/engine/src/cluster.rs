@@ -18,8 +18,8 @@ use crate::rng::Rng;
 /// Most partitions one topic may have here (a guard against absurd inputs, not a Kafka limit).
 pub const MAX_PARTITIONS: u32 = 10_000;
 
-/// kafka-python's message when a commit is refused after a rebalance.
-pub const COMMIT_FAILED_MESSAGE: &str = "Commit cannot be completed since the group has already rebalanced and assigned the partitions to another member. This means that the time between subsequent calls to poll() was longer than the configured max_poll_interval_ms, which typically implies that the poll loop is spending too much time message processing. You can address this either by increasing the rebalance timeout with max_poll_interval_ms, or by reducing the maximum size of batches returned in poll() with max_poll_records.";
+/// kafka-python's `CommitFailedError` default message (a commit refused after a rebalance).
+pub const COMMIT_FAILED_MESSAGE: &str = "Commit cannot be completed since the group has already rebalanced and assigned the partitions to another member.";
 
 /// How a producer picks a partition for a record without key or explicit partition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]

@@ -718,6 +718,16 @@ fn null_key_profiles_differ() {
     let size = kafka_engine::log::record_size(None, Some(&[0u8; 100]), &[]);
     let run = 16_384u32.div_ceil(size) as usize;
     assert!(java[..run].iter().all(|p| *p == java[0]));
+    // The sticky partition only ever changes at a batch boundary.
+    for i in 1..java.len() {
+        if java[i] != java[i - 1] {
+            assert_eq!(i % run, 0, "switched mid-batch at record {i}");
+        }
+    }
+    assert!(
+        (1..java.len()).any(|i| java[i] != java[i - 1]),
+        "it does switch"
+    );
     // KafkaJS: round-robin from a random start.
     let js = counts(ClientProfile::KafkaJs);
     assert!(js.windows(2).all(|w| w[1] == (w[0] + 1) % 4));
@@ -819,4 +829,104 @@ fn kafka_python_iterator_with_auto_commit_redelivers_after_a_crash_instead_of_lo
     processed.dedup();
     assert_eq!(processed, (0..100).collect::<Vec<u64>>(), "nothing lost");
     assert!(total > 100, "some records were processed twice");
+}
+
+#[test]
+fn ui_views_report_member_status_lag_and_events_since() {
+    let mut cl = cluster(31);
+    cl.create_topic("t", 4, TopicConfig::default()).unwrap();
+    let cfg = ConsumerConfig {
+        enable_auto_commit: false,
+        ..consumer_cfg("g")
+    };
+    let a = subscribed(&mut cl, cfg.clone(), "t");
+    let b = subscribed(&mut cl, cfg, "t");
+    let mut got = Vec::new();
+    poll_loop(&mut cl, &[a, b], 8_000, 100, &mut got);
+    produce_n(&mut cl, "t", 40, "k");
+    let mark = cl.trace().len();
+    let got_a = cl.poll(a, None).unwrap();
+    cl.commit(a, None).unwrap();
+    let since = cl.events_since(mark);
+    assert!(since
+        .iter()
+        .any(|t| matches!(t.event, Event::Fetched { consumer, .. } if consumer == a)));
+    assert!(since.iter().any(
+        |t| matches!(t.event, Event::Committed { consumer, auto: false, .. } if consumer == a)
+    ));
+    assert!(cl.events_since(usize::MAX).is_empty());
+    let ma = cl.consumer(a).unwrap().member_id().unwrap().to_string();
+    let mb = cl.consumer(b).unwrap().member_id().unwrap().to_string();
+    // A committed everything it owns; B committed nothing (no lag figure, Kafka prints '-').
+    assert_eq!(cl.member_lag("g", &ma), 0);
+    let lags = cl.group_lag("g");
+    assert_eq!(lags.len(), 4);
+    for l in &lags {
+        let owner = l.owner.as_deref().unwrap();
+        if owner == ma {
+            assert_eq!(l.lag, Some(0));
+        } else {
+            assert_eq!(owner, mb);
+            assert_eq!(l.committed, None);
+            assert_eq!(l.lag, None);
+        }
+    }
+    let a_total: u64 = lags
+        .iter()
+        .filter(|l| l.owner.as_deref() == Some(&*ma))
+        .map(|l| l.log_end)
+        .sum();
+    assert_eq!(a_total, got_a.len() as u64);
+    // B commits half of what it read: its lag is the rest.
+    let got_b = cl.poll(b, None).unwrap();
+    let offsets: Vec<(TopicPartition, u64)> =
+        cl.assignment(b).into_iter().map(|tp| (tp, 0)).collect();
+    cl.commit(b, Some(&offsets)).unwrap();
+    assert_eq!(cl.member_lag("g", &mb), got_b.len() as u64);
+    assert_eq!(cl.total_lag("g"), got_b.len() as u64);
+    assert_eq!(cl.member_status("g", &ma), Some(MemberStatus::Alive));
+    cl.stall(a, 1_000).unwrap();
+    assert_eq!(cl.member_status("g", &ma), Some(MemberStatus::Stalled));
+    let t = cl.now() + 1_000;
+    cl.advance_to(t);
+    assert_eq!(cl.member_status("g", &ma), Some(MemberStatus::Alive));
+    assert!(events(&cl).any(|e| matches!(e, Event::MemberResumed { consumer } if *consumer == a)));
+    cl.crash(b).unwrap();
+    assert_eq!(cl.member_status("g", &mb), Some(MemberStatus::Crashed));
+    cl.restart(b).unwrap();
+    assert_eq!(
+        cl.member_status("g", &mb),
+        Some(MemberStatus::Crashed),
+        "the old member id belongs to the dead process"
+    );
+}
+
+#[test]
+fn compact_delete_policy_compacts_and_applies_retention() {
+    let mut cl = cluster(3);
+    let tc = TopicConfig {
+        cleanup_policy: CleanupPolicy::CompactDelete,
+        segment_records: Some(2),
+        retention_ms: Some(5_000),
+        ..TopicConfig::default()
+    };
+    cl.create_topic("c", 1, tc).unwrap();
+    for (i, k) in ["a", "b", "a", "b", "c", "d"].iter().enumerate() {
+        cl.produce(ProduceRequest::new("p", "c").key(*k).value(vec![i as u8]))
+            .unwrap();
+    }
+    cl.advance_to(1_000);
+    let offs: Vec<u64> = cl
+        .partition("c", 0)
+        .unwrap()
+        .records()
+        .map(|r| r.offset)
+        .collect();
+    assert_eq!(offs, vec![2, 3, 4, 5]);
+    cl.advance_to(6_000);
+    let log = cl.partition("c", 0).unwrap();
+    assert_eq!(log.record_count(), 0);
+    assert_eq!(log.log_start_offset(), 6);
+    assert_eq!(log.log_end_offset(), 6);
+    cl.check_invariants().unwrap();
 }
