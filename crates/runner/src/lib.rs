@@ -1,5 +1,6 @@
 //! The kafka-python API over the engine, and the scenario runner shared by the app and `kplay`.
 
+pub mod kafka_api;
 pub mod lessons;
 pub mod scenario;
 

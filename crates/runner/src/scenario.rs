@@ -4,6 +4,18 @@
 use kafka_engine::cluster::{ClientProfile, Cluster, ClusterConfig};
 use kafka_engine::log::TopicConfig;
 use kafka_engine::Strategy;
+use pysnip::{Limits, Process, Program, PyError, RunStatus, Value};
+
+use crate::kafka_api::{
+    ApiSettings, KafkaErrors, Objects, ProcHost, Wait, WorkOutcome, POLL_TICK_MS,
+};
+
+/// Instructions a process runs per slice.
+pub const SLICE_FUEL: u64 = 10_000;
+/// Virtual time one slice of busy computation costs (so an infinite loop lets time pass).
+pub const SLICE_MS: u64 = 1;
+/// Instructions a process may run without ever waiting before it is stopped (an infinite loop).
+pub const MAX_BUSY_INSTRUCTIONS: u64 = 20_000_000;
 
 /// A topic to create before the programs start.
 #[derive(Clone, Debug, PartialEq)]
@@ -172,13 +184,34 @@ pub struct GroupRow {
     pub owner: Option<String>,
 }
 
-/// A running scenario.
+/// One process: its interpreter, its host objects and what it waits for.
+struct Proc {
+    view: ProcessView,
+    vm: Option<Process>,
+    objects: Objects,
+    wait: Option<Wait>,
+    /// Next virtual time it can run; `None` once it is finished, failed or crashed.
+    ready_at: Option<u64>,
+    stalled_until: u64,
+    busy: u64,
+    pending_line: String,
+    settings: ApiSettings,
+    work_outcome: WorkOutcome,
+}
+
+/// A running scenario: one cluster, the processes of every program, their output.
 pub struct Scenario {
     spec: ScenarioSpec,
     cluster: Cluster,
-    processes: Vec<ProcessView>,
+    programs: Vec<Result<Program, PyError>>,
+    procs: Vec<Proc>,
+    views: Vec<ProcessView>,
     output: Vec<OutputLine>,
     errors: Vec<ProgramError>,
+    kafka_errors: KafkaErrors,
+    /// Faults in time order, and how many were applied.
+    faults: Vec<ScheduledFault>,
+    faults_applied: usize,
 }
 
 impl Scenario {
@@ -194,16 +227,29 @@ impl Scenario {
         for t in &spec.topics {
             let _ = cluster.create_topic(&t.name, t.partitions, t.config.clone());
         }
-        let mut processes = Vec::new();
+        let mut errors = Vec::new();
+        let mut output = Vec::new();
+        let programs: Vec<Result<Program, PyError>> = spec
+            .programs
+            .iter()
+            .map(|p| {
+                if p.setup.trim().is_empty() {
+                    pysnip::compile(&p.source, &p.name)
+                } else {
+                    pysnip::compile_with_setup(&p.setup, &p.source, &p.name)
+                }
+            })
+            .collect();
+        let mut procs = Vec::new();
         for (pi, p) in spec.programs.iter().enumerate() {
             for i in 0..p.instances {
-                let id = ProcessId(processes.len());
+                let id = ProcessId(procs.len());
                 let label = if p.instances > 1 {
                     format!("{} #{}", p.name, i + 1)
                 } else {
                     p.name.clone()
                 };
-                processes.push(ProcessView {
+                let view = ProcessView {
                     id,
                     program: pi,
                     instance: i,
@@ -211,15 +257,56 @@ impl Scenario {
                     state: ProcState::NotStarted,
                     consumers: Vec::new(),
                     producers: Vec::new(),
+                };
+                procs.push(Proc {
+                    view,
+                    vm: None,
+                    objects: Objects::default(),
+                    wait: None,
+                    ready_at: Some(p.start_ms),
+                    stalled_until: 0,
+                    busy: 0,
+                    pending_line: String::new(),
+                    settings: ApiSettings {
+                        process_ms: spec.process_ms,
+                        default_strategies: spec.default_strategies.clone(),
+                        program: p.name.trim_end_matches(".py").to_string(),
+                        instance: i,
+                    },
+                    work_outcome: WorkOutcome::Ok,
                 });
             }
+            if let Err(e) = &programs[pi] {
+                let first = procs
+                    .iter()
+                    .find(|q| q.view.program == pi)
+                    .map(|q| q.view.id);
+                if let Some(first) = first {
+                    output.push(OutputLine {
+                        time_ms: 0,
+                        process: first,
+                        kind: OutputKind::Error,
+                        text: e.render(),
+                        line: e.span().map(|s| s.0 as u32),
+                    });
+                }
+                errors.extend(program_error(pi, &p.name, e));
+            }
         }
+        let mut faults = spec.faults.clone();
+        faults.sort_by_key(|f| f.at_ms);
+        let views = procs.iter().map(|p| p.view.clone()).collect();
         Scenario {
             spec,
             cluster,
-            processes,
-            output: Vec::new(),
-            errors: Vec::new(),
+            programs,
+            procs,
+            views,
+            output,
+            errors,
+            kafka_errors: KafkaErrors::new(),
+            faults,
+            faults_applied: 0,
         }
     }
 
@@ -237,7 +324,7 @@ impl Scenario {
     }
 
     pub fn processes(&self) -> &[ProcessView] {
-        &self.processes
+        &self.views
     }
 
     pub fn output(&self) -> &[OutputLine] {
@@ -249,29 +336,414 @@ impl Scenario {
         &self.errors
     }
 
-    /// Runs everything (processes and cluster events) up to virtual time `t_ms`.
+    pub fn trace_hash(&self) -> u64 {
+        self.cluster.trace_hash()
+    }
+
+    /// What happens next and when: (time, kind) with faults, then cluster events, then
+    /// processes at equal times (lowest process id first).
+    fn next_action(&self) -> Option<(u64, Action)> {
+        let mut best: Option<(u64, Action)> = None;
+        let mut consider = |t: u64, a: Action| {
+            if best.as_ref().is_none_or(|(bt, _)| t < *bt) {
+                best = Some((t, a));
+            }
+        };
+        if let Some(f) = self.faults.get(self.faults_applied) {
+            consider(f.at_ms.max(self.cluster.now()), Action::Fault);
+        }
+        if let Some(t) = self.cluster.next_event_time() {
+            consider(t, Action::Cluster);
+        }
+        for (i, p) in self.procs.iter().enumerate() {
+            if let Some(t) = p.ready_at {
+                consider(t.max(p.stalled_until), Action::Process(i));
+            }
+        }
+        best
+    }
+
+    /// Does the next thing if it is due at or before `limit`; false when nothing is.
+    fn advance_one(&mut self, limit: u64) -> bool {
+        let Some((t, action)) = self.next_action() else {
+            return false;
+        };
+        if t > limit {
+            return false;
+        }
+        match action {
+            Action::Fault => {
+                let f = self.faults[self.faults_applied].clone();
+                self.faults_applied += 1;
+                self.cluster.run_until(t);
+                self.apply_fault(&f);
+            }
+            Action::Cluster => {
+                self.cluster.step();
+            }
+            Action::Process(i) => {
+                self.cluster.run_until(t);
+                self.run_slice(i);
+            }
+        }
+        true
+    }
+
+    /// Runs everything (processes, faults and cluster events) up to virtual time `t_ms`.
     pub fn run_until(&mut self, t_ms: u64) {
+        while self.advance_one(t_ms) {}
         self.cluster.run_until(t_ms);
     }
 
-    /// Runs until something visible happens (a trace event or an output line); false if nothing
-    /// is scheduled at all.
-    pub fn step_event(&mut self) -> bool {
-        self.cluster.step().is_some()
+    /// Runs until something visible happens (a trace event or an output line), at most
+    /// `max_ms` of virtual time ahead; false if nothing happened.
+    pub fn step_event(&mut self, max_ms: u64) -> bool {
+        let limit = self.now().saturating_add(max_ms);
+        let (trace, out) = (self.cluster.trace().len(), self.output.len());
+        while self.cluster.trace().len() == trace && self.output.len() == out {
+            if !self.advance_one(limit) {
+                return false;
+            }
+        }
+        true
     }
 
-    /// Applies a fault now (and records it in the spec so a rewind replays it).
+    /// Applies a fault now and records it in the spec, so a re-run from the spec replays it.
     pub fn inject(&mut self, process: ProcessId, kind: FaultKind) {
-        let at_ms = self.now();
-        self.spec.faults.push(ScheduledFault {
-            at_ms,
+        let f = ScheduledFault {
+            at_ms: self.now(),
             process,
             kind,
+        };
+        self.spec.faults.push(f.clone());
+        // Keep `faults` consistent with the spec: it is applied at once.
+        self.faults.insert(self.faults_applied, f.clone());
+        self.faults_applied += 1;
+        self.apply_fault(&f);
+    }
+
+    /// Makes the playground's `process()` fail (raise) in this process from now on, or work again.
+    pub fn set_work_outcome(&mut self, process: ProcessId, fail: bool) {
+        if let Some(p) = self.procs.get_mut(process.0) {
+            p.work_outcome = if fail {
+                WorkOutcome::Fail
+            } else {
+                WorkOutcome::Ok
+            };
+        }
+    }
+
+    fn info(&mut self, process: ProcessId, text: impl Into<String>) {
+        self.output.push(OutputLine {
+            time_ms: self.cluster.now(),
+            process,
+            kind: OutputKind::Info,
+            text: text.into(),
+            line: None,
         });
     }
 
-    pub fn trace_hash(&self) -> u64 {
-        self.cluster.trace_hash()
+    fn apply_fault(&mut self, f: &ScheduledFault) {
+        let i = f.process.0;
+        let Some(p) = self.procs.get(i) else {
+            return;
+        };
+        let consumers = p.objects.open_consumers();
+        let alive = p.ready_at.is_some();
+        match f.kind {
+            FaultKind::Crash => {
+                if !alive {
+                    return;
+                }
+                for c in &consumers {
+                    let _ = self.cluster.crash(*c);
+                }
+                let p = &mut self.procs[i];
+                p.vm = None;
+                p.wait = None;
+                p.ready_at = None;
+                p.view.state = ProcState::Crashed;
+                self.info(f.process, "crashed: no more heartbeats, polls or commits");
+            }
+            FaultKind::Stall(ms) => {
+                if !alive {
+                    return;
+                }
+                for c in &consumers {
+                    let _ = self.cluster.stall(*c, ms);
+                }
+                let until = self.cluster.now().saturating_add(ms);
+                let p = &mut self.procs[i];
+                p.stalled_until = until;
+                p.view.state = ProcState::Stalled(until);
+                self.info(
+                    f.process,
+                    format!("stalled for {} ms (heartbeats go on)", ms),
+                );
+            }
+            FaultKind::Leave => {
+                if !alive {
+                    return;
+                }
+                for c in &consumers {
+                    let _ = self.cluster.close(*c, true);
+                }
+                let p = &mut self.procs[i];
+                p.vm = None;
+                p.wait = None;
+                p.ready_at = None;
+                p.view.state = ProcState::Finished;
+                self.info(f.process, "left the group: consumer.close()");
+            }
+            FaultKind::Restart => {
+                for c in &consumers {
+                    let _ = self.cluster.crash(*c);
+                }
+                let now = self.cluster.now();
+                let p = &mut self.procs[i];
+                p.vm = None;
+                p.wait = None;
+                p.objects = Objects::default();
+                p.view.producers.clear();
+                p.ready_at = Some(now);
+                p.stalled_until = 0;
+                p.busy = 0;
+                p.pending_line.clear();
+                p.view.state = ProcState::NotStarted;
+                self.info(
+                    f.process,
+                    "restarted: runs again from the top as a new member",
+                );
+            }
+        }
+        self.refresh_view(i);
+    }
+
+    fn refresh_view(&mut self, i: usize) {
+        if let Some(p) = self.procs.get_mut(i) {
+            p.view.consumers = p.objects.consumers();
+            if let Some(v) = self.views.get_mut(i) {
+                *v = p.view.clone();
+            }
+        }
+    }
+
+    /// Runs process `i` for one slice at the current time.
+    fn run_slice(&mut self, i: usize) {
+        let now = self.cluster.now();
+        let Scenario {
+            cluster,
+            programs,
+            procs,
+            output,
+            errors,
+            kafka_errors,
+            spec,
+            ..
+        } = self;
+        let Some(p) = procs.get_mut(i) else {
+            return;
+        };
+        if p.stalled_until > now {
+            p.ready_at = Some(p.stalled_until);
+            return;
+        }
+        if matches!(p.view.state, ProcState::Stalled(_)) {
+            p.view.state = ProcState::Ready;
+        }
+        // Start the process.
+        if p.vm.is_none() {
+            match programs.get(p.view.program) {
+                Some(Ok(program)) => {
+                    p.vm = Some(Process::new(program, Limits::default()));
+                    p.view.state = ProcState::Ready;
+                }
+                _ => {
+                    p.ready_at = None;
+                    p.view.state = ProcState::Failed("SyntaxError".to_string());
+                    let v = p.view.clone();
+                    if let Some(slot) = self.views.get_mut(i) {
+                        *slot = v;
+                    }
+                    return;
+                }
+            }
+        }
+        let Some(mut vm) = p.vm.take() else {
+            return;
+        };
+        let mut host = ProcHost {
+            cluster,
+            objects: &mut p.objects,
+            output,
+            errors: kafka_errors,
+            settings: &p.settings,
+            process: p.view.id,
+            wait: None,
+            pending_line: std::mem::take(&mut p.pending_line),
+            producers: &mut p.view.producers,
+            work_outcome: p.work_outcome,
+        };
+        // Finish what it was waiting for, if it can be finished now.
+        let mut still_waiting = None;
+        if let Some(w) = p.wait.take() {
+            match w {
+                Wait::Work { until, outcome } => {
+                    if now < until {
+                        still_waiting = Some((w.clone(), until));
+                    } else if outcome == WorkOutcome::Fail {
+                        vm.resume_raise(pysnip::Exception::builtin(
+                            "RuntimeError",
+                            "process() failed (the playground was told to fail it)",
+                        ));
+                    } else {
+                        vm.resume_with(Value::None);
+                    }
+                }
+                Wait::Iter { consumer, since } => match host.next_record(consumer) {
+                    Ok(Some(r)) => match host.consumer_record(&mut vm, consumer, &r) {
+                        Ok(v) => vm.resume_with(v),
+                        Err(e) => vm.resume_raise(e),
+                    },
+                    Ok(None) => {
+                        let timeout = host.consumer_timeout(consumer);
+                        match timeout {
+                            Some(t) if now >= since.saturating_add(t) => {
+                                vm.resume_raise(pysnip::Exception::builtin("StopIteration", ""))
+                            }
+                            Some(t) => {
+                                let wake = (now + POLL_TICK_MS).min(since.saturating_add(t));
+                                still_waiting = Some((w.clone(), wake.max(now + 1)));
+                            }
+                            None => still_waiting = Some((w.clone(), now + POLL_TICK_MS)),
+                        }
+                    }
+                    Err(e) => vm.resume_raise(e),
+                },
+                Wait::Poll {
+                    consumer,
+                    until,
+                    max_records,
+                } => match host.poll_once(&mut vm, consumer, max_records) {
+                    Ok(Some(d)) => vm.resume_with(d),
+                    Ok(None) if now >= until => vm.resume_with(Value::dict(Vec::new())),
+                    Ok(None) => {
+                        still_waiting = Some((w.clone(), (now + POLL_TICK_MS).min(until)));
+                    }
+                    Err(e) => vm.resume_raise(e),
+                },
+            }
+        }
+        if let Some((w, wake)) = still_waiting {
+            p.pending_line = std::mem::take(&mut host.pending_line);
+            p.wait = Some(w);
+            p.ready_at = Some(wake);
+            p.vm = Some(vm);
+            return;
+        }
+        let before = vm.instructions;
+        let status = vm.run(&mut host, SLICE_FUEL);
+        let ran = vm.instructions.saturating_sub(before);
+        let wait = host.wait.take();
+        p.pending_line = std::mem::take(&mut host.pending_line);
+        drop(host);
+        p.busy = p.busy.saturating_add(ran);
+        let label = p.view.label.clone();
+        match status {
+            RunStatus::Finished => {
+                flush_line(output, p, now);
+                p.ready_at = None;
+                p.view.state = ProcState::Finished;
+            }
+            RunStatus::OutOfFuel => {
+                if p.busy > MAX_BUSY_INSTRUCTIONS {
+                    flush_line(output, p, now);
+                    let msg = format!(
+                        "TimeoutError: {label} ran {MAX_BUSY_INSTRUCTIONS} steps without waiting for anything (an endless loop?)"
+                    );
+                    output.push(OutputLine {
+                        time_ms: now,
+                        process: p.view.id,
+                        kind: OutputKind::Error,
+                        text: msg.clone(),
+                        line: None,
+                    });
+                    p.ready_at = None;
+                    p.view.state = ProcState::Failed(msg);
+                } else {
+                    p.vm = Some(vm);
+                    p.ready_at = Some(now + SLICE_MS);
+                    p.view.state = ProcState::Ready;
+                }
+            }
+            RunStatus::Blocked(block) => {
+                p.busy = 0;
+                p.vm = Some(vm);
+                match block {
+                    pysnip::Block::Sleep { ms } => {
+                        let until = now.saturating_add(ms.max(1));
+                        p.wait = Some(Wait::Work {
+                            until,
+                            outcome: WorkOutcome::Ok,
+                        });
+                        p.ready_at = Some(until);
+                        p.view.state = ProcState::Sleeping(until);
+                    }
+                    pysnip::Block::Host(_) => match wait {
+                        Some(Wait::Work { until, outcome }) => {
+                            p.wait = Some(Wait::Work { until, outcome });
+                            p.ready_at = Some(until);
+                            p.view.state = ProcState::Sleeping(until);
+                        }
+                        Some(w @ Wait::Iter { .. }) => {
+                            p.wait = Some(w);
+                            p.ready_at = Some(now + POLL_TICK_MS);
+                            p.view.state = ProcState::Blocked("for message in consumer".into());
+                        }
+                        Some(w @ Wait::Poll { .. }) => {
+                            let until = match &w {
+                                Wait::Poll { until, .. } => *until,
+                                _ => now,
+                            };
+                            p.wait = Some(w);
+                            p.ready_at = Some((now + POLL_TICK_MS).min(until).max(now + 1));
+                            p.view.state = ProcState::Blocked("consumer.poll()".into());
+                        }
+                        None => {
+                            p.ready_at = None;
+                            p.view.state = ProcState::Failed("blocked on nothing".into());
+                        }
+                    },
+                }
+            }
+            RunStatus::Error(e) => {
+                flush_line(output, p, now);
+                let name = spec.programs.get(p.view.program).map(|x| x.name.clone());
+                let line = e
+                    .frames
+                    .iter()
+                    .rev()
+                    .find(|f| Some(&f.file) == name.as_ref())
+                    .map(|f| f.line as u32);
+                output.push(OutputLine {
+                    time_ms: now,
+                    process: p.view.id,
+                    kind: OutputKind::Error,
+                    text: e.render(),
+                    line,
+                });
+                if let Some(name) = &name {
+                    if let Some(pe) = program_error(p.view.program, name, &e) {
+                        if !errors.contains(&pe) {
+                            errors.push(pe);
+                        }
+                    }
+                }
+                p.ready_at = None;
+                p.view.state = ProcState::Failed(e.last_line());
+            }
+        }
+        self.refresh_view(i);
     }
 
     /// Records per partition, and committed offsets, lag and owners per group.
@@ -309,4 +781,36 @@ impl Scenario {
             .collect();
         Summary { partitions, groups }
     }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Action {
+    Fault,
+    Cluster,
+    Process(usize),
+}
+
+/// Emits a process's unfinished `print(..., end='')` output.
+fn flush_line(output: &mut Vec<OutputLine>, p: &mut Proc, now: u64) {
+    if !p.pending_line.is_empty() {
+        output.push(OutputLine {
+            time_ms: now,
+            process: p.view.id,
+            kind: OutputKind::Stdout,
+            text: std::mem::take(&mut p.pending_line),
+            line: None,
+        });
+    }
+}
+
+/// The editor marks for an error: its innermost frame in the learner's file.
+fn program_error(program: usize, name: &str, e: &PyError) -> Option<ProgramError> {
+    let f = e.frames.iter().rev().find(|f| f.file == name)?;
+    Some(ProgramError {
+        program,
+        line: f.line as u32,
+        col: f.col as u32,
+        end_col: f.end_col.max(f.col + 1) as u32,
+        message: e.last_line(),
+    })
 }
