@@ -2400,16 +2400,24 @@ impl Cluster {
     // ----- invariants -----------------------------------------------------------------------
 
     /// Checks the engine's invariants; `Err` describes the first violation. For each group: no
-    /// partition owned by two running consumers of the current generation; committed offsets
+    /// partition owned by two running consumers that are members (or in the current
+    /// generation); committed offsets
     /// never above the log end. For each partition: stored offsets strictly increasing within
     /// `[log start, log end)`, and contiguous unless the topic is compacted.
     pub fn check_invariants(&self) -> Result<(), String> {
         for g in self.groups.values() {
             let mut owners: BTreeMap<&TopicPartition, ConsumerId> = BTreeMap::new();
             for cons in &self.consumers {
+                // Zombies (removed from the group without knowing it yet) may still hold
+                // partitions, as in Kafka; every consumer the group still counts as a member,
+                // or that is in the current generation, must hold distinct partitions.
+                let member = cons
+                    .member_id
+                    .as_ref()
+                    .is_some_and(|m| g.members.contains_key(m));
                 if cons.status != ConsumerStatus::Running
                     || cons.group.as_deref() != Some(g.id())
-                    || cons.generation != Some(g.generation)
+                    || !(member || cons.generation == Some(g.generation))
                     || cons.manual
                 {
                     continue;
