@@ -952,7 +952,6 @@ impl Compiler {
         for h in handlers {
             let next = if let Some(t) = &h.typ {
                 self.with_span(h.span, |c| {
-                    c.emit(Op::Dup);
                     c.expr(t)?;
                     c.emit(Op::ExcMatch);
                     Ok(Some(c.emit(Op::JumpIfFalse(0))))

@@ -639,7 +639,23 @@ fn format_float(f: f64, spec: &Spec) -> Result<String, Exception> {
                 let mut b = float_body(f, 'g', spec.precision, spec.alt);
                 if !b.contains('.') && !b.contains('e') && !b.contains("inf") && !b.contains("nan")
                 {
-                    b.push_str(".0");
+                    let p = spec.precision.unwrap_or(6).max(1);
+                    let a = f.abs();
+                    let exp: i32 = format!("{:.*e}", p - 1, a)
+                        .split_once('e')
+                        .map(|(_, e)| e.parse().unwrap_or(0))
+                        .unwrap_or(0);
+                    if exp >= p as i32 - 1 {
+                        let s = sci(a, p - 1);
+                        b = match s.split_once('e') {
+                            Some((m, e)) if m.contains('.') => {
+                                format!("{}e{}", m.trim_end_matches('0').trim_end_matches('.'), e)
+                            }
+                            _ => s,
+                        };
+                    } else {
+                        b.push_str(".0");
+                    }
                 }
                 b
             }

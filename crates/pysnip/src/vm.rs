@@ -322,8 +322,12 @@ impl Process {
                 source_line,
             });
         }
+        let kind = match &*e.class().name {
+            "JSONDecodeError" => "json.decoder.JSONDecodeError".to_string(),
+            other => other.to_string(),
+        };
         PyError {
-            kind: e.class().name.to_string(),
+            kind,
             message: e.message(),
             frames,
             is_syntax: false,

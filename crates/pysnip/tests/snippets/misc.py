@@ -1,0 +1,28 @@
+import time, random, uuid
+from datetime import datetime, timezone, timedelta
+import datetime as dt_mod
+x = {"a": [1, 2, {"b": (3, 4)}]}
+print(repr(x), str(x))
+print(x["a"][2]["b"][1])
+print(sorted({"b": 2, "a": 1}.items(), key=lambda kv: kv[1], reverse=True))
+print([i * 2 for i in range(3)] == [0, 2, 4], (1, 2) < (1, 3), [1, 2] < [1, 2, 0], "abc" > "abd")
+print(hash(1) == hash(1.0), len({1, 1.0, True}))
+print(callable(len), callable(1), getattr([], "append") is not None, hasattr("s", "upper"), hasattr(1, "nope"))
+print(type(time.time()).__name__, type(random.random()).__name__, len(str(uuid.uuid4())), len(uuid.uuid4().hex))
+r = random.randint(1, 6)
+print(1 <= r <= 6, random.choice([7]), 0 <= random.random() < 1)
+td = timedelta(seconds=90)
+print(td, td.total_seconds(), timedelta(days=1, hours=2), timedelta(milliseconds=1500))
+print(type(datetime.now()).__name__, datetime.now(timezone.utc).isoformat().endswith("+00:00"), dt_mod.timezone.utc)
+it = iter([1, 2])
+print(next(it), next(it), next(it, "done"))
+print(list(map(lambda a, b: a + b, [1, 2], [10, 20])), list(zip(*[(1, "a"), (2, "b")])))
+print(format(3.14159, ".3f"), format(42, "08b"), format("s", ">4"), format(1e-10, "g"), format(123456789, "e"), format(0.5, "%"))
+print("%s" % (1,), "%s %s" % ("a", "b"), "%(k)s=%(v)d" % {"k": "key", "v": 3}, "%.1f%%" % 99.5, "%+d" % 5, "% d" % 5)
+print(f"{3.0}", f"{1e20}", f"{-1.5:+.1f}", f"{7:03}", f"{'abc':.2}", f"{12345.678:,.2f}", f"{5:<4}|", f"{True}", f"{None!s}", f"{[1, 'a']!r}")
+print(f"{1.0:.3}", f"{12.0:.2}", f"{1234.5:.3}", f"{0.000012345:.3}", f"{100:.2e}", f"{2.5:g}", f"{1e16:g}", f"{123.456:10.1f}|")
+print(int(True), float(3), str(b"x"), list("ab"), tuple([1]), set(), dict(), bool(""), bool("x"))
+print(max(1, 2.5), min(-1, -1.5), abs(-0.0), round(-0.5), round(1.25, 1), round(1.35, 1), round(-1.5))
+print(10 / 4, 10 // 4, 10 % 4, -10 // 4, -10 % 4, 10 // -4, 10 % -4, 2 ** 62, 5 / 5)
+print(1e308 * 10, -1e308 * 10, 0.1 * 3, 1 / 3 * 3, 2 ** 0.5 * 2 ** 0.5)
+print("done")
