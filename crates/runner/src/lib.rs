@@ -6,6 +6,6 @@ pub mod scenario;
 
 pub use lessons::{lesson, lessons, Lesson};
 pub use scenario::{
-    FaultKind, GroupRow, OutputKind, OutputLine, ProcState, ProcessId, ProcessView, ProgramError,
-    ProgramSpec, Scenario, ScenarioSpec, ScheduledFault, Summary, TopicSpec,
+    FaultKind, GroupRow, ManualSend, OutputKind, OutputLine, ProcState, ProcessId, ProcessView,
+    ProgramError, ProgramSpec, Scenario, ScenarioSpec, ScheduledFault, Summary, TopicSpec,
 };

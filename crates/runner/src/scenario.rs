@@ -76,6 +76,18 @@ pub struct ScenarioSpec {
     pub faults: Vec<ScheduledFault>,
     /// Virtual duration of the playground's `process(value)` helper.
     pub process_ms: u64,
+    /// Records sent by hand from the page's quick-send form, replayed on every re-run.
+    pub manual_sends: Vec<ManualSend>,
+}
+
+/// A record sent by hand (the page's quick-send form), at a virtual time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ManualSend {
+    pub at_ms: u64,
+    pub topic: String,
+    /// `None`: no key.
+    pub key: Option<String>,
+    pub value: String,
 }
 
 impl Default for ScenarioSpec {
@@ -89,6 +101,7 @@ impl Default for ScenarioSpec {
             default_strategies: None,
             faults: Vec::new(),
             process_ms: 100,
+            manual_sends: Vec::new(),
         }
     }
 }
@@ -212,6 +225,9 @@ pub struct Scenario {
     /// Faults in time order, and how many were applied.
     faults: Vec<ScheduledFault>,
     faults_applied: usize,
+    /// Manual sends in time order, and how many were sent.
+    sends: Vec<ManualSend>,
+    sends_done: usize,
 }
 
 impl Scenario {
@@ -296,6 +312,8 @@ impl Scenario {
         let mut faults = spec.faults.clone();
         faults.sort_by_key(|f| f.at_ms);
         let views = procs.iter().map(|p| p.view.clone()).collect();
+        let mut sends = spec.manual_sends.clone();
+        sends.sort_by_key(|m| m.at_ms);
         Scenario {
             spec,
             cluster,
@@ -307,6 +325,8 @@ impl Scenario {
             kafka_errors: KafkaErrors::new(),
             faults,
             faults_applied: 0,
+            sends,
+            sends_done: 0,
         }
     }
 
@@ -352,6 +372,9 @@ impl Scenario {
         if let Some(f) = self.faults.get(self.faults_applied) {
             consider(f.at_ms.max(self.cluster.now()), Action::Fault);
         }
+        if let Some(m) = self.sends.get(self.sends_done) {
+            consider(m.at_ms.max(self.cluster.now()), Action::Send);
+        }
         if let Some(t) = self.cluster.next_event_time() {
             consider(t, Action::Cluster);
         }
@@ -377,6 +400,12 @@ impl Scenario {
                 self.faults_applied += 1;
                 self.cluster.run_until(t);
                 self.apply_fault(&f);
+            }
+            Action::Send => {
+                let m = self.sends[self.sends_done].clone();
+                self.sends_done += 1;
+                self.cluster.run_until(t);
+                let _ = self.send_now(&m);
             }
             Action::Cluster => {
                 self.cluster.step();
@@ -420,6 +449,37 @@ impl Scenario {
         self.faults.insert(self.faults_applied, f.clone());
         self.faults_applied += 1;
         self.apply_fault(&f);
+    }
+
+    /// Sends a record by hand now (the page's quick-send form) and records it in the spec, so a
+    /// re-run from the spec sends it again at the same virtual time.
+    pub fn send_manual(
+        &mut self,
+        topic: &str,
+        key: Option<&str>,
+        value: &str,
+    ) -> Result<kafka_engine::cluster::RecordMetadata, kafka_engine::KafkaError> {
+        let m = ManualSend {
+            at_ms: self.now(),
+            topic: topic.to_string(),
+            key: key.map(str::to_string),
+            value: value.to_string(),
+        };
+        self.spec.manual_sends.push(m.clone());
+        self.sends.insert(self.sends_done, m.clone());
+        self.sends_done += 1;
+        self.send_now(&m)
+    }
+
+    fn send_now(
+        &mut self,
+        m: &ManualSend,
+    ) -> Result<kafka_engine::cluster::RecordMetadata, kafka_engine::KafkaError> {
+        let mut req = kafka_engine::cluster::ProduceRequest::new("quick-send", m.topic.clone());
+        req.key = m.key.as_ref().map(|k| k.as_bytes().to_vec());
+        req.value = Some(m.value.as_bytes().to_vec());
+        req.timestamp_ms = Some(crate::kafka_api::EPOCH_MS + self.now() as i64);
+        self.cluster.produce(req)
     }
 
     /// Makes the playground's `process()` fail (raise) in this process from now on, or work again.
@@ -786,6 +846,7 @@ impl Scenario {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Action {
     Fault,
+    Send,
     Cluster,
     Process(usize),
 }

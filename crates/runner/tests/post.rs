@@ -140,3 +140,16 @@ fn same_spec_same_trace() {
     };
     assert_eq!(make(), make());
 }
+
+#[test]
+fn manual_sends_land_by_key_and_replay_from_the_spec() {
+    let mut s = Scenario::new(spec(vec![]));
+    s.run_until(1_000);
+    let meta = s.send_manual("transactions", Some("456"), "{}").unwrap();
+    assert_eq!((meta.partition, meta.offset), (2, 0));
+    s.run_until(2_000);
+    let mut again = Scenario::new(s.spec().clone());
+    again.run_until(2_000);
+    assert_eq!(again.trace_hash(), s.trace_hash());
+    assert_eq!(again.summary().partitions, s.summary().partitions);
+}
