@@ -160,6 +160,7 @@ pub enum Event {
         generation: i32,
         partitions: Vec<TopicPartition>,
     },
+    /// Partitions given up (`member_id` is empty when the group had already removed it).
     Revoked {
         group: Name,
         consumer: ConsumerId,

@@ -184,6 +184,20 @@ fn scenario(seed: u64) -> Outcome {
         if let Err(e) = cl.check_invariants() {
             panic!("seed {seed} at {}: {e}", cl.now());
         }
+        // Commits come from positions of fetched records: never past the log end.
+        if let Some(g) = cl.group("g") {
+            for (tp, c) in g.offsets() {
+                let end = cl
+                    .partition(&tp.topic, tp.partition)
+                    .unwrap()
+                    .log_end_offset();
+                assert!(
+                    c.offset <= end,
+                    "seed {seed}: committed {} > log end {end} for {tp}",
+                    c.offset
+                );
+            }
+        }
     }
     // Calm: restart the crashed, let everything settle and drain.
     for w in &workers {
