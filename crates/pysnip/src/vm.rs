@@ -235,6 +235,15 @@ impl Process {
         self.call_value_kw(host, f, args, Vec::new())
     }
 
+    /// `call_value` with a larger instruction budget than `Limits::callback_fuel` (for hosts and benches).
+    pub fn call_value_budget(&mut self, host: &mut dyn Host, f: &Value, args: Vec<Value>, fuel: u64) -> Result<Value, Exception> {
+        let saved = self.limits.callback_fuel;
+        self.limits.callback_fuel = fuel;
+        let r = self.call_value(host, f, args);
+        self.limits.callback_fuel = saved;
+        r
+    }
+
     /// `call_value` with keyword arguments.
     pub fn call_value_kw(
         &mut self,
@@ -434,33 +443,237 @@ impl Process {
     pub(crate) fn execute(
         &mut self,
         host: &mut dyn Host,
-        mut fuel: u64,
+        fuel: u64,
         stop_depth: usize,
     ) -> Result<Exec, Exception> {
-        loop {
-            if fuel == 0 {
-                return Ok(Exec::OutOfFuel);
-            }
-            fuel -= 1;
-            self.instructions += 1;
-            self.since_mem_check += 1;
-            let r = self.step(host, stop_depth);
-            match r {
-                Ok(None) => {}
-                Ok(Some(x)) => return Ok(x),
-                Err(exc) => {
-                    if let Some(e) = self.handle_exception(exc, stop_depth) {
-                        return Err(e);
+        let mut left = fuel;
+        let r = self.dispatch(host, &mut left, stop_depth);
+        let used = fuel - left;
+        self.instructions = self.instructions.saturating_add(used);
+        r
+    }
+
+    /// The dispatch loop: common instructions run inline on a cached code pointer and ip;
+    /// everything else goes through `step` with the frame's ip synchronised.
+    fn dispatch(&mut self, host: &mut dyn Host, fuel: &mut u64, stop_depth: usize) -> Result<Exec, Exception> {
+        'frames: loop {
+            let (code, mut ip, base) = match self.frames.last() {
+                Some(f) => (f.code.clone(), f.ip, f.base),
+                None => return Ok(Exec::Done(Value::None)),
+            };
+            loop {
+                if *fuel == 0 {
+                    if let Some(f) = self.frames.last_mut() {
+                        f.ip = ip;
+                    }
+                    return Ok(Exec::OutOfFuel);
+                }
+                *fuel -= 1;
+                self.since_mem_check += 1;
+                if self.since_mem_check >= 1 << 20 {
+                    self.since_mem_check = 0;
+                    if let Err(e) = self.check_memory() {
+                        if let Some(f) = self.frames.last_mut() {
+                            f.ip = ip;
+                        }
+                        if let Some(e) = self.handle_exception(e, stop_depth) {
+                            return Err(e);
+                        }
+                        continue 'frames;
                     }
                 }
-            }
-            if self.since_mem_check >= 1 << 20 {
-                self.since_mem_check = 0;
-                if let Err(e) = self.check_memory() {
-                    if let Some(e) = self.handle_exception(e, stop_depth) {
-                        return Err(e);
+                let Some(&op) = code.ops.get(ip) else {
+                    return Err(Exception::builtin("RuntimeError", "internal error: instruction pointer out of range"));
+                };
+                ip += 1;
+                match op {
+                    Op::LoadFast(i) => {
+                        if let Some(v) = self.stack.get(base + i as usize) {
+                            if !matches!(v, Value::Unbound) {
+                                let v = v.clone();
+                                self.stack.push(v);
+                                continue;
+                            }
+                        }
+                    }
+                    Op::StoreFast(i) => {
+                        if let Some(v) = self.stack.pop() {
+                            if let Some(slot) = self.stack.get_mut(base + i as usize) {
+                                *slot = v;
+                            }
+                        }
+                        continue;
+                    }
+                    Op::LoadConst(i) => {
+                        if let Some(v) = code.consts.get(i as usize) {
+                            self.stack.push(v.clone());
+                            continue;
+                        }
+                    }
+                    Op::LoadGlobal(i) => {
+                        if let Some(Some(v)) = self.globals.get(i as usize) {
+                            let v = v.clone();
+                            self.stack.push(v);
+                            continue;
+                        }
+                    }
+                    Op::Pop => {
+                        self.stack.pop();
+                        continue;
+                    }
+                    Op::Jump(t) => {
+                        ip = t as usize;
+                        continue;
+                    }
+                    Op::JumpIfFalse(t) => {
+                        if let Some(Value::Bool(b)) = self.stack.last() {
+                            if !*b {
+                                ip = t as usize;
+                            }
+                            self.stack.pop();
+                            continue;
+                        }
+                    }
+                    Op::Binary(o) | Op::Inplace(o) => {
+                        let n = self.stack.len();
+                        if n >= 2 {
+                            if let (Value::Int(a), Value::Int(b)) = (&self.stack[n - 2], &self.stack[n - 1]) {
+                                let (a, b) = (*a, *b);
+                                let r = match o {
+                                    BinOp::Add => a.checked_add(b),
+                                    BinOp::Sub => a.checked_sub(b),
+                                    BinOp::Mul => a.checked_mul(b),
+                                    BinOp::Mod if b > 0 && a >= 0 => Some(a % b),
+                                    BinOp::FloorDiv if b > 0 && a >= 0 => Some(a / b),
+                                    _ => None,
+                                };
+                                if let Some(r) = r {
+                                    self.stack.pop();
+                                    self.stack[n - 2] = Value::Int(r);
+                                    continue;
+                                }
+                            }
+                        }
+                    }
+                    Op::Compare(c) => {
+                        let n = self.stack.len();
+                        if n >= 2 {
+                            if let (Value::Int(a), Value::Int(b)) = (&self.stack[n - 2], &self.stack[n - 1]) {
+                                let r = match c {
+                                    CmpOp::Lt => Some(a < b),
+                                    CmpOp::Le => Some(a <= b),
+                                    CmpOp::Gt => Some(a > b),
+                                    CmpOp::Ge => Some(a >= b),
+                                    CmpOp::Eq => Some(a == b),
+                                    CmpOp::Ne => Some(a != b),
+                                    _ => None,
+                                };
+                                if let Some(r) = r {
+                                    self.stack.pop();
+                                    self.stack[n - 2] = Value::Bool(r);
+                                    continue;
+                                }
+                            }
+                        }
+                    }
+                    Op::ForIter(exit) => {
+                        if let Some(Value::Iter(it)) = self.stack.last() {
+                            let next = {
+                                let mut st = it.borrow_mut();
+                                match &mut *st {
+                                    IterState::Range { cur, stop, step } => {
+                                        if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
+                                            let v = *cur;
+                                            *cur = match cur.checked_add(*step) {
+                                                Some(c) => c,
+                                                None => *stop,
+                                            };
+                                            Some(Some(Value::Int(v)))
+                                        } else {
+                                            Some(None)
+                                        }
+                                    }
+                                    IterState::Seq { seq: Value::List(l), idx } => {
+                                        let v = l.borrow().get(*idx).cloned();
+                                        *idx += 1;
+                                        Some(v)
+                                    }
+                                    _ => None,
+                                }
+                            };
+                            match next {
+                                Some(Some(v)) => {
+                                    self.stack.push(v);
+                                    continue;
+                                }
+                                Some(None) => {
+                                    self.stack.pop();
+                                    ip = exit as usize;
+                                    continue;
+                                }
+                                None => {}
+                            }
+                        }
+                    }
+                    Op::StoreSubscr => {
+                        let n = self.stack.len();
+                        if n >= 3 {
+                            if let Value::Dict(d) = &self.stack[n - 2] {
+                                let key = &self.stack[n - 1];
+                                if let Value::Int(_) | Value::Str(_) = key {
+                                    if let Ok(h) = HKey::of(key) {
+                                        let d = d.clone();
+                                        let k = self.pop();
+                                        self.stack.pop();
+                                        let v = self.pop();
+                                        let len = d.borrow().len();
+                                        if len < self.limits.max_collection_len {
+                                            d.borrow_mut().insert_h(h, k, v);
+                                            continue;
+                                        }
+                                        // put them back for the generic path
+                                        self.stack.push(v);
+                                        self.stack.push(Value::Dict(d));
+                                        self.stack.push(k);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    Op::CallMethod(name, 1, NO_KW) => {
+                        let n = self.stack.len();
+                        if n >= 2 {
+                            if let Value::List(l) = &self.stack[n - 2] {
+                                if code.names.get(name as usize).is_some_and(|s| &**s == "append") {
+                                    let len = l.borrow().len();
+                                    if len < self.limits.max_collection_len {
+                                        let l = l.clone();
+                                        let v = self.pop();
+                                        self.stack.pop();
+                                        l.borrow_mut().push(v);
+                                        self.stack.push(Value::None);
+                                        continue;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                // slow path
+                if let Some(f) = self.frames.last_mut() {
+                    f.ip = ip;
+                }
+                match self.step(host, op, stop_depth) {
+                    Ok(None) => {}
+                    Ok(Some(x)) => return Ok(x),
+                    Err(exc) => {
+                        if let Some(e) = self.handle_exception(exc, stop_depth) {
+                            return Err(e);
+                        }
                     }
                 }
+                continue 'frames;
             }
         }
     }
@@ -511,18 +724,10 @@ impl Process {
     }
 
     /// Executes one instruction. `Ok(Some(_))` ends the loop.
-    fn step(&mut self, host: &mut dyn Host, stop_depth: usize) -> Result<Option<Exec>, Exception> {
+    fn step(&mut self, host: &mut dyn Host, op: Op, stop_depth: usize) -> Result<Option<Exec>, Exception> {
         let Some(frame) = self.frames.last_mut() else {
             return Ok(Some(Exec::Done(Value::None)));
         };
-        let ip = frame.ip;
-        let Some(&op) = frame.code.ops.get(ip) else {
-            return Err(Exception::builtin(
-                "RuntimeError",
-                "internal error: instruction pointer out of range",
-            ));
-        };
-        frame.ip = ip + 1;
         let base = frame.base;
         match op {
             Op::Nop => {}
