@@ -31,7 +31,14 @@ impl Host for NoHost {
     fn import(&mut self, _m: &str) -> Option<Result<Vec<(String, Value)>, Exception>> {
         None
     }
-    fn call(&mut self, _p: &mut Process, _t: &HostRef, _m: Option<&str>, _a: Vec<Value>, _k: Vec<(String, Value)>) -> HostResult {
+    fn call(
+        &mut self,
+        _p: &mut Process,
+        _t: &HostRef,
+        _m: Option<&str>,
+        _a: Vec<Value>,
+        _k: Vec<(String, Value)>,
+    ) -> HostResult {
         HostResult::Return(Value::None)
     }
     fn get_attr(&mut self, _o: &HostRef, _n: &str) -> Result<Value, Exception> {
@@ -64,7 +71,9 @@ fn pysnip_time() -> (f64, String) {
     assert_eq!(p.run(&mut h, u64::MAX), RunStatus::Finished);
     let work = p.global("work").expect("work defined");
     let t0 = Instant::now();
-    let r = p.call_value_budget(&mut h, &work, vec![Value::int(N as i64)], u64::MAX).expect("runs");
+    let r = p
+        .call_value_budget(&mut h, &work, vec![Value::int(N as i64)], u64::MAX)
+        .expect("runs");
     let dt = t0.elapsed().as_secs_f64();
     (dt, pysnip::format::repr(&r))
 }
@@ -74,7 +83,11 @@ fn cpython_time() -> Option<(f64, String)> {
         "{}\nimport time\nt0 = time.perf_counter()\nr = work({})\nt1 = time.perf_counter()\nprint(t1 - t0)\nprint(r)\n",
         PROGRAM, N
     );
-    let out = Command::new("python3").arg("-c").arg(script).output().ok()?;
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .output()
+        .ok()?;
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     let mut lines = text.lines();
     let t: f64 = lines.next()?.trim().parse().ok()?;
@@ -89,7 +102,10 @@ fn main() {
         best_py = best_py.min(t);
         result_py = r;
     }
-    println!("pysnip:  {:.3} s for {} iterations -> {}", best_py, N, result_py);
+    println!(
+        "pysnip:  {:.3} s for {} iterations -> {}",
+        best_py, N, result_py
+    );
     let mut best_c = f64::MAX;
     let mut result_c = String::new();
     for _ in 0..3 {
@@ -104,8 +120,14 @@ fn main() {
             }
         }
     }
-    println!("CPython: {:.3} s for {} iterations -> {}", best_c, N, result_c);
-    println!("ratio pysnip/CPython: {:.2}x (target <= 1.5x)", best_py / best_c);
+    println!(
+        "CPython: {:.3} s for {} iterations -> {}",
+        best_c, N, result_c
+    );
+    println!(
+        "ratio pysnip/CPython: {:.2}x (target <= 1.5x)",
+        best_py / best_c
+    );
     if result_c != result_py {
         println!("WARNING: results differ");
     }

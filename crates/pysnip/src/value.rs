@@ -167,7 +167,6 @@ pub enum IterState {
 }
 
 /// A Python value. Cloning is cheap (at most an `Rc` increment).
-#[derive(Clone)]
 pub enum Value {
     None,
     Bool(bool),
@@ -198,6 +197,40 @@ pub enum Value {
     /// Internal marker of an unassigned local variable; never visible to programs.
     #[doc(hidden)]
     Unbound,
+}
+
+impl Clone for Value {
+    #[inline(always)]
+    fn clone(&self) -> Value {
+        match self {
+            Value::None => Value::None,
+            Value::Bool(x) => Value::Bool(*x),
+            Value::Int(x) => Value::Int(*x),
+            Value::Float(x) => Value::Float(*x),
+            Value::Str(x) => Value::Str(x.clone()),
+            Value::Bytes(x) => Value::Bytes(x.clone()),
+            Value::List(x) => Value::List(x.clone()),
+            Value::Tuple(x) => Value::Tuple(x.clone()),
+            Value::Dict(x) => Value::Dict(x.clone()),
+            Value::Set(x) => Value::Set(x.clone()),
+            Value::Range(x) => Value::Range(x.clone()),
+            Value::Slice(x) => Value::Slice(x.clone()),
+            Value::Function(x) => Value::Function(x.clone()),
+            Value::Builtin(x) => Value::Builtin(x),
+            Value::BoundMethod(x) => Value::BoundMethod(x.clone()),
+            Value::Module(x) => Value::Module(x.clone()),
+            Value::Type(x) => Value::Type(*x),
+            Value::ExcClass(x) => Value::ExcClass(x.clone()),
+            Value::Exception(x) => Value::Exception(x.clone()),
+            Value::Host(x) => Value::Host(x.clone()),
+            Value::HostMethod(x) => Value::HostMethod(x.clone()),
+            Value::HostFunction(x) => Value::HostFunction(x.clone()),
+            Value::Record(x) => Value::Record(x.clone()),
+            Value::Native(x) => Value::Native(x.clone()),
+            Value::Iter(x) => Value::Iter(x.clone()),
+            Value::Unbound => Value::Unbound,
+        }
+    }
 }
 
 impl std::fmt::Debug for Value {

@@ -78,6 +78,7 @@ pub struct Process {
     pub(crate) pending_block: Option<Block>,
     callback_depth: usize,
     since_mem_check: u64,
+    mem_check_interval: u64,
     error: Option<PyError>,
     /// Total instructions executed (main loop and callbacks).
     pub instructions: u64,
@@ -106,6 +107,7 @@ impl Process {
             pending_block: None,
             callback_depth: 0,
             since_mem_check: 0,
+            mem_check_interval: 1 << 20,
             error: None,
             instructions: 0,
         };
@@ -236,7 +238,13 @@ impl Process {
     }
 
     /// `call_value` with a larger instruction budget than `Limits::callback_fuel` (for hosts and benches).
-    pub fn call_value_budget(&mut self, host: &mut dyn Host, f: &Value, args: Vec<Value>, fuel: u64) -> Result<Value, Exception> {
+    pub fn call_value_budget(
+        &mut self,
+        host: &mut dyn Host,
+        f: &Value,
+        args: Vec<Value>,
+        fuel: u64,
+    ) -> Result<Value, Exception> {
         let saved = self.limits.callback_fuel;
         self.limits.callback_fuel = fuel;
         let r = self.call_value(host, f, args);
@@ -381,50 +389,74 @@ impl Process {
 
     // ---------- memory ----------
 
-    #[allow(clippy::collapsible_match)]
-    fn check_memory(&self) -> Result<(), Exception> {
+    /// Walks the values reachable from globals and the stack; returns the number of
+    /// values visited (used to space out the next check) or MemoryError.
+    fn check_memory(&self) -> Result<u64, Exception> {
         let limit = self.limits.max_total_bytes;
         let mut seen = BTreeSet::new();
         let mut total = 0usize;
+        let mut visited = 0u64;
         let mut work: Vec<Value> = Vec::new();
-        work.extend(self.globals.iter().flatten().cloned());
-        work.extend(self.stack.iter().cloned());
-        while let Some(v) = work.pop() {
+        fn push_if_container(work: &mut Vec<Value>, v: &Value) {
+            if matches!(
+                v,
+                Value::Str(_)
+                    | Value::Bytes(_)
+                    | Value::List(_)
+                    | Value::Tuple(_)
+                    | Value::Dict(_)
+                    | Value::Set(_)
+                    | Value::Record(_)
+            ) {
+                work.push(v.clone());
+            }
+        }
+        for v in self.globals.iter().flatten().chain(self.stack.iter()) {
             total += 16;
+            push_if_container(&mut work, v);
+        }
+        while let Some(v) = work.pop() {
+            visited += 1;
+            let id = match &v {
+                Value::Str(s) => Rc::as_ptr(s) as *const u8 as usize,
+                Value::Bytes(b) => Rc::as_ptr(b) as *const u8 as usize,
+                Value::List(l) => Rc::as_ptr(l) as *const u8 as usize,
+                Value::Tuple(t) => Rc::as_ptr(t) as *const u8 as usize,
+                Value::Dict(d) | Value::Set(d) => Rc::as_ptr(d) as *const u8 as usize,
+                Value::Record(r) => Rc::as_ptr(r) as *const u8 as usize,
+                _ => continue,
+            };
+            if !seen.insert(id) {
+                continue;
+            }
             match &v {
-                Value::Str(s) => {
-                    if seen.insert(Rc::as_ptr(s) as *const u8 as usize) {
-                        total += s.len();
-                    }
-                }
-                Value::Bytes(b) => {
-                    if seen.insert(Rc::as_ptr(b) as *const u8 as usize) {
-                        total += b.len();
-                    }
-                }
+                Value::Str(s) => total += s.len(),
+                Value::Bytes(b) => total += b.len(),
                 Value::List(l) => {
-                    if seen.insert(Rc::as_ptr(l) as *const u8 as usize) {
-                        work.extend(l.borrow().iter().cloned());
-                    }
+                    let l = l.borrow();
+                    total += 16 * l.len();
+                    visited += l.len() as u64;
+                    l.iter().for_each(|x| push_if_container(&mut work, x));
                 }
                 Value::Tuple(t) => {
-                    if seen.insert(Rc::as_ptr(t) as *const u8 as usize) {
-                        work.extend(t.iter().cloned());
-                    }
+                    total += 16 * t.len();
+                    visited += t.len() as u64;
+                    t.iter().for_each(|x| push_if_container(&mut work, x));
                 }
                 Value::Dict(d) | Value::Set(d) => {
-                    if seen.insert(Rc::as_ptr(d) as *const u8 as usize) {
-                        for (k, v) in d.borrow().iter() {
-                            total += 24;
-                            work.push(k.clone());
-                            work.push(v.clone());
-                        }
+                    let d = d.borrow();
+                    total += 56 * d.len();
+                    visited += d.len() as u64;
+                    for (k, x) in d.iter() {
+                        push_if_container(&mut work, k);
+                        push_if_container(&mut work, x);
                     }
                 }
                 Value::Record(r) => {
-                    if seen.insert(Rc::as_ptr(r) as *const u8 as usize) {
-                        work.extend(r.fields.iter().map(|(_, v)| v.clone()));
-                    }
+                    total += 32 * r.fields.len();
+                    r.fields
+                        .iter()
+                        .for_each(|(_, x)| push_if_container(&mut work, x));
                 }
                 _ => {}
             }
@@ -435,7 +467,7 @@ impl Process {
                 ));
             }
         }
-        Ok(())
+        Ok(visited)
     }
 
     // ---------- the dispatch loop ----------
@@ -455,35 +487,74 @@ impl Process {
 
     /// The dispatch loop: common instructions run inline on a cached code pointer and ip;
     /// everything else goes through `step` with the frame's ip synchronised.
-    fn dispatch(&mut self, host: &mut dyn Host, fuel: &mut u64, stop_depth: usize) -> Result<Exec, Exception> {
+    fn dispatch(
+        &mut self,
+        host: &mut dyn Host,
+        fuel_ref: &mut u64,
+        stop_depth: usize,
+    ) -> Result<Exec, Exception> {
+        let mut fuel = *fuel_ref;
+        let r = self.dispatch_inner(host, &mut fuel, stop_depth);
+        *fuel_ref = fuel;
+        r
+    }
+
+    #[inline(always)]
+    fn dispatch_inner(
+        &mut self,
+        host: &mut dyn Host,
+        fuel_ref: &mut u64,
+        stop_depth: usize,
+    ) -> Result<Exec, Exception> {
+        let mut fuel = *fuel_ref;
+        // instructions left before the next memory walk
+        let mut countdown = self
+            .mem_check_interval
+            .saturating_sub(self.since_mem_check)
+            .max(1);
+        macro_rules! leave {
+            ($e:expr) => {{
+                *fuel_ref = fuel;
+                self.since_mem_check = self.mem_check_interval.saturating_sub(countdown);
+                return $e;
+            }};
+        }
         'frames: loop {
             let (code, mut ip, base) = match self.frames.last() {
                 Some(f) => (f.code.clone(), f.ip, f.base),
-                None => return Ok(Exec::Done(Value::None)),
+                None => leave!(Ok(Exec::Done(Value::None))),
             };
             loop {
-                if *fuel == 0 {
+                if fuel == 0 {
                     if let Some(f) = self.frames.last_mut() {
                         f.ip = ip;
                     }
-                    return Ok(Exec::OutOfFuel);
+                    leave!(Ok(Exec::OutOfFuel));
                 }
-                *fuel -= 1;
-                self.since_mem_check += 1;
-                if self.since_mem_check >= 1 << 20 {
-                    self.since_mem_check = 0;
-                    if let Err(e) = self.check_memory() {
+                fuel -= 1;
+                countdown -= 1;
+                if countdown == 0 {
+                    let r = self.check_memory();
+                    if let Ok(visited) = r {
+                        // keep the walk's cost a small fraction of the work done in between
+                        self.mem_check_interval = (1u64 << 20).max(visited.saturating_mul(16));
+                    }
+                    countdown = self.mem_check_interval;
+                    if let Err(e) = r {
                         if let Some(f) = self.frames.last_mut() {
                             f.ip = ip;
                         }
                         if let Some(e) = self.handle_exception(e, stop_depth) {
-                            return Err(e);
+                            leave!(Err(e));
                         }
                         continue 'frames;
                     }
                 }
                 let Some(&op) = code.ops.get(ip) else {
-                    return Err(Exception::builtin("RuntimeError", "internal error: instruction pointer out of range"));
+                    leave!(Err(Exception::builtin(
+                        "RuntimeError",
+                        "internal error: instruction pointer out of range"
+                    )));
                 };
                 ip += 1;
                 match op {
@@ -537,7 +608,9 @@ impl Process {
                     Op::Binary(o) | Op::Inplace(o) => {
                         let n = self.stack.len();
                         if n >= 2 {
-                            if let (Value::Int(a), Value::Int(b)) = (&self.stack[n - 2], &self.stack[n - 1]) {
+                            if let (Value::Int(a), Value::Int(b)) =
+                                (&self.stack[n - 2], &self.stack[n - 1])
+                            {
                                 let (a, b) = (*a, *b);
                                 let r = match o {
                                     BinOp::Add => a.checked_add(b),
@@ -558,7 +631,9 @@ impl Process {
                     Op::Compare(c) => {
                         let n = self.stack.len();
                         if n >= 2 {
-                            if let (Value::Int(a), Value::Int(b)) = (&self.stack[n - 2], &self.stack[n - 1]) {
+                            if let (Value::Int(a), Value::Int(b)) =
+                                (&self.stack[n - 2], &self.stack[n - 1])
+                            {
                                 let r = match c {
                                     CmpOp::Lt => Some(a < b),
                                     CmpOp::Le => Some(a <= b),
@@ -582,7 +657,9 @@ impl Process {
                                 let mut st = it.borrow_mut();
                                 match &mut *st {
                                     IterState::Range { cur, stop, step } => {
-                                        if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
+                                        if (*step > 0 && *cur < *stop)
+                                            || (*step < 0 && *cur > *stop)
+                                        {
                                             let v = *cur;
                                             *cur = match cur.checked_add(*step) {
                                                 Some(c) => c,
@@ -593,7 +670,10 @@ impl Process {
                                             Some(None)
                                         }
                                     }
-                                    IterState::Seq { seq: Value::List(l), idx } => {
+                                    IterState::Seq {
+                                        seq: Value::List(l),
+                                        idx,
+                                    } => {
                                         let v = l.borrow().get(*idx).cloned();
                                         *idx += 1;
                                         Some(v)
@@ -644,7 +724,11 @@ impl Process {
                         let n = self.stack.len();
                         if n >= 2 {
                             if let Value::List(l) = &self.stack[n - 2] {
-                                if code.names.get(name as usize).is_some_and(|s| &**s == "append") {
+                                if code
+                                    .names
+                                    .get(name as usize)
+                                    .is_some_and(|s| &**s == "append")
+                                {
                                     let len = l.borrow().len();
                                     if len < self.limits.max_collection_len {
                                         let l = l.clone();
@@ -664,12 +748,42 @@ impl Process {
                 if let Some(f) = self.frames.last_mut() {
                     f.ip = ip;
                 }
-                match self.step(host, op, stop_depth) {
+                let r = match op {
+                    Op::Call(argc, NO_KW) => {
+                        let argc = argc as usize;
+                        let fpos = self.stack.len().wrapping_sub(argc + 1);
+                        match self.stack.get(fpos) {
+                            Some(Value::Function(f))
+                                if f.code.simple && f.code.nparams as usize == argc =>
+                            {
+                                let f = f.clone();
+                                self.push_frame_fast(f, fpos).map(|_| None)
+                            }
+                            _ => self.step(host, op, stop_depth),
+                        }
+                    }
+                    Op::Return => {
+                        let v = self.stack.pop().unwrap_or(Value::None);
+                        match self.frames.pop() {
+                            None => leave!(Ok(Exec::Done(v))),
+                            Some(f) => {
+                                self.stack.truncate(f.ret_base);
+                                if self.frames.len() <= stop_depth {
+                                    leave!(Ok(Exec::Done(v)));
+                                }
+                                self.stack.push(v);
+                                continue 'frames;
+                            }
+                        }
+                    }
+                    _ => self.step(host, op, stop_depth),
+                };
+                match r {
                     Ok(None) => {}
-                    Ok(Some(x)) => return Ok(x),
+                    Ok(Some(x)) => leave!(Ok(x)),
                     Err(exc) => {
                         if let Some(e) = self.handle_exception(exc, stop_depth) {
-                            return Err(e);
+                            leave!(Err(e));
                         }
                     }
                 }
@@ -724,7 +838,12 @@ impl Process {
     }
 
     /// Executes one instruction. `Ok(Some(_))` ends the loop.
-    fn step(&mut self, host: &mut dyn Host, op: Op, stop_depth: usize) -> Result<Option<Exec>, Exception> {
+    fn step(
+        &mut self,
+        host: &mut dyn Host,
+        op: Op,
+        stop_depth: usize,
+    ) -> Result<Option<Exec>, Exception> {
         let Some(frame) = self.frames.last_mut() else {
             return Ok(Some(Exec::Done(Value::None)));
         };

@@ -27,18 +27,127 @@ impl Rng {
 }
 
 const VOCAB: &[&str] = &[
-    "x", "y", "f", "lst", "d", "s", "print", "len", "range", "json", "import", "from", "def", "return", "lambda",
-    "if", "elif", "else", "for", "while", "in", "not", "and", "or", "is", "try", "except", "finally", "raise",
-    "class", "pass", "break", "continue", "global", "nonlocal", "del", "assert", "with", "as", "yield", "async",
-    "None", "True", "False", "0", "1", "-1", "2.5", "1e308", "10**9", "'s'", "\"t\"", "f'{x}'", "b'b'", "'''",
-    "(", ")", "[", "]", "{", "}", ":", ",", ".", ";", "=", "==", "+", "-", "*", "**", "/", "//", "%", "<", ">",
-    "+=", "!", "@", "\\", "#", "\n", "\n    ", "\n        ", "    ", " ", "\t", "{x!r:>5}", "*args", "**kw",
-    "sorted", "key=", "str", "int", "dict", "list", "Exception", "ValueError", "e", "9223372036854775807",
-    "'%s'", "%", ".format(", ".append(", ".split(", "[::-1]", "[1:2]", "é", "\u{0}", "\r",
+    "x",
+    "y",
+    "f",
+    "lst",
+    "d",
+    "s",
+    "print",
+    "len",
+    "range",
+    "json",
+    "import",
+    "from",
+    "def",
+    "return",
+    "lambda",
+    "if",
+    "elif",
+    "else",
+    "for",
+    "while",
+    "in",
+    "not",
+    "and",
+    "or",
+    "is",
+    "try",
+    "except",
+    "finally",
+    "raise",
+    "class",
+    "pass",
+    "break",
+    "continue",
+    "global",
+    "nonlocal",
+    "del",
+    "assert",
+    "with",
+    "as",
+    "yield",
+    "async",
+    "None",
+    "True",
+    "False",
+    "0",
+    "1",
+    "-1",
+    "2.5",
+    "1e308",
+    "10**9",
+    "'s'",
+    "\"t\"",
+    "f'{x}'",
+    "b'b'",
+    "'''",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ":",
+    ",",
+    ".",
+    ";",
+    "=",
+    "==",
+    "+",
+    "-",
+    "*",
+    "**",
+    "/",
+    "//",
+    "%",
+    "<",
+    ">",
+    "+=",
+    "!",
+    "@",
+    "\\",
+    "#",
+    "\n",
+    "\n    ",
+    "\n        ",
+    "    ",
+    " ",
+    "\t",
+    "{x!r:>5}",
+    "*args",
+    "**kw",
+    "sorted",
+    "key=",
+    "str",
+    "int",
+    "dict",
+    "list",
+    "Exception",
+    "ValueError",
+    "e",
+    "9223372036854775807",
+    "'%s'",
+    "%",
+    ".format(",
+    ".append(",
+    ".split(",
+    "[::-1]",
+    "[1:2]",
+    "é",
+    "\u{0}",
+    "\r",
 ];
 
 fn run_one(src: &str) -> (bool, bool) {
-    let limits = Limits { max_stack_depth: 50, max_string_bytes: 1 << 16, max_collection_len: 10_000, max_total_bytes: 1 << 22, callback_fuel: 5_000, max_callback_depth: 4 };
+    let limits = Limits {
+        max_stack_depth: 50,
+        max_string_bytes: 1 << 16,
+        max_collection_len: 10_000,
+        max_total_bytes: 1 << 22,
+        callback_fuel: 5_000,
+        max_callback_depth: 4,
+    };
     let prog = match pysnip::compile(src, "fuzz.py") {
         Ok(p) => p,
         Err(e) => {
@@ -70,9 +179,17 @@ fn run_one(src: &str) -> (bool, bool) {
 
 fn seeds() -> Vec<String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snippets");
-    let mut files: Vec<_> = fs::read_dir(&dir).expect("snippets").filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "py")).collect();
+    let mut files: Vec<_> = fs::read_dir(&dir)
+        .expect("snippets")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "py"))
+        .collect();
     files.sort();
-    files.iter().filter_map(|f| fs::read_to_string(f).ok()).collect()
+    files
+        .iter()
+        .filter_map(|f| fs::read_to_string(f).ok())
+        .collect()
 }
 
 fn char_boundary(s: &str, mut i: usize) -> usize {
@@ -173,7 +290,11 @@ fn fuzz(n: usize, seed: u64) -> (usize, usize, usize) {
     let (mut compiled, mut errors) = (0, 0);
     for i in 0..n {
         let k = rng.below(seeds.len());
-        let src = if i % 3 == 0 { soup(&mut rng) } else { mutate(&mut rng, &seeds[k]) };
+        let src = if i % 3 == 0 {
+            soup(&mut rng)
+        } else {
+            mutate(&mut rng, &seeds[k])
+        };
         match catch_unwind(AssertUnwindSafe(|| run_one(&src))) {
             Ok((c, e)) => {
                 compiled += c as usize;
@@ -188,14 +309,27 @@ fn fuzz(n: usize, seed: u64) -> (usize, usize, usize) {
 #[test]
 fn fuzz_20k_inputs_without_panics() {
     let (n, compiled, errors) = fuzz(20_000, 0x5eed_1234);
-    println!("fuzz: {} inputs, {} compiled, {} runtime errors, 0 panics", n, compiled, errors);
-    assert!(compiled > 2_000, "mutations should often still compile ({})", compiled);
+    println!(
+        "fuzz: {} inputs, {} compiled, {} runtime errors, 0 panics",
+        n, compiled, errors
+    );
+    assert!(
+        compiled > 2_000,
+        "mutations should often still compile ({})",
+        compiled
+    );
 }
 
 #[test]
 #[ignore]
 fn fuzz_long_run() {
-    let n: usize = std::env::var("PYSNIP_FUZZ_N").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let n: usize = std::env::var("PYSNIP_FUZZ_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
     let (n, compiled, errors) = fuzz(n, 0xdead_beef_cafe);
-    println!("fuzz long: {} inputs, {} compiled, {} runtime errors, 0 panics", n, compiled, errors);
+    println!(
+        "fuzz long: {} inputs, {} compiled, {} runtime errors, 0 panics",
+        n, compiled, errors
+    );
 }
