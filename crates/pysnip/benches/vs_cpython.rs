@@ -64,8 +64,16 @@ impl Host for NoHost {
     }
 }
 
+/// The benchmarked program: `PYSNIP_BENCH_FILE` (a file defining `work(n)`) or the built-in one.
+fn program() -> String {
+    match std::env::var("PYSNIP_BENCH_FILE") {
+        Ok(path) => std::fs::read_to_string(path).expect("readable bench file"),
+        Err(_) => PROGRAM.to_string(),
+    }
+}
+
 fn pysnip_time() -> (f64, String) {
-    let prog = pysnip::compile(PROGRAM, "bench.py").expect("compiles");
+    let prog = pysnip::compile(&program(), "bench.py").expect("compiles");
     let mut p = Process::new(&prog, Limits::default());
     let mut h = NoHost(String::new());
     assert_eq!(p.run(&mut h, u64::MAX), RunStatus::Finished);
@@ -81,7 +89,8 @@ fn pysnip_time() -> (f64, String) {
 fn cpython_time() -> Option<(f64, String)> {
     let script = format!(
         "{}\nimport time\nt0 = time.perf_counter()\nr = work({})\nt1 = time.perf_counter()\nprint(t1 - t0)\nprint(r)\n",
-        PROGRAM, N
+        program(),
+        N
     );
     let out = Command::new("python3")
         .arg("-c")

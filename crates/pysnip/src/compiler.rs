@@ -73,6 +73,61 @@ pub enum Op {
     FormatValue(u8, bool),
     BuildString(u32),
     MakeExcClass(u32),
+    // Superinstructions (peephole): the fused ops stay in place after them, so jumps into
+    // the middle still work; if the fast case does not apply they act as their first op.
+    /// LoadFast(a); LoadFast(b)
+    LoadFast2(u32, u32),
+    /// LoadFast(a); LoadConst(c)
+    LoadFastConst(u32, u32),
+    /// LoadFast(a); LoadConst(c); Binary(op)
+    FastConstBin(u32, u32, BinOp),
+    /// Compare(op); JumpIfFalse(t)
+    CmpJump(CmpOp, u32),
+}
+
+impl Op {
+    /// The instruction a superinstruction stands for when its fast case does not apply.
+    pub fn first(self) -> Op {
+        match self {
+            Op::LoadFast2(a, _) | Op::LoadFastConst(a, _) | Op::FastConstBin(a, _, _) => {
+                Op::LoadFast(a)
+            }
+            Op::CmpJump(c, _) => Op::Compare(c),
+            other => other,
+        }
+    }
+    /// How many following instructions a superinstruction covers.
+    pub fn covers(self) -> usize {
+        match self {
+            Op::LoadFast2(..) | Op::LoadFastConst(..) | Op::CmpJump(..) => 1,
+            Op::FastConstBin(..) => 2,
+            _ => 0,
+        }
+    }
+}
+
+/// Replaces common instruction sequences by superinstructions (the originals stay behind them).
+pub fn fuse(ops: &mut [Op]) {
+    let n = ops.len();
+    let mut i = 0;
+    while i < n {
+        let next = ops.get(i + 1).copied();
+        let next2 = ops.get(i + 2).copied();
+        match (ops[i], next, next2) {
+            (Op::LoadFast(a), Some(Op::LoadConst(c)), Some(Op::Binary(op))) => {
+                ops[i] = Op::FastConstBin(a, c, op)
+            }
+            (Op::LoadFast(a), Some(Op::LoadConst(c)), _) => ops[i] = Op::LoadFastConst(a, c),
+            (Op::LoadFast(a), Some(Op::LoadFast(b)), _) => ops[i] = Op::LoadFast2(a, b),
+            (Op::Compare(c), Some(Op::JumpIfFalse(t)), _)
+                if !matches!(c, CmpOp::In | CmpOp::NotIn) =>
+            {
+                ops[i] = Op::CmpJump(c, t)
+            }
+            _ => {}
+        }
+        i += 1;
+    }
 }
 
 /// A compiled function or module body.
@@ -1147,6 +1202,7 @@ impl Compiler {
         };
         r?;
         unit.code.free_sources = sources;
+        fuse(&mut unit.code.ops);
         unit.code.nlocals = unit.locals.len() as u32;
         unit.code.local_names = unit.locals.clone();
         unit.code.simple = !unit.code.vararg

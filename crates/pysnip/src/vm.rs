@@ -558,6 +558,86 @@ impl Process {
                 };
                 ip += 1;
                 match op {
+                    Op::LoadFast2(a, b) => {
+                        if let (Some(x), Some(y)) = (
+                            self.stack.get(base + a as usize),
+                            self.stack.get(base + b as usize),
+                        ) {
+                            if !matches!(x, Value::Unbound) && !matches!(y, Value::Unbound) {
+                                let (x, y) = (x.clone(), y.clone());
+                                self.stack.push(x);
+                                self.stack.push(y);
+                                ip += 1;
+                                continue;
+                            }
+                        }
+                    }
+                    Op::LoadFastConst(a, c) => {
+                        if let (Some(x), Some(y)) = (
+                            self.stack.get(base + a as usize),
+                            code.consts.get(c as usize),
+                        ) {
+                            if !matches!(x, Value::Unbound) {
+                                let x = x.clone();
+                                self.stack.push(x);
+                                self.stack.push(y.clone());
+                                ip += 1;
+                                continue;
+                            }
+                        }
+                    }
+                    Op::FastConstBin(a, c, o) => {
+                        if let (Some(Value::Int(x)), Some(Value::Int(y))) = (
+                            self.stack.get(base + a as usize),
+                            code.consts.get(c as usize),
+                        ) {
+                            let (x, y) = (*x, *y);
+                            let r = match o {
+                                BinOp::Add => x.checked_add(y),
+                                BinOp::Sub => x.checked_sub(y),
+                                BinOp::Mul => x.checked_mul(y),
+                                BinOp::Mod if y > 0 && x >= 0 => Some(x % y),
+                                BinOp::FloorDiv if y > 0 && x >= 0 => Some(x / y),
+                                _ => None,
+                            };
+                            if let Some(r) = r {
+                                self.stack.push(Value::Int(r));
+                                ip += 2;
+                                continue;
+                            }
+                        }
+                        if let Some(v) = self.stack.get(base + a as usize) {
+                            if !matches!(v, Value::Unbound) {
+                                let v = v.clone();
+                                self.stack.push(v);
+                                continue;
+                            }
+                        }
+                    }
+                    Op::CmpJump(c, t) => {
+                        let n = self.stack.len();
+                        if n >= 2 {
+                            if let (Value::Int(a), Value::Int(b)) =
+                                (&self.stack[n - 2], &self.stack[n - 1])
+                            {
+                                let r = match c {
+                                    CmpOp::Lt => Some(a < b),
+                                    CmpOp::Le => Some(a <= b),
+                                    CmpOp::Gt => Some(a > b),
+                                    CmpOp::Ge => Some(a >= b),
+                                    CmpOp::Eq => Some(a == b),
+                                    CmpOp::Ne => Some(a != b),
+                                    _ => None,
+                                };
+                                if let Some(r) = r {
+                                    forget_scalar(self.stack.pop());
+                                    forget_scalar(self.stack.pop());
+                                    ip = if r { ip + 1 } else { t as usize };
+                                    continue;
+                                }
+                            }
+                        }
+                    }
                     Op::LoadFast(i) => {
                         if let Some(v) = self.stack.get(base + i as usize) {
                             if !matches!(v, Value::Unbound) {
@@ -570,7 +650,7 @@ impl Process {
                     Op::StoreFast(i) => {
                         if let Some(v) = self.stack.pop() {
                             if let Some(slot) = self.stack.get_mut(base + i as usize) {
-                                *slot = v;
+                                forget_scalar(Some(std::mem::replace(slot, v)));
                             }
                         }
                         continue;
@@ -621,8 +701,10 @@ impl Process {
                                     _ => None,
                                 };
                                 if let Some(r) = r {
-                                    self.stack.pop();
-                                    self.stack[n - 2] = Value::Int(r);
+                                    forget_scalar(self.stack.pop());
+                                    if let Some(Value::Int(slot)) = self.stack.get_mut(n - 2) {
+                                        *slot = r;
+                                    }
                                     continue;
                                 }
                             }
@@ -644,8 +726,13 @@ impl Process {
                                     _ => None,
                                 };
                                 if let Some(r) = r {
-                                    self.stack.pop();
-                                    self.stack[n - 2] = Value::Bool(r);
+                                    forget_scalar(self.stack.pop());
+                                    if let Some(slot) = self.stack.get_mut(n - 2) {
+                                        forget_scalar(Some(std::mem::replace(
+                                            slot,
+                                            Value::Bool(r),
+                                        )));
+                                    }
                                     continue;
                                 }
                             }
@@ -844,12 +931,18 @@ impl Process {
         op: Op,
         stop_depth: usize,
     ) -> Result<Option<Exec>, Exception> {
+        let op = op.first();
         let Some(frame) = self.frames.last_mut() else {
             return Ok(Some(Exec::Done(Value::None)));
         };
         let base = frame.base;
         match op {
-            Op::Nop => {}
+            // superinstructions were mapped to their first op above
+            Op::Nop
+            | Op::LoadFast2(..)
+            | Op::LoadFastConst(..)
+            | Op::FastConstBin(..)
+            | Op::CmpJump(..) => {}
             Op::LoadConst(i) => {
                 let v = frame
                     .code
@@ -2035,6 +2128,15 @@ impl Process {
                 Ok(m)
             }
         }
+    }
+}
+
+/// Drops a value, skipping the out-of-line destructor call for scalars (which own nothing).
+#[inline(always)]
+fn forget_scalar(v: Option<Value>) {
+    match v {
+        Some(Value::Int(_) | Value::Bool(_) | Value::Float(_) | Value::None) | None => {}
+        Some(other) => drop(other),
     }
 }
 
