@@ -10,6 +10,8 @@ pub enum CliError {
     Usage(String),
     /// Writing the output failed: exit code 1.
     Io(std::io::Error),
+    /// The command ran and found failures (already printed): exit code 1.
+    Failed,
 }
 
 /// Prints the error on stderr and gives the process exit code.
@@ -20,6 +22,7 @@ pub fn report(e: CliError) -> ExitCode {
             eprintln!("Run `kplay help` for usage.");
             ExitCode::from(2)
         }
+        CliError::Failed => ExitCode::from(1),
         CliError::Io(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         CliError::Io(err) => {
             eprintln!("kplay: error: {err}");

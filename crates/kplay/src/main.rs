@@ -1,9 +1,11 @@
 //! `kplay`: the playground's command-line tool (dispatches to one module per subcommand).
 
 mod assign;
+mod check;
 mod cli;
 mod json;
 mod partition;
+mod run;
 
 use cli::CliError;
 use std::io::Write;
@@ -18,6 +20,14 @@ const SUBCOMMANDS: &[(&str, &str)] = &[
     (
         "assign",
         "print the partition assignment of a consumer group (range, roundrobin, sticky, cooperative-sticky)",
+    ),
+    (
+        "run",
+        "run kafka-python files as one scenario and print outputs and a summary",
+    ),
+    (
+        "check",
+        "run each .py file and each python block of Markdown files; print ok or the error",
     ),
     ("help", "print this help, or a subcommand's help"),
 ];
@@ -37,6 +47,8 @@ fn subcommand_help(name: &str) -> Option<&'static str> {
     match name {
         "partition" => Some(partition::HELP),
         "assign" => Some(assign::HELP),
+        "run" => Some(run::HELP),
+        "check" => Some(check::HELP),
         _ => None,
     }
 }
@@ -67,6 +79,8 @@ fn dispatch(args: &[String], out: &mut dyn Write) -> Result<(), CliError> {
         "help" | "--help" | "-h" => help(rest, out),
         "partition" => partition::run(rest, out),
         "assign" => assign::run(rest, out),
+        "run" => run::run(rest, out),
+        "check" => check::run(rest, out),
         other => Err(CliError::Usage(format!("unknown subcommand '{other}'"))),
     }
 }

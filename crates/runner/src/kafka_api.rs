@@ -290,7 +290,7 @@ impl KafkaErrors {
 
     /// The kafka-python exception for an engine error.
     pub fn from_engine(&self, e: &KafkaError) -> Exception {
-        self.exc(e.python_name(), e.to_string())
+        self.exc(e.python_name(), e.message())
     }
 
     fn module(&self) -> Vec<(String, Value)> {
@@ -500,6 +500,33 @@ fn topic_partition_of(v: &Value) -> Result<TopicPartition, Exception> {
     )))
 }
 
+/// A `TopicPartition` argument, as kafka-python checks it (`isinstance(p, TopicPartition)`).
+fn topic_partition_arg(v: &Value) -> Result<TopicPartition, Exception> {
+    let tp = v
+        .field("topic")
+        .and_then(|t| t.as_str().map(str::to_string))
+        .zip(v.field("partition").and_then(|p| p.as_int()));
+    match tp {
+        Some((t, p)) => match u32::try_from(p) {
+            Ok(p) => Ok(TopicPartition::new(t, p)),
+            Err(_) => Err(Exception::value_error(format!(
+                "Unassigned partition: TopicPartition(topic='{t}', partition={p})"
+            ))),
+        },
+        None => Err(Exception::type_error(
+            "partition must be a TopicPartition namedtuple",
+        )),
+    }
+}
+
+/// Python's repr of a TopicPartition namedtuple.
+fn tp_repr(tp: &TopicPartition) -> String {
+    format!(
+        "TopicPartition(topic='{}', partition={})",
+        tp.topic, tp.partition
+    )
+}
+
 fn record_metadata_value(m: &RecordMetadata) -> Value {
     let tp = TopicPartition::new(m.topic.to_string(), m.partition);
     Value::record(
@@ -560,7 +587,18 @@ impl ProcHost<'_> {
             .iter()
             .filter_map(|u| suggest(u, known).map(|s| format!("did you mean {s} instead of {u}?")))
             .collect();
-        let mut msg = format!("Unrecognized configs: {}", set_repr(&unknown));
+        // kafka-python 3.0: the producer shows the leftover configs dict, the consumer a set.
+        let shown = if class == "KafkaProducer" {
+            let items: Vec<String> = kwargs
+                .iter()
+                .filter(|(k, _)| !known.contains(&k.as_str()))
+                .map(|(k, v)| format!("'{k}': {}", pysnip::format::repr(v)))
+                .collect();
+            format!("{{{}}}", items.join(", "))
+        } else {
+            set_repr(&unknown)
+        };
+        let mut msg = format!("Unrecognized configs: {shown}");
         if !hints.is_empty() {
             msg.push_str(&format!(" ({})", hints.join("; ")));
         }
@@ -926,6 +964,7 @@ impl ProcHost<'_> {
                 self.partition_set(&topic)
             }
             "bootstrap_connected" => HostResult::Return(Value::Bool(true)),
+            "metrics" => HostResult::Return(Value::dict(Vec::new())),
             _ => HostResult::Raise(Exception::builtin(
                 "AttributeError",
                 format!("'KafkaProducer' object has no attribute '{method}'"),
@@ -1021,28 +1060,57 @@ impl ProcHost<'_> {
     }
 
     /// The next buffered record of a consumer, polling the cluster when the buffer is empty.
+    ///
+    /// As kafka-python's iterator: it polls with `update_offsets=False`, then moves the position
+    /// to `offset + 1` as it hands out each record, skipping the rest of a partition's batch once
+    /// the partition is no longer assigned (a rebalance took it away).
     pub fn next_record(&mut self, consumer: u64) -> Result<Option<ConsumerRecordView>, Exception> {
-        let cid = match self.objects.map.get_mut(&consumer) {
-            Some(Obj::Consumer(c)) => {
-                if c.closed {
-                    return Err(self.errors.exc("IllegalStateError", "Consumer closed"));
+        let mut polled = false;
+        loop {
+            let (cid, next) = match self.objects.map.get_mut(&consumer) {
+                Some(Obj::Consumer(c)) => {
+                    if c.closed {
+                        return Err(Exception::builtin("StopIteration", "KafkaConsumer closed"));
+                    }
+                    (c.id, c.buffer.pop_front())
                 }
-                if let Some(r) = c.buffer.pop_front() {
-                    return Ok(Some(r));
+                _ => return Err(Exception::builtin("RuntimeError", "no such consumer")),
+            };
+            match next {
+                Some(r) => {
+                    let tp = r.topic_partition();
+                    let still_assigned = self
+                        .cluster
+                        .mark_consumed(cid, &tp, r.offset)
+                        .map_err(|e| self.errors.from_engine(&e))?;
+                    if still_assigned {
+                        return Ok(Some(r));
+                    }
+                    if let Some(Obj::Consumer(c)) = self.objects.map.get_mut(&consumer) {
+                        c.buffer.retain(|x| x.topic_partition() != tp);
+                    }
                 }
-                c.id
+                None if polled => return Ok(None),
+                None => {
+                    polled = true;
+                    let records = self
+                        .cluster
+                        .poll_opts(cid, None, false)
+                        .map_err(|e| self.errors.from_engine(&e))?;
+                    if let Some(Obj::Consumer(c)) = self.objects.map.get_mut(&consumer) {
+                        c.buffer.extend(records);
+                    }
+                }
             }
-            _ => return Err(Exception::builtin("RuntimeError", "no such consumer")),
-        };
-        let records = self
-            .cluster
-            .poll(cid, None)
-            .map_err(|e| self.errors.from_engine(&e))?;
-        if let Some(Obj::Consumer(c)) = self.objects.map.get_mut(&consumer) {
-            c.buffer.extend(records);
-            return Ok(c.buffer.pop_front());
         }
-        Ok(None)
+    }
+
+    /// Drops records fetched for the iterator but not handed out (kafka-python resets its
+    /// iterator on seek, assign, subscribe and unsubscribe).
+    fn reset_iterator(&mut self, consumer: u64) {
+        if let Some(Obj::Consumer(c)) = self.objects.map.get_mut(&consumer) {
+            c.buffer.clear();
+        }
     }
 
     /// `consumer_timeout_ms` of a consumer.
@@ -1063,7 +1131,9 @@ impl ProcHost<'_> {
         let cid = match self.objects.map.get_mut(&consumer) {
             Some(Obj::Consumer(c)) if !c.closed => c.id,
             Some(Obj::Consumer(_)) => {
-                return Err(self.errors.exc("IllegalStateError", "Consumer closed"))
+                return Err(self
+                    .errors
+                    .exc("IllegalStateError", "KafkaConsumer is closed"))
             }
             _ => return Err(Exception::builtin("RuntimeError", "no such consumer")),
         };
@@ -1072,6 +1142,19 @@ impl ProcHost<'_> {
             let take = max_records.unwrap_or(usize::MAX).min(c.buffer.len());
             records.extend(c.buffer.drain(..take));
         }
+        // Records fetched by the iterator but not handed out yet: poll() hands them out now.
+        let mut kept = Vec::with_capacity(records.len());
+        for r in records {
+            let tp = r.topic_partition();
+            if self
+                .cluster
+                .mark_consumed(cid, &tp, r.offset)
+                .map_err(|e| self.errors.from_engine(&e))?
+            {
+                kept.push(r);
+            }
+        }
+        let mut records = kept;
         if records.is_empty() {
             records = self
                 .cluster
@@ -1110,8 +1193,17 @@ impl ProcHost<'_> {
             Some(Obj::Consumer(c)) => (c.id, c.closed),
             _ => return HostResult::Raise(Exception::builtin("RuntimeError", "no such consumer")),
         };
-        if closed && !matches!(method, "close") {
-            return HostResult::Raise(self.errors.exc("IllegalStateError", "Consumer closed"));
+        if closed && !matches!(method, "close" | "metrics" | "config") {
+            return HostResult::Raise(
+                self.errors
+                    .exc("IllegalStateError", "KafkaConsumer is closed"),
+            );
+        }
+        if matches!(
+            method,
+            "seek" | "seek_to_beginning" | "seek_to_end" | "assign" | "subscribe" | "unsubscribe"
+        ) {
+            self.reset_iterator(id);
         }
         let mut kwargs = kwargs;
         let mut arg = |i: usize, name: &str, args: &[Value]| -> Option<Value> {
@@ -1123,13 +1215,40 @@ impl ProcHost<'_> {
         };
         match method {
             "poll" => {
-                let timeout = arg(0, "timeout_ms", &args)
-                    .and_then(|v| v.as_float())
-                    .unwrap_or(0.0)
-                    .max(0.0) as u64;
-                let max_records = arg(1, "max_records", &args)
-                    .and_then(|v| v.as_int())
-                    .and_then(|v| usize::try_from(v).ok());
+                let timeout = match arg(0, "timeout_ms", &args) {
+                    None | Some(Value::None) => 0.0,
+                    Some(v) => match v.as_float() {
+                        Some(f) if f < 0.0 => {
+                            return HostResult::Raise(Exception::value_error(
+                                "Timeout must not be negative",
+                            ))
+                        }
+                        Some(f) if f.is_finite() => f,
+                        Some(_) => 1e15,
+                        None => {
+                            return HostResult::Raise(Exception::type_error(format!(
+                                "'<' not supported between instances of '{}' and 'int'",
+                                v.type_name()
+                            )))
+                        }
+                    },
+                } as u64;
+                let max_records = match arg(1, "max_records", &args) {
+                    None | Some(Value::None) => None,
+                    Some(v @ Value::Int(_)) => match v.as_int() {
+                        Some(n) if n > 0 => usize::try_from(n).ok(),
+                        _ => {
+                            return HostResult::Raise(Exception::value_error(
+                                "max_records must be positive",
+                            ))
+                        }
+                    },
+                    Some(_) => {
+                        return HostResult::Raise(Exception::type_error(
+                            "max_records must be an integer",
+                        ))
+                    }
+                };
                 match self.poll_once(proc, id, max_records) {
                     Ok(Some(d)) => HostResult::Return(d),
                     Ok(None) if timeout == 0 => HostResult::Return(Value::dict(Vec::new())),
@@ -1178,8 +1297,7 @@ impl ProcHost<'_> {
                     .is_none()
                 {
                     return HostResult::Raise(
-                        self.errors
-                            .exc("KafkaConfigurationError", "Requires group_id"),
+                        self.errors.exc("IllegalStateError", "Requires group_id"),
                     );
                 }
                 let r = self.cluster.commit(cid, offsets.as_deref());
@@ -1246,26 +1364,54 @@ impl ProcHost<'_> {
                 }
             }
             "seek" => {
-                let tp = arg(0, "partition", &args).map(|v| topic_partition_of(&v));
-                let off = arg(1, "offset", &args).and_then(|v| v.as_int());
-                match (tp, off) {
-                    (Some(Ok(tp)), Some(o)) if o >= 0 => {
-                        let r = self.cluster.seek(cid, &tp, o as u64);
-                        engine(r, self.errors)
-                    }
-                    (Some(Err(e)), _) => HostResult::Raise(e),
-                    _ => HostResult::Raise(self.errors.exc(
-                        "IllegalArgumentError",
-                        "seek(partition, offset) needs offset >= 0",
+                let tp = match arg(0, "partition", &args).map(|v| topic_partition_arg(&v)) {
+                    Some(Ok(tp)) => tp,
+                    Some(Err(e)) => return HostResult::Raise(e),
+                    None => return HostResult::Raise(Exception::type_error(
+                        "seek() missing 2 required positional arguments: 'partition' and 'offset'",
                     )),
+                };
+                let off = match arg(1, "offset", &args) {
+                    Some(v @ Value::Int(_)) => v.as_int().and_then(|o| u64::try_from(o).ok()),
+                    _ => None,
+                };
+                let Some(off) = off else {
+                    return HostResult::Raise(Exception::value_error("Offset must be int >= 0"));
+                };
+                if !self.cluster.assignment(cid).contains(&tp) {
+                    return HostResult::Raise(Exception::value_error("Unassigned partition"));
                 }
+                let r = self.cluster.seek(cid, &tp, off);
+                engine(r, self.errors)
             }
             "seek_to_beginning" | "seek_to_end" => {
-                let tps: Result<Vec<TopicPartition>, Exception> =
-                    args.iter().map(topic_partition_of).collect();
+                let tps: Result<Vec<TopicPartition>, Exception> = args
+                    .iter()
+                    .map(|v| {
+                        topic_partition_arg(v).map_err(|_| {
+                            Exception::type_error("partitions must be TopicPartition namedtuples")
+                        })
+                    })
+                    .collect();
+                let assigned = self.cluster.assignment(cid);
                 let tps = match tps {
-                    Ok(t) if t.is_empty() => self.cluster.assignment(cid),
-                    Ok(t) => t,
+                    Ok(t) if t.is_empty() => {
+                        if assigned.is_empty() {
+                            return HostResult::Raise(Exception::value_error(
+                                "No partitions are currently assigned",
+                            ));
+                        }
+                        assigned
+                    }
+                    Ok(t) => {
+                        if let Some(p) = t.iter().find(|p| !assigned.contains(p)) {
+                            return HostResult::Raise(Exception::value_error(format!(
+                                "Unassigned partition: {}",
+                                tp_repr(p)
+                            )));
+                        }
+                        t
+                    }
                     Err(e) => return HostResult::Raise(e),
                 };
                 let r = if method == "seek_to_beginning" {
@@ -1275,7 +1421,19 @@ impl ProcHost<'_> {
                 };
                 engine(r, self.errors)
             }
-            "position" => match arg(0, "partition", &args).map(|v| topic_partition_of(&v)) {
+            "position" | "highwater" => match arg(0, "partition", &args)
+                .map(|v| topic_partition_arg(&v))
+            {
+                Some(Ok(tp)) if !self.cluster.assignment(cid).contains(&tp) => HostResult::Raise(
+                    self.errors
+                        .exc("IllegalStateError", "Partition is not assigned"),
+                ),
+                Some(Ok(tp)) if method == "highwater" => HostResult::Return(
+                    self.cluster
+                        .partition(&tp.topic, tp.partition)
+                        .map(|p| Value::int(p.log_end_offset() as i64))
+                        .unwrap_or(Value::None),
+                ),
                 Some(Ok(tp)) => match self.cluster.position(cid, &tp) {
                     Ok(p) => HostResult::Return(Value::int(p as i64)),
                     Err(e) => HostResult::Raise(self.errors.from_engine(&e)),
@@ -1285,12 +1443,17 @@ impl ProcHost<'_> {
                     "position() missing 1 required positional argument: 'partition'",
                 )),
             },
-            "committed" => match arg(0, "partition", &args).map(|v| topic_partition_of(&v)) {
+            "committed" => match arg(0, "partition", &args).map(|v| topic_partition_arg(&v)) {
                 Some(Ok(tp)) => {
                     let group = self
                         .cluster
                         .consumer(cid)
                         .and_then(|c| c.group_id().map(str::to_string));
+                    if group.is_none() {
+                        return HostResult::Raise(
+                            self.errors.exc("IllegalStateError", "Requires group_id"),
+                        );
+                    }
                     let v = group
                         .and_then(|g| self.cluster.committed(&g, &tp))
                         .map(|o| Value::int(o as i64))
@@ -1356,6 +1519,12 @@ impl ProcHost<'_> {
                 HostResult::Return(Value::None)
             }
             "bootstrap_connected" => HostResult::Return(Value::Bool(true)),
+            "metrics" => HostResult::Return(Value::dict(Vec::new())),
+            "paused" => HostResult::Return(set_of(Vec::new())),
+            "pause" | "resume" => HostResult::Raise(Exception::builtin(
+                "NotImplementedError",
+                format!("the playground does not model consumer.{method}() yet"),
+            )),
             _ => HostResult::Raise(Exception::builtin(
                 "AttributeError",
                 format!("'KafkaConsumer' object has no attribute '{method}'"),

@@ -2,6 +2,7 @@
 
 pub mod kafka_api;
 pub mod lessons;
+pub mod report;
 pub mod scenario;
 
 pub use lessons::{lesson, lessons, Lesson};
