@@ -304,14 +304,14 @@ pub fn lessons() -> Vec<Lesson> {
             id: "consumer-groups",
             title: ("Consumer groups", "Consumer groups"),
             intro: (
-                "Dos instancias del mismo consumer en el grupo 'analytics-group' se reparten las 3 particiones: con el assignor range, la #1 lee 0-1 y la #2 lee 2. Probá con 3 instancias: una partición cada una; con 4, una queda sin nada.",
-                "Two instances of the same consumer in group 'analytics-group' share the 3 partitions: with the range assignor, #1 reads 0-1 and #2 reads 2. Try 3 instances: one partition each; with 4, one gets nothing.",
+                "Dos instancias del mismo consumer en el grupo 'analytics-group' se reparten las 3 particiones: con el assignor range, la #1 lee 0-1 y la #2 lee 2. Probá con 3 instancias: una partición cada una; con 4, una queda sin nada. El grupo espera 3 s después de cada miembro nuevo antes de repartir (group.initial.rebalance.delay.ms): por eso el producer arranca a los 10 s.",
+                "Two instances of the same consumer in group 'analytics-group' share the 3 partitions: with the range assignor, #1 reads 0-1 and #2 reads 2. Try 3 instances: one partition each; with 4, one gets nothing. The group waits 3 s after each new member before assigning (group.initial.rebalance.delay.ms): that is why the producer starts at 10 s.",
             ),
             spec: ScenarioSpec {
                 topics: transactions(3),
                 programs: vec![
                     program("consumer.py", "", GROUPS_CODE, 2, 0),
-                    program("producer.py", "", KEYED_PRODUCER, 1, 5_000),
+                    program("producer.py", "", KEYED_PRODUCER, 1, 10_000),
                 ],
                 ..ScenarioSpec::default()
             },
@@ -321,7 +321,7 @@ pub fn lessons() -> Vec<Lesson> {
                 "The post's block is only comments: Python runs it and nothing happens. The lesson keeps them on top and adds the consumer that makes them true, run as 2 instances.",
             )),
             expected_error: None,
-            run_ms: 25_000,
+            run_ms: 30_000,
         },
         Lesson {
             id: "producer",
