@@ -246,7 +246,7 @@ fn producer_consumer_lesson_processes_the_transaction_only_when_started_first() 
     together.spec.programs[1].start_ms = 0;
     let s = run(&together);
     assert!(errors(&s).is_empty());
-    assert!(stdout(&s).get("consumer.py").is_none());
+    assert!(!stdout(&s).contains_key("consumer.py"));
     assert_eq!(counts(&s, "transactions").iter().sum::<u64>(), 1);
     assert!(report::render_summary(&s).contains("group analytics-group consumed nothing"));
     // Without the setup line, kafka-python's NameError.
