@@ -809,23 +809,34 @@ impl Process {
                     }
                     Op::CallMethod(name, 1, NO_KW) => {
                         let n = self.stack.len();
-                        if n >= 2 {
-                            if let Value::List(l) = &self.stack[n - 2] {
-                                if code
-                                    .names
-                                    .get(name as usize)
-                                    .is_some_and(|s| &**s == "append")
-                                {
-                                    let len = l.borrow().len();
-                                    if len < self.limits.max_collection_len {
-                                        let l = l.clone();
-                                        let v = self.pop();
-                                        self.stack.pop();
-                                        l.borrow_mut().push(v);
-                                        self.stack.push(Value::None);
-                                        continue;
+                        if n >= 2
+                            && matches!(&self.stack[n - 2], Value::List(_))
+                            && code
+                                .names
+                                .get(name as usize)
+                                .is_some_and(|s| &**s == "append")
+                        {
+                            let v = self.stack.pop().unwrap_or(Value::None);
+                            let pushed = match self.stack.last() {
+                                Some(Value::List(l)) => {
+                                    let mut lb = l.borrow_mut();
+                                    if lb.len() < self.limits.max_collection_len {
+                                        lb.push(v);
+                                        None
+                                    } else {
+                                        Some(v)
                                     }
                                 }
+                                _ => Some(v),
+                            };
+                            match pushed {
+                                None => {
+                                    if let Some(top) = self.stack.last_mut() {
+                                        *top = Value::None;
+                                    }
+                                    continue;
+                                }
+                                Some(v) => self.stack.push(v),
                             }
                         }
                     }
