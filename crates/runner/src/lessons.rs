@@ -198,9 +198,10 @@ consumer = KafkaConsumer('transactions', group_id='sink', enable_auto_commit=Tru
 
 batch = []
 while True:
-    for tp, records in consumer.poll(timeout_ms=500).items():
+    polled = consumer.poll(timeout_ms=500)
+    for tp, records in polled.items():
         batch.extend(records)
-    if len(batch) >= 20:        # escribir al sink de a 20
+    if len(batch) >= 20 or (batch and not polled):   # lote lleno, o no llega nada más
         for record in batch:
             process(record.value)
         batch = []

@@ -1,0 +1,4 @@
+# kplay: --for 1s
+from kafka import KafkaProducer
+producer = KafkaProducer(
+print('never')
