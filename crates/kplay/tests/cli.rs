@@ -254,3 +254,154 @@ fn assign_bad_arguments_exit_2() {
     assert_usage_error(&["frobnicate"], "unknown subcommand");
     assert_usage_error(&[], "missing subcommand");
 }
+
+fn temp_file(name: &str, text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("kplay-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write temp file");
+    path.to_string_lossy().to_string()
+}
+
+const PRODUCER: &str = "from kafka import KafkaProducer\nproducer = KafkaProducer()\nm = producer.send('transactions', key=b'456', value=b'x').get(timeout=10)\nprint('partition', m.partition)\n";
+const CONSUMER: &str = "from kafka import KafkaConsumer\nconsumer = KafkaConsumer('transactions', group_id='g')\nfor m in consumer:\n    print(m.partition, m.value)\n";
+
+#[test]
+fn run_prints_prefixed_output_and_a_summary() {
+    let p = temp_file("producer.py", PRODUCER);
+    let c = temp_file("consumer.py", CONSUMER);
+    let o = kplay(&[
+        "run",
+        &c,
+        &p,
+        "--instances",
+        "consumer.py=2",
+        "--start",
+        "producer.py=8s",
+        "--for",
+        "20s",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.contains("producer.py | partition 2\n"), "{out}");
+    // Range: #1 gets 0-1, #2 gets 2, so #2 reads the record.
+    assert!(out.contains("consumer.py #2 | 2 b'x'\n"), "{out}");
+    assert!(
+        out.contains("topic transactions: 3 partition(s), 1 record(s) [0, 0, 1]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("assignment consumer.py #1: transactions-0, transactions-1"),
+        "{out}"
+    );
+    assert!(
+        out.contains("assignment consumer.py #2: transactions-2"),
+        "{out}"
+    );
+}
+
+#[test]
+fn run_json_has_the_documented_keys() {
+    let p = temp_file("producer.py", PRODUCER);
+    let o = kplay(&["run", &p, "--json", "--partitions", "4", "--seed", "7"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("{\"output\": {\"producer.py\": [\"partition "),
+        "{out}"
+    );
+    for key in [
+        "\"errors\": []",
+        "\"partitions\": {\"transactions\": [",
+        "\"groups\": {}",
+        "\"trace_hash\": \"",
+    ] {
+        assert!(out.contains(key), "{key} missing: {out}");
+    }
+}
+
+#[test]
+fn run_reports_tracebacks_and_a_group_that_consumed_nothing() {
+    let c = temp_file("consumer.py", CONSUMER);
+    let bad = temp_file(
+        "bad.py",
+        "import json\nprint(json.dumps({'a': 1}))\nprint(undefined_name)\n",
+    );
+    let o = kplay(&["run", &c, &bad, "--for", "10s"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.contains("bad.py | {\"a\": 1}\n"), "{out}");
+    assert!(
+        out.contains("bad.py ! NameError: name 'undefined_name' is not defined\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("note: group g consumed nothing: nothing was sent to its topics"),
+        "{out}"
+    );
+}
+
+#[test]
+fn run_rejects_bad_arguments() {
+    let p = temp_file("producer.py", PRODUCER);
+    assert_usage_error(&["run"], "at least one FILE.py");
+    assert_usage_error(&["run", &p, "--for", "5x"], "not a duration");
+    assert_usage_error(
+        &["run", &p, "--instances", "other.py=2"],
+        "not one of the files",
+    );
+    assert_usage_error(&["run", &p, "--instances", "producer.py=0"], "count from 1");
+    assert_usage_error(&["run", "/nonexistent/x.py"], "cannot read");
+    assert_usage_error(&["run", &p, "--bogus"], "unknown option");
+    assert_usage_error(&["run", "--lesson", "nope"], "no lesson 'nope'");
+}
+
+#[test]
+fn run_a_lesson() {
+    let o = kplay(&["run", "--lesson", "producer-consumer"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("consumer.py | Processing transaction 123abc\n"));
+}
+
+#[test]
+fn check_the_blog_post() {
+    let post = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../runner/tests/data/blog-post.md"
+    );
+    let o = kplay(&["check", post]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stdout(&o),
+        "blog-post.md:24: NameError: name 'producer' is not defined (block line 2)\n\
+         blog-post.md:43: ok\n\
+         blog-post.md:51: ok\n\
+         blog-post.md:79: NameError: name 'json' is not defined (block line 7)\n\
+         blog-post.md:135: NameError: name 'producer' is not defined (block line 2)\n\
+         blog-post.md:145: NameError: name 'KafkaConsumer' is not defined (block line 2)\n\
+         blog-post.md:159: NameError: name 'KafkaConsumer' is not defined (block line 2)\n\
+         7 snippet(s), 5 failed\n"
+    );
+    let o = kplay(&["check", post, "--lessons"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert_eq!(out.matches("\n  lesson ").count(), 7, "{out}");
+    assert!(!out.contains("FAILS"), "{out}");
+}
+
+#[test]
+fn check_python_files() {
+    let ok = temp_file("ok.py", PRODUCER);
+    let o = kplay(&["check", &ok]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), "ok.py: ok\n1 snippet(s), 0 failed\n");
+    let bad = temp_file("bad.py", "x = 1\nif x:\nprint(x)\n");
+    let o = kplay(&["check", &bad]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).starts_with("bad.py:3: IndentationError"),
+        "{}",
+        stdout(&o)
+    );
+    assert_usage_error(&["check"], "at least one file");
+}
