@@ -1,110 +1,659 @@
-//! The root component: page state as a plain reducer (an `Action` enum), and the page layout.
+//! The root component: page state as a plain reducer (an `Action` enum), the animation-frame
+//! loop that drives the simulation, and the page layout.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
-use kafka_engine::partition_for_key;
+use kafka_engine::{ClientProfile, Strategy};
+use kplay_runner::{FaultKind, ProcessId, ProgramSpec, ScenarioSpec};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::charts::{ChartData, Charts};
+use crate::console::{Console, ConsoleLine};
+use crate::controls::Controls;
+use crate::editor::Editor;
 use crate::i18n::{t, Lang, Msg};
-use crate::stage::{Stage, StageRecord, StageTopic};
+use crate::perf;
+use crate::sim::Sim;
+use crate::stage::view::{build, StageView, ViewRc};
+use crate::stage::{group_color, Stage};
+use crate::storage::{self, Saved};
 
-/// The topic every page starts with.
+/// The topic the quick-send form writes to when the scenario has no other.
 pub const TOPIC: &str = "transactions";
-/// Its partition count.
-pub const PARTITIONS: u32 = 3;
+/// The lesson a fresh page opens.
+pub const DEFAULT_LESSON: &str = "producer-consumer";
+/// Speeds the speed control offers.
+pub const SPEEDS: [f64; 9] = [0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0];
+/// Debounce between an edit and its re-run.
+const DEBOUNCE_MS: i32 = 400;
+
+/// The simulation, shared by the state and the frame loop; compared by pointer.
+#[derive(Clone)]
+pub struct SimRc(pub Rc<RefCell<Sim>>);
+
+impl PartialEq for SimRc {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
 
 /// Everything the page shows.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct State {
     pub lang: Lang,
-    pub topic: StageTopic,
+    pub lesson: String,
+    /// The edited spec: programs, topics and settings (faults and quick sends live in the run).
+    pub spec: Rc<ScenarioSpec>,
+    pub active: usize,
+    pub sim: SimRc,
+    pub view: ViewRc,
+    pub console: Rc<Vec<ConsoleLine>>,
+    pub charts: Rc<ChartData>,
+    pub fingerprint: (usize, usize, u64),
+    pub now_ms: u64,
+    pub max_ms: u64,
+    pub playing: bool,
+    pub speed: f64,
+    /// Bumped on every edit; the debounced re-run carries the value it saw.
+    pub edit_seq: u64,
+    /// `performance.now()` of the re-run waiting to reach the screen.
+    pub pending_edit: Option<f64>,
+    pub jump: Option<(u32, u64)>,
+    pub jump_seq: u64,
+    pub notice: Option<Msg>,
     pub last_sent: Option<(u32, u64)>,
+    pub perf_big: bool,
 }
 
 /// What can happen to the page.
 pub enum Action {
-    /// Produce a record with this key (empty: no key) and value.
+    /// An animation frame: `dt` real ms since the previous one.
+    Frame(f64),
     Send {
         key: String,
         value: String,
     },
+    Edit(usize, String),
+    /// Re-run with the edited spec: `Some(seq)` from the debounce (ignored if stale), `None` now.
+    Rerun(Option<u64>),
+    SetActive(usize),
+    AddProgram,
+    RemoveProgram(usize),
+    SetInstances(usize, u32),
+    SetStart(usize, u64),
+    TogglePlay,
+    StepEvent,
+    SetSpeed(f64),
+    Reset,
+    SetSeed(u64),
+    Seek(u64),
+    Fault(ProcessId, FaultKind),
+    AddConsumer,
+    AddPartition,
+    SetStrategy(Option<Strategy>),
+    SetProfile(ClientProfile),
+    Lesson(String),
     ToggleLanguage,
+    Jump(usize, u32),
+    DismissNotice,
+}
+
+fn query() -> Vec<(String, String)> {
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) => (k.to_string(), v.to_string()),
+            None => (p.to_string(), String::new()),
+        })
+        .collect()
+}
+
+fn param(q: &[(String, String)], name: &str) -> Option<String> {
+    q.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+}
+
+fn browser_lang() -> Option<Lang> {
+    web_sys::window()?
+        .navigator()
+        .language()
+        .and_then(|l| Lang::from_tag(&l))
+}
+
+/// A spec for a lesson id (the default lesson when unknown).
+fn lesson_spec(id: &str) -> (String, ScenarioSpec) {
+    match kplay_runner::lesson(id).or_else(|| kplay_runner::lesson(DEFAULT_LESSON)) {
+        Some(l) => (l.id.to_string(), l.spec),
+        None => (DEFAULT_LESSON.to_string(), ScenarioSpec::default()),
+    }
+}
+
+fn apply_saved(spec: &mut ScenarioSpec, s: &Saved) {
+    spec.seed = s.seed;
+    spec.default_strategies = s.strategy.map(|st| vec![st]);
+    spec.client_profile = s.profile;
+    for (name, n) in &s.partitions {
+        if let Some(t) = spec.topics.iter_mut().find(|t| &t.name == name) {
+            t.partitions = *n;
+        }
+    }
+    if !s.programs.is_empty() {
+        spec.programs = s.programs.clone();
+    }
 }
 
 impl State {
-    pub fn new(lang: Lang) -> Self {
-        State {
+    /// The page as the URL, the saved state and the browser ask for.
+    pub fn init() -> State {
+        perf::init();
+        let q = query();
+        let url_lang = param(&q, "lang").and_then(|l| Lang::from_tag(&l));
+        let url_lesson = param(&q, "lesson");
+        let perf_big = param(&q, "perf").as_deref() == Some("big");
+        let mut notice = None;
+        let saved = match storage::load() {
+            Ok(s) => s,
+            Err(()) => {
+                storage::clear();
+                notice = Some(Msg::StorageReset);
+                None
+            }
+        };
+        let saved =
+            saved.filter(|s| url_lesson.as_ref().is_none_or(|l| l == &s.lesson) && !perf_big);
+        let lang = url_lang
+            .or(saved.as_ref().and_then(|s| s.lang))
+            .or_else(browser_lang)
+            .unwrap_or(Lang::Es);
+        let (lesson, mut spec) = if perf_big {
+            ("perf-big".to_string(), perf::big_spec())
+        } else {
+            lesson_spec(url_lesson.as_deref().unwrap_or(DEFAULT_LESSON))
+        };
+        let mut speed = 1.0;
+        if let Some(s) = &saved {
+            apply_saved(&mut spec, s);
+            speed = s.speed;
+        }
+        if perf_big {
+            speed = 10.0;
+        }
+        if let Some(s) = param(&q, "speed").and_then(|s| s.parse::<f64>().ok()) {
+            speed = s.clamp(0.25, 100.0);
+        }
+        let playing = param(&q, "play").as_deref() != Some("0");
+        let mut sim = Sim::new(spec.clone());
+        sim.speed = speed;
+        sim.playing = playing;
+        if perf_big {
+            sim.preload(TOPIC, perf::BIG_RECORDS);
+        }
+        let mut state = State {
             lang,
-            topic: StageTopic {
-                name: TOPIC.to_string(),
-                partitions: (0..PARTITIONS).map(|_| Vec::new()).collect(),
-            },
+            lesson,
+            spec: Rc::new(spec),
+            active: 0,
+            sim: SimRc(Rc::new(RefCell::new(sim))),
+            view: ViewRc::default(),
+            console: Rc::default(),
+            charts: Rc::default(),
+            fingerprint: (usize::MAX, 0, 0),
+            now_ms: 0,
+            max_ms: 30_000,
+            playing,
+            speed,
+            edit_seq: 0,
+            pending_edit: None,
+            jump: None,
+            jump_seq: 0,
+            notice,
             last_sent: None,
+            perf_big,
+        };
+        state.refresh(true);
+        state
+    }
+
+    /// Re-reads the picture from the simulation if it changed (or always with `force`).
+    fn refresh(&mut self, force: bool) {
+        let sim = self.sim.0.borrow();
+        let fp = sim.fingerprint();
+        self.now_ms = sim.now();
+        self.max_ms = self.max_ms.max(self.now_ms);
+        if !force && fp == self.fingerprint {
+            return;
+        }
+        let view = build(&sim, &self.view.0);
+        let out = sim.scenario().output();
+        if force || out.len() != self.console.len() {
+            let procs = sim.scenario().processes();
+            let start = out.len().saturating_sub(300);
+            self.console = Rc::new(
+                out[start..]
+                    .iter()
+                    .map(|o| {
+                        let p = procs.get(o.process.0);
+                        ConsoleLine {
+                            time_ms: o.time_ms,
+                            label: p.map(|p| p.label.clone()).unwrap_or_default(),
+                            program: p.map(|p| p.program).unwrap_or(0),
+                            kind: o.kind,
+                            text: o.text.clone(),
+                            line: o.line,
+                        }
+                    })
+                    .collect(),
+            );
+        }
+        let samples = sim.samples();
+        if force || samples.back().map(|s| s.t_ms) != self.charts.last_t() {
+            self.charts = Rc::new(ChartData::from_samples(samples, &view));
+        }
+        drop(sim);
+        self.view = ViewRc(Rc::new(view));
+        self.fingerprint = fp;
+    }
+
+    /// The spec to run: the edited spec plus the run's faults and quick sends.
+    fn run_spec(&self) -> ScenarioSpec {
+        let mut spec = (*self.spec).clone();
+        let sim = self.sim.0.borrow();
+        let current = sim.scenario().spec();
+        let processes: u32 = spec.programs.iter().map(|p| p.instances).sum();
+        spec.faults = current
+            .faults
+            .iter()
+            .filter(|f| (f.process.0 as u32) < processes)
+            .cloned()
+            .collect();
+        spec.manual_sends = current.manual_sends.clone();
+        spec
+    }
+
+    /// Re-simulates the edited spec up to the current time.
+    fn rerun(&mut self) {
+        let spec = self.run_spec();
+        let t = self.now_ms;
+        self.sim.0.borrow_mut().restart_with(spec, t);
+        self.view = ViewRc(Rc::new(StageView::default()));
+        self.refresh(true);
+        // The new run keeps the old picture as its base so nothing flies in again.
+    }
+
+    fn programs_mut(&mut self) -> &mut Vec<ProgramSpec> {
+        &mut Rc::make_mut(&mut self.spec).programs
+    }
+
+    fn saved(&self) -> Saved {
+        Saved {
+            lesson: self.lesson.clone(),
+            lang: Some(self.lang),
+            seed: self.spec.seed,
+            speed: self.speed,
+            strategy: self
+                .spec
+                .default_strategies
+                .as_ref()
+                .and_then(|v| v.first().copied()),
+            profile: self.spec.client_profile,
+            partitions: self
+                .spec
+                .topics
+                .iter()
+                .map(|t| (t.name.clone(), t.partitions))
+                .collect(),
+            programs: self.spec.programs.clone(),
         }
     }
 }
+
+const NEW_CONSUMER: &str = "from kafka import KafkaConsumer\n\nconsumer = KafkaConsumer(\n    'transactions',\n    group_id='audit-group',\n)\n\nfor message in consumer:\n    print(message.partition, message.offset, message.key)\n";
 
 impl Reducible for State {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        if let Action::Frame(dt) = action {
+            let playing = self.sim.0.borrow().playing;
+            if !playing {
+                return self;
+            }
+            self.sim.0.borrow_mut().frame(dt);
+            let fp = self.sim.0.borrow().fingerprint();
+            let now = self.sim.0.borrow().now();
+            // Redraw when the picture changed, or the clock moved by 100 ms of virtual time.
+            if fp == self.fingerprint && now / 100 == self.now_ms / 100 {
+                return self;
+            }
+            let mut next = (*self).clone();
+            next.refresh(false);
+            return Rc::new(next);
+        }
         let mut next = (*self).clone();
         match action {
+            Action::Frame(_) => {}
             Action::Send { key, value } => {
-                let count = next.topic.partitions.len() as u32;
-                let partition = if key.is_empty() {
-                    // Round-robin until the engine's null-key profiles land.
-                    let total: usize = next.topic.partitions.iter().map(Vec::len).sum();
-                    (total as u32) % count
-                } else {
-                    partition_for_key(key.as_bytes(), count)
-                };
-                let lane = &mut next.topic.partitions[partition as usize];
-                let offset = lane.len() as u64;
-                lane.push(StageRecord {
-                    offset,
-                    key: (!key.is_empty()).then_some(key),
-                    value,
+                let topic = next
+                    .spec
+                    .topics
+                    .first()
+                    .map(|t| t.name.clone())
+                    .unwrap_or_else(|| TOPIC.to_string());
+                let key = (!key.is_empty()).then_some(key);
+                let r = next.sim.0.borrow_mut().send(&topic, key.as_deref(), &value);
+                if let Ok(meta) = r {
+                    next.last_sent = Some((meta.partition, meta.offset));
+                }
+                next.refresh(true);
+            }
+            Action::Edit(i, source) => {
+                if let Some(p) = next.programs_mut().get_mut(i) {
+                    p.source = source;
+                }
+                next.edit_seq += 1;
+            }
+            Action::Rerun(seq) => {
+                if seq.is_some_and(|s| s != next.edit_seq) {
+                    return self;
+                }
+                next.pending_edit = Some(perf::now());
+                next.rerun();
+            }
+            Action::SetActive(i) => next.active = i.min(next.spec.programs.len().saturating_sub(1)),
+            Action::AddProgram => {
+                let n = next.spec.programs.len() + 1;
+                next.programs_mut().push(ProgramSpec {
+                    name: format!("program{n}.py"),
+                    setup: String::new(),
+                    source: NEW_CONSUMER.to_string(),
+                    instances: 1,
+                    start_ms: 0,
                 });
-                next.last_sent = Some((partition, offset));
+                next.active = n - 1;
+                next.rerun();
+            }
+            Action::RemoveProgram(i) => {
+                if next.spec.programs.len() > 1 && i < next.spec.programs.len() {
+                    next.programs_mut().remove(i);
+                    next.active = next.active.min(next.spec.programs.len() - 1);
+                    next.rerun();
+                }
+            }
+            Action::SetInstances(i, n) => {
+                if let Some(p) = next.programs_mut().get_mut(i) {
+                    p.instances = n.clamp(0, 12);
+                }
+                next.rerun();
+            }
+            Action::SetStart(i, ms) => {
+                if let Some(p) = next.programs_mut().get_mut(i) {
+                    p.start_ms = ms.min(3_600_000);
+                }
+                next.rerun();
+            }
+            Action::TogglePlay => {
+                next.playing = !next.playing;
+                next.sim.0.borrow_mut().playing = next.playing;
+            }
+            Action::StepEvent => {
+                next.playing = false;
+                {
+                    let mut sim = next.sim.0.borrow_mut();
+                    sim.playing = false;
+                    sim.step_event();
+                }
+                next.refresh(true);
+            }
+            Action::SetSpeed(s) => {
+                next.speed = s.clamp(0.25, 100.0);
+                next.sim.0.borrow_mut().speed = next.speed;
+            }
+            Action::Reset => {
+                let spec = (*next.spec).clone();
+                next.sim.0.borrow_mut().restart_with(spec, 0);
+                next.view = ViewRc::default();
+                next.max_ms = 30_000;
+                next.last_sent = None;
+                next.refresh(true);
+            }
+            Action::SetSeed(seed) => {
+                Rc::make_mut(&mut next.spec).seed = seed;
+                next.rerun();
+            }
+            Action::Seek(t) => {
+                next.sim.0.borrow_mut().seek(t);
+                next.refresh(true);
+            }
+            Action::Fault(pid, kind) => {
+                next.sim.0.borrow_mut().inject(pid, kind);
+                next.refresh(true);
+            }
+            Action::AddConsumer => {
+                let i = next
+                    .spec
+                    .programs
+                    .iter()
+                    .position(|p| p.source.contains("KafkaConsumer"));
+                match i {
+                    Some(i) => {
+                        if let Some(p) = next.programs_mut().get_mut(i) {
+                            p.instances = (p.instances + 1).min(12);
+                        }
+                    }
+                    None => next.programs_mut().push(ProgramSpec {
+                        name: "consumer.py".into(),
+                        setup: String::new(),
+                        source: NEW_CONSUMER.to_string(),
+                        instances: 1,
+                        start_ms: 0,
+                    }),
+                }
+                next.rerun();
+            }
+            Action::AddPartition => {
+                if let Some(t) = Rc::make_mut(&mut next.spec).topics.first_mut() {
+                    t.partitions = (t.partitions + 1).min(32);
+                }
+                next.rerun();
+            }
+            Action::SetStrategy(s) => {
+                Rc::make_mut(&mut next.spec).default_strategies = s.map(|s| vec![s]);
+                next.rerun();
+            }
+            Action::SetProfile(p) => {
+                Rc::make_mut(&mut next.spec).client_profile = p;
+                next.rerun();
+            }
+            Action::Lesson(id) => {
+                let (id, spec) = lesson_spec(&id);
+                next.lesson = id;
+                next.spec = Rc::new(spec.clone());
+                next.active = 0;
+                next.sim.0.borrow_mut().restart_with(spec, 0);
+                next.view = ViewRc::default();
+                next.max_ms = 30_000;
+                next.refresh(true);
             }
             Action::ToggleLanguage => next.lang = next.lang.other(),
+            Action::Jump(program, line) => {
+                next.active = program.min(next.spec.programs.len().saturating_sub(1));
+                next.jump_seq += 1;
+                next.jump = Some((line, next.jump_seq));
+            }
+            Action::DismissNotice => next.notice = None,
         }
         Rc::new(next)
     }
 }
 
-/// The page language: `?lang=` first, then the browser's language, then Spanish.
-fn initial_lang() -> Lang {
-    let Some(window) = web_sys::window() else {
-        return Lang::Es;
-    };
-    if let Ok(search) = window.location().search() {
-        for pair in search.trim_start_matches('?').split('&') {
-            if let Some(v) = pair.strip_prefix("lang=") {
-                if let Some(lang) = Lang::from_tag(v) {
-                    return lang;
+thread_local! {
+    /// (frame start, interval, time after the reducer) of the frame whose render is pending.
+    static FRAME: RefCell<Option<(f64, f64, f64)>> = const { RefCell::new(None) };
+}
+
+fn flush_frame(rendered: bool) {
+    FRAME.with(|f| {
+        if let Some((start, interval, after_reduce)) = f.borrow_mut().take() {
+            let end = if rendered { perf::now() } else { after_reduce };
+            perf::record_frame(interval, end - start);
+        }
+    });
+}
+
+/// The frame callback, kept where it can schedule itself again.
+type FrameSlot = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
+
+/// Drives the simulation from `requestAnimationFrame`; stops when the component goes away.
+#[hook]
+fn use_frame_loop(dispatch: UseReducerDispatcher<State>) {
+    use_effect_with((), move |_| {
+        let alive = Rc::new(RefCell::new(true));
+        let slot: FrameSlot = Rc::new(RefCell::new(None));
+        let last = Rc::new(RefCell::new(None::<f64>));
+        {
+            let slot2 = slot.clone();
+            let alive = alive.clone();
+            *slot.borrow_mut() = Some(Closure::new(move |ts: f64| {
+                if !*alive.borrow() {
+                    return;
                 }
+                // A frame whose reducer changed nothing rendered nothing.
+                flush_frame(false);
+                let start = perf::now();
+                let prev = last.borrow_mut().replace(ts);
+                let dt = prev.map(|p| ts - p).unwrap_or(16.0);
+                dispatch.dispatch(Action::Frame(dt));
+                FRAME.with(|f| *f.borrow_mut() = Some((start, dt, perf::now())));
+                if let (Some(w), Some(cb)) = (web_sys::window(), slot2.borrow().as_ref()) {
+                    let _ = w.request_animation_frame(cb.as_ref().unchecked_ref());
+                }
+            }));
+        }
+        if let (Some(w), Some(cb)) = (web_sys::window(), slot.borrow().as_ref()) {
+            let _ = w.request_animation_frame(cb.as_ref().unchecked_ref());
+        }
+        move || {
+            *alive.borrow_mut() = false;
+            // The closure stays alive until its last scheduled frame has run.
+            std::mem::forget(slot);
+        }
+    });
+}
+
+/// Space plays and pauses, Right arrow steps one event (outside text fields and buttons).
+#[hook]
+fn use_global_keys(dispatch: UseReducerDispatcher<State>) {
+    use_effect_with((), move |_| {
+        let cb = Closure::<dyn FnMut(KeyboardEvent)>::new(move |e: KeyboardEvent| {
+            let tag = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .map(|el| {
+                    (
+                        el.tag_name().to_ascii_lowercase(),
+                        el.get_attribute("role").unwrap_or_default(),
+                    )
+                })
+                .unwrap_or_default();
+            let typing = matches!(tag.0.as_str(), "input" | "textarea" | "select" | "button")
+                || tag.1 == "button";
+            if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                return;
+            }
+            match e.key().as_str() {
+                " " => {
+                    e.prevent_default();
+                    dispatch.dispatch(Action::TogglePlay);
+                }
+                "ArrowRight" => {
+                    e.prevent_default();
+                    dispatch.dispatch(Action::StepEvent);
+                }
+                _ => {}
+            }
+        });
+        if let Some(w) = web_sys::window() {
+            let _ = w.add_event_listener_with_callback("keydown", cb.as_ref().unchecked_ref());
+        }
+        move || {
+            if let Some(w) = web_sys::window() {
+                let _ =
+                    w.remove_event_listener_with_callback("keydown", cb.as_ref().unchecked_ref());
+            }
+            drop(cb);
+        }
+    });
+}
+
+/// Re-runs 400 ms after the last edit.
+#[hook]
+fn use_debounced_rerun(edit_seq: u64, dispatch: UseReducerDispatcher<State>) {
+    use_effect_with(edit_seq, move |seq| {
+        let seq = *seq;
+        let mut handle = None;
+        let cb = Closure::once(move || dispatch.dispatch(Action::Rerun(Some(seq))));
+        if seq > 0 {
+            if let Some(w) = web_sys::window() {
+                handle = w
+                    .set_timeout_with_callback_and_timeout_and_arguments_0(
+                        cb.as_ref().unchecked_ref(),
+                        DEBOUNCE_MS,
+                    )
+                    .ok();
             }
         }
-    }
-    window
-        .navigator()
-        .language()
-        .and_then(|l| Lang::from_tag(&l))
-        .unwrap_or(Lang::Es)
+        move || {
+            if let (Some(h), Some(w)) = (handle, web_sys::window()) {
+                w.clear_timeout_with_handle(h);
+            }
+            drop(cb);
+        }
+    });
 }
 
 #[function_component(App)]
 pub fn app() -> Html {
-    let state = use_reducer(|| State::new(initial_lang()));
+    let state = use_reducer_eq(State::init);
+    let dispatcher = state.dispatcher();
+    use_frame_loop(dispatcher.clone());
+    use_global_keys(dispatcher.clone());
+    use_debounced_rerun(state.edit_seq, dispatcher.clone());
+
+    // After every render: close the frame's work measurement and the edit-to-screen one.
+    use_effect(|| flush_frame(true));
+    use_effect_with(state.pending_edit.map(f64::to_bits), move |pending| {
+        if let Some(t0) = pending.map(f64::from_bits) {
+            perf::record_edit(perf::now() - t0);
+        }
+    });
+    // Save code and settings whenever they change.
+    {
+        let saved = state.saved();
+        let perf_big = state.perf_big;
+        use_effect_with(saved, move |s| {
+            if !perf_big {
+                storage::save(s);
+            }
+        });
+    }
+
+    let lang = state.lang;
+    let act = {
+        let d = dispatcher.clone();
+        Callback::from(move |a: Action| d.dispatch(a))
+    };
     let key_ref = use_node_ref();
     let value_ref = use_node_ref();
-    let lang = state.lang;
-
     let onsubmit = {
-        let state = state.clone();
+        let d = dispatcher.clone();
         let key_ref = key_ref.clone();
         let value_ref = value_ref.clone();
         Callback::from(move |e: SubmitEvent| {
@@ -114,16 +663,70 @@ pub fn app() -> Html {
                     .map(|i| i.value())
                     .unwrap_or_default()
             };
-            state.dispatch(Action::Send {
+            d.dispatch(Action::Send {
                 key: read(&key_ref),
                 value: read(&value_ref),
             });
         })
     };
-    let toggle = {
-        let state = state.clone();
-        Callback::from(move |_| state.dispatch(Action::ToggleLanguage))
+    let on_edit = {
+        let d = dispatcher.clone();
+        use_callback((), move |(i, s): (usize, String), _| {
+            d.dispatch(Action::Edit(i, s))
+        })
     };
+    let on_run = {
+        let d = dispatcher.clone();
+        use_callback((), move |_: (), _| d.dispatch(Action::Rerun(None)))
+    };
+    let on_fault = {
+        let d = dispatcher.clone();
+        use_callback((), move |(p, k): (ProcessId, FaultKind), _| {
+            d.dispatch(Action::Fault(p, k))
+        })
+    };
+    let on_jump = {
+        let d = dispatcher.clone();
+        use_callback((), move |(p, l): (usize, u32), _| {
+            d.dispatch(Action::Jump(p, l))
+        })
+    };
+
+    let lessons = kplay_runner::lessons();
+    let current = lessons.iter().find(|l| l.id == state.lesson);
+    let on_lesson = {
+        let d = dispatcher.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                d.dispatch(Action::Lesson(s.value()));
+            }
+        })
+    };
+    let active = state
+        .active
+        .min(state.spec.programs.len().saturating_sub(1));
+    let program = state.spec.programs.get(active).cloned();
+    let error = {
+        let sim = state.sim.0.borrow();
+        sim.scenario()
+            .errors()
+            .iter()
+            .find(|e| e.program == active)
+            .cloned()
+    };
+    let proc_count = {
+        let sim = state.sim.0.borrow();
+        sim.scenario().processes().len()
+    };
+    let group_colors: Vec<(String, &'static str)> = state
+        .view
+        .0
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.id.clone(), group_color(i)))
+        .collect();
+    let _ = proc_count;
 
     html! {
         <div class="page" lang={lang.code()}>
@@ -133,29 +736,114 @@ pub fn app() -> Html {
                     <h1>{ "Kafka Playground" }</h1>
                     <span class="tagline">{ t(lang, Msg::Tagline) }</span>
                 </div>
-                <button class="ghost" onclick={toggle} data-action="language">
-                    { t(lang, Msg::SwitchLanguage) }
-                </button>
+                <div class="top-actions">
+                    <label class="lesson-pick">
+                        <span>{ t(lang, Msg::Lesson) }</span>
+                        <select onchange={on_lesson} aria-label={t(lang, Msg::Lesson)} data-input="lesson">
+                            { for lessons.iter().map(|l| html! {
+                                <option value={l.id} selected={l.id == state.lesson}>{ lang.pick(l.title) }</option>
+                            }) }
+                            if state.perf_big {
+                                <option value="perf-big" selected=true>{ t(lang, Msg::Perf) }</option>
+                            }
+                        </select>
+                    </label>
+                    <button class="ghost" onclick={act.reform(|_| Action::ToggleLanguage)} data-action="language"
+                            aria-label={t(lang, Msg::LanguageLabel)}>
+                        { t(lang, Msg::SwitchLanguage) }
+                    </button>
+                </div>
             </header>
+            if let Some(l) = current {
+                <p class="intro" data-lesson={l.id}>{ lang.pick(l.intro) }</p>
+            }
+            if let Some(n) = state.notice {
+                <div class="notice" role="alert" data-notice="storage">
+                    <span>{ t(lang, n) }</span>
+                    <button class="ghost small" onclick={act.reform(|_| Action::DismissNotice)}>{ t(lang, Msg::Dismiss) }</button>
+                </div>
+            }
+            <Controls {lang} playing={state.playing} speed={state.speed} now_ms={state.now_ms} max_ms={state.max_ms}
+                      seed={state.spec.seed}
+                      strategy={state.spec.default_strategies.as_ref().and_then(|v| v.first().copied())}
+                      profile={state.spec.client_profile} on_action={act.clone()} />
             <main class="workspace">
-                <form class="producer-form" {onsubmit}>
-                    <label>
-                        <span>{ t(lang, Msg::Key) }</span>
-                        <input ref={key_ref} name="key" data-input="key" placeholder="user-42" autocomplete="off" />
-                    </label>
-                    <label>
-                        <span>{ t(lang, Msg::Value) }</span>
-                        <input ref={value_ref} name="value" data-input="value" placeholder="{\"amount\": 5000}" autocomplete="off" />
-                    </label>
-                    <button type="submit" class="primary" data-action="send">{ t(lang, Msg::Send) }</button>
-                    <p class="hint">{ t(lang, Msg::KeyHint) }</p>
-                    if let Some((p, o)) = state.last_sent {
-                        <p class="status" role="status">
-                            { format!("{} {} {p}, offset {o}", t(lang, Msg::Sent), t(lang, Msg::Partition).to_lowercase()) }
-                        </p>
+                <section class="left" aria-label={t(lang, Msg::Programs)}>
+                    <div class="tabs" role="tablist" aria-label={t(lang, Msg::Programs)}>
+                        { for state.spec.programs.iter().enumerate().map(|(i, p)| {
+                            let selected = i == active;
+                            let has_error = {
+                                let sim = state.sim.0.borrow();
+                                sim.scenario().errors().iter().any(|e| e.program == i)
+                            };
+                            html! {
+                                <button role="tab" class={classes!("tab", selected.then_some("active"), has_error.then_some("has-error"))}
+                                        aria-selected={selected.to_string()} data-tab={p.name.clone()}
+                                        onclick={act.reform(move |_| Action::SetActive(i))}>
+                                    { p.name.clone() }
+                                    if p.instances != 1 { <span class="badge">{ format!("×{}", p.instances) }</span> }
+                                    if has_error { <span class="err-dot" aria-label="error">{ "!" }</span> }
+                                </button>
+                            }
+                        }) }
+                        <button class="tab add" onclick={act.reform(|_| Action::AddProgram)} aria-label={t(lang, Msg::AddProgram)}
+                                title={t(lang, Msg::AddProgram)} data-action="add-program">{ "+" }</button>
+                    </div>
+                    if let Some(p) = program.clone() {
+                        <div class="program-bar">
+                            <label>
+                                <span>{ t(lang, Msg::Instances) }</span>
+                                <input type="number" min="0" max="12" value={p.instances.to_string()} data-input="instances"
+                                       aria-label={format!("{} {}", t(lang, Msg::Instances), p.name)}
+                                       onchange={act.reform(move |e: Event| {
+                                           let v = e.target_dyn_into::<HtmlInputElement>().and_then(|i| i.value().parse().ok()).unwrap_or(1);
+                                           Action::SetInstances(active, v)
+                                       })} />
+                            </label>
+                            <label>
+                                <span>{ t(lang, Msg::StartAt) }</span>
+                                <input type="number" min="0" step="0.5" value={(p.start_ms as f64 / 1000.0).to_string()} data-input="start"
+                                       aria-label={format!("{} {}", t(lang, Msg::StartAt), p.name)}
+                                       onchange={act.reform(move |e: Event| {
+                                           let v: f64 = e.target_dyn_into::<HtmlInputElement>().and_then(|i| i.value().parse().ok()).unwrap_or(0.0);
+                                           Action::SetStart(active, (v.max(0.0) * 1000.0) as u64)
+                                       })} />
+                            </label>
+                            <span class="hint">{ t(lang, Msg::RunHint) }</span>
+                            if state.spec.programs.len() > 1 {
+                                <button class="ghost small" data-action="remove-program" aria-label={format!("{} {}", t(lang, Msg::RemoveProgram), p.name)}
+                                        onclick={act.reform(move |_| Action::RemoveProgram(active))}>{ "✕" }</button>
+                            }
+                        </div>
+                        <Editor index={active} program={p} error={error} {lang} on_edit={on_edit} on_run={on_run}
+                                jump={state.jump} />
                     }
-                </form>
-                <Stage topic={state.topic.clone()} {lang} />
+                    <Console {lang} lines={state.console.clone()} on_jump={on_jump} />
+                </section>
+                <section class="right">
+                    <form class="quick-send" {onsubmit} aria-label={t(lang, Msg::QuickSend)}>
+                        <strong>{ t(lang, Msg::QuickSend) }</strong>
+                        <label>
+                            <span class="sr-only">{ t(lang, Msg::Key) }</span>
+                            <input ref={key_ref} name="key" data-input="key" placeholder={t(lang, Msg::Key)} autocomplete="off"
+                                   aria-label={t(lang, Msg::Key)} size="8" />
+                        </label>
+                        <label>
+                            <span class="sr-only">{ t(lang, Msg::Value) }</span>
+                            <input ref={value_ref} name="value" data-input="value" value="{\"amount\": 5000}" autocomplete="off"
+                                   aria-label={t(lang, Msg::Value)} size="14" />
+                        </label>
+                        <button type="submit" class="primary" data-action="send">{ t(lang, Msg::Send) }</button>
+                        <span class="hint" title={t(lang, Msg::KeyHint)}>
+                            { match state.last_sent {
+                                Some((p, o)) => format!("{} P{p} · offset {o}", t(lang, Msg::Sent)),
+                                None => t(lang, Msg::KeyHint).to_string(),
+                            } }
+                        </span>
+                    </form>
+                    <Stage view={state.view.clone()} {lang} on_fault={on_fault} />
+                    <Charts {lang} data={state.charts.clone()} colors={group_colors} />
+                </section>
             </main>
         </div>
     }

@@ -1,4 +1,5 @@
-//! End-to-end tests of the built app in headless Chromium: what a learner sees and clicks.
+//! End-to-end tests of the built app in headless Chromium: the foundation (lanes, quick send,
+//! languages). The page opens paused (`play=0`) so the lesson's programs don't add records.
 
 use browser_tests::open_app;
 
@@ -9,7 +10,7 @@ fn engine_partition(key: &str) -> u32 {
 
 #[test]
 fn page_shows_the_transactions_topic_with_three_lanes() {
-    let s = open_app(1280, 800, "?lang=en");
+    let s = open_app(1280, 800, "?lang=en&play=0");
     let topic = s.find("[data-topic]").unwrap();
     assert_eq!(
         s.attr(&topic, "data-topic").unwrap().as_deref(),
@@ -28,7 +29,7 @@ fn page_shows_the_transactions_topic_with_three_lanes() {
 #[test]
 fn sending_key_456_adds_a_cell_in_lane_2() {
     assert_eq!(engine_partition("456"), 2);
-    let s = open_app(1280, 800, "?lang=en");
+    let s = open_app(1280, 800, "?lang=en&play=0");
     let key = s.find("[data-input='key']").unwrap();
     s.type_into(&key, "456").unwrap();
     s.click(&s.find("[data-action='send']").unwrap()).unwrap();
@@ -45,7 +46,7 @@ fn sending_key_456_adds_a_cell_in_lane_2() {
 
 #[test]
 fn keys_land_where_the_engine_puts_them_and_offsets_grow() {
-    let s = open_app(1280, 800, "?lang=en");
+    let s = open_app(1280, 800, "?lang=en&play=0");
     let keys = ["user-1", "user-2", "user-3", "user-1", "42", "abc"];
     let key = s.find("[data-input='key']").unwrap();
     let send = s.find("[data-action='send']").unwrap();
@@ -67,7 +68,7 @@ fn keys_land_where_the_engine_puts_them_and_offsets_grow() {
 
 #[test]
 fn spanish_is_the_default_for_a_spanish_browser_and_lang_switches() {
-    let s = open_app(420, 720, "?lang=es");
+    let s = open_app(420, 720, "?lang=es&play=0");
     let send = s.find("[data-action='send']").unwrap();
     assert_eq!(s.text(&send).unwrap(), "Enviar");
     s.click(&s.find("[data-action='language']").unwrap())

@@ -1,0 +1,173 @@
+//! Small SVG charts sampled every virtual second: lag per group, messages produced and consumed
+//! per second.
+
+use std::collections::VecDeque;
+
+use yew::prelude::*;
+
+use crate::i18n::{t, Lang, Msg};
+use crate::sim::Sample;
+use crate::stage::view::StageView;
+
+/// Samples drawn (one per virtual second).
+const WINDOW: usize = 60;
+const CW: f64 = 300.0;
+const CH: f64 = 86.0;
+
+/// What the charts draw.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ChartData {
+    pub t_ms: Vec<u64>,
+    pub produced: Vec<u64>,
+    pub consumed: Vec<u64>,
+    /// Group id and its total lag at each sample.
+    pub lag: Vec<(String, Vec<u64>)>,
+}
+
+impl ChartData {
+    pub fn from_samples(samples: &VecDeque<Sample>, view: &StageView) -> ChartData {
+        let start = samples.len().saturating_sub(WINDOW);
+        let window: Vec<&Sample> = samples.iter().skip(start).collect();
+        let mut groups: Vec<String> = view.groups.iter().map(|g| g.id.clone()).collect();
+        for s in &window {
+            for (g, _) in &s.lag {
+                if !groups.contains(g) {
+                    groups.push(g.clone());
+                }
+            }
+        }
+        let lag = groups
+            .into_iter()
+            .map(|g| {
+                let series = window
+                    .iter()
+                    .map(|s| {
+                        s.lag
+                            .iter()
+                            .find(|(id, _)| *id == g)
+                            .map(|(_, l)| *l)
+                            .unwrap_or(0)
+                    })
+                    .collect();
+                (g, series)
+            })
+            .collect();
+        ChartData {
+            t_ms: window.iter().map(|s| s.t_ms).collect(),
+            produced: window.iter().map(|s| u64::from(s.produced)).collect(),
+            consumed: window.iter().map(|s| u64::from(s.consumed)).collect(),
+            lag,
+        }
+    }
+
+    pub fn last_t(&self) -> Option<u64> {
+        self.t_ms.last().copied()
+    }
+}
+
+fn points(series: &[u64], max: u64) -> String {
+    let n = series.len();
+    let step = CW / (WINDOW.saturating_sub(1).max(1)) as f64;
+    let x0 = CW - (n.saturating_sub(1)) as f64 * step;
+    series
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let x = x0 + i as f64 * step;
+            let y = CH - 4.0 - (*v as f64 / max.max(1) as f64) * (CH - 18.0);
+            format!("{x:.1},{y:.1}")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+struct Series<'a> {
+    label: String,
+    color: &'a str,
+    values: &'a [u64],
+    dashed: bool,
+}
+
+fn chart(title: &str, series: &[Series], range: &str) -> Html {
+    let max = series
+        .iter()
+        .flat_map(|s| s.values.iter().copied())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    html! {
+        <figure class="chart">
+            <figcaption>
+                <span>{ title }</span>
+                <span class="legend">
+                    { for series.iter().map(|s| html! {
+                        <span class="key"><i style={format!("background:{}", s.color)}></i>{ format!("{} {}", s.label, s.values.last().copied().unwrap_or(0)) }</span>
+                    }) }
+                </span>
+            </figcaption>
+            <svg viewBox={format!("0 0 {CW} {CH}")} preserveAspectRatio="none" role="img" aria-label={title.to_string()}>
+                <line class="axis" x1="0" y1={(CH - 4.0).to_string()} x2={CW.to_string()} y2={(CH - 4.0).to_string()} />
+                <line class="grid" x1="0" y1="14" x2={CW.to_string()} y2="14" />
+                <text class="axis-label" x="2" y="11">{ max }</text>
+                <text class="axis-label end" x={(CW - 2.0).to_string()} y="11">{ range.to_string() }</text>
+                { for series.iter().map(|s| html! {
+                    <polyline points={points(s.values, max)} stroke={s.color.to_string()} fill="none"
+                              class={classes!("series", s.dashed.then_some("dashed"))} />
+                }) }
+            </svg>
+        </figure>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ChartsProps {
+    pub lang: Lang,
+    pub data: std::rc::Rc<ChartData>,
+    /// Group id and its color on the stage.
+    pub colors: Vec<(String, &'static str)>,
+}
+
+#[function_component(Charts)]
+pub fn charts(props: &ChartsProps) -> Html {
+    let lang = props.lang;
+    let d = &props.data;
+    let range = match (d.t_ms.first(), d.t_ms.last()) {
+        (Some(a), Some(b)) => format!("{}–{} s", a / 1000, b / 1000),
+        _ => String::new(),
+    };
+    let lag: Vec<Series> = d
+        .lag
+        .iter()
+        .map(|(g, v)| Series {
+            label: g.clone(),
+            color: props
+                .colors
+                .iter()
+                .find(|(id, _)| id == g)
+                .map(|(_, c)| *c)
+                .unwrap_or("#94a0bd"),
+            values: v,
+            dashed: false,
+        })
+        .collect();
+    let rates = [
+        Series {
+            label: t(lang, Msg::Produced).to_string(),
+            color: "#e6e9f2",
+            values: &d.produced,
+            dashed: false,
+        },
+        Series {
+            label: t(lang, Msg::Consumed).to_string(),
+            color: "#38bdf8",
+            values: &d.consumed,
+            dashed: true,
+        },
+    ];
+    html! {
+        <section class="charts" aria-label={t(lang, Msg::Charts)}>
+            { chart(t(lang, Msg::LagChart), &lag, &range) }
+            { chart(t(lang, Msg::RateChart), &rates, &range) }
+        </section>
+    }
+}

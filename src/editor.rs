@@ -1,0 +1,361 @@
+//! The code editor: a transparent `<textarea>` over a highlighted `<pre>`, with line numbers,
+//! lesson setup lines, the error's span marked in place, and Python-friendly keys.
+
+use std::ops::Range;
+
+use kplay_runner::{ProgramError, ProgramSpec};
+use web_sys::{HtmlElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::i18n::{t, Lang, Msg};
+
+/// Line height of the editor in CSS px (must match `.code` in style.css).
+const LINE_PX: f64 = 20.0;
+const INDENT: &str = "    ";
+
+/// Token classes the editor colours.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Keyword,
+    Name,
+    Builtin,
+    String,
+    Number,
+    Comment,
+    Operator,
+    Error,
+}
+
+impl Kind {
+    fn class(self) -> &'static str {
+        match self {
+            Kind::Keyword => "tk-kw",
+            Kind::Name => "tk-name",
+            Kind::Builtin => "tk-bi",
+            Kind::String => "tk-str",
+            Kind::Number => "tk-num",
+            Kind::Comment => "tk-com",
+            Kind::Operator => "tk-op",
+            Kind::Error => "tk-err",
+        }
+    }
+}
+
+/// The highlighter: the interpreter's own lexer (`pysnip::highlight`).
+pub fn highlight(source: &str) -> Vec<(Range<usize>, Kind)> {
+    use pysnip::TokenKind as K;
+    pysnip::highlight(source)
+        .into_iter()
+        .map(|(r, k)| {
+            let kind = match k {
+                K::Keyword => Kind::Keyword,
+                K::Name => Kind::Name,
+                K::Builtin => Kind::Builtin,
+                K::String => Kind::String,
+                K::Number => Kind::Number,
+                K::Comment => Kind::Comment,
+                K::Operator => Kind::Operator,
+                K::Error => Kind::Error,
+            };
+            (r, kind)
+        })
+        .collect()
+}
+
+/// Byte offset of 1-based (line, col) in `src`, cols counted in characters.
+fn byte_at(src: &str, line: u32, col: u32) -> usize {
+    let mut start = 0;
+    for _ in 1..line.max(1) {
+        match src[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return src.len(),
+        }
+    }
+    let line_end = src[start..]
+        .find('\n')
+        .map(|i| start + i)
+        .unwrap_or(src.len());
+    src[start..line_end]
+        .char_indices()
+        .nth(col.saturating_sub(1) as usize)
+        .map(|(i, _)| start + i)
+        .unwrap_or(line_end)
+}
+
+fn utf16_to_byte(s: &str, u: u32) -> usize {
+    let mut n = 0u32;
+    for (i, c) in s.char_indices() {
+        if n >= u {
+            return i;
+        }
+        n += c.len_utf16() as u32;
+    }
+    s.len()
+}
+
+fn byte_to_utf16(s: &str, b: usize) -> u32 {
+    s.get(..b.min(s.len()))
+        .map(|p| p.encode_utf16().count() as u32)
+        .unwrap_or(0)
+}
+
+/// The highlighted source as spans, with the error range marked and its message written at the
+/// end of its line.
+fn render_code(src: &str, error: Option<&ProgramError>) -> Html {
+    let n = src.len();
+    let mut class: Vec<u8> = vec![0; n];
+    for (r, k) in highlight(src) {
+        let code = k as u8 + 1;
+        for c in class.iter_mut().take(r.end.min(n)).skip(r.start) {
+            *c = code;
+        }
+    }
+    let err = error.map(|e| {
+        let a = byte_at(src, e.line, e.col);
+        let mut b = byte_at(src, e.line, e.end_col.max(e.col + 1));
+        if b <= a {
+            b = (a + 1).min(n);
+        }
+        (a..b, e.line, e.message.clone())
+    });
+    let kinds = [
+        Kind::Keyword,
+        Kind::Name,
+        Kind::Builtin,
+        Kind::String,
+        Kind::Number,
+        Kind::Comment,
+        Kind::Operator,
+        Kind::Error,
+    ];
+    let mut out: Vec<Html> = Vec::new();
+    let mut line = 1u32;
+    let mut i = 0;
+    let bytes = src.as_bytes();
+    while i < n {
+        if bytes[i] == b'\n' {
+            if err.as_ref().is_some_and(|(r, _, _)| r.contains(&i)) {
+                out.push(html! { <span class="err-span">{ " " }</span> });
+            }
+            if let Some((_, el, msg)) = &err {
+                if *el == line {
+                    out.push(html! { <span class="err-msg">{ format!("  ← {msg}") }</span> });
+                }
+            }
+            out.push(html! { "\n" });
+            line += 1;
+            i += 1;
+            continue;
+        }
+        let c = class[i];
+        let in_err = err.as_ref().is_some_and(|(r, _, _)| r.contains(&i));
+        let mut j = i + 1;
+        while j < n
+            && bytes[j] != b'\n'
+            && class[j] == c
+            && err.as_ref().is_some_and(|(r, _, _)| r.contains(&j)) == in_err
+        {
+            j += 1;
+        }
+        // Never split a UTF-8 character.
+        while j < n && !src.is_char_boundary(j) {
+            j += 1;
+        }
+        let text = src.get(i..j).unwrap_or("").to_string();
+        let cls = classes!(
+            (c > 0).then(|| kinds[(c - 1) as usize].class()),
+            in_err.then_some("err-span")
+        );
+        out.push(html! { <span class={cls}>{ text }</span> });
+        i = j;
+    }
+    if let Some((r, el, msg)) = &err {
+        if *el >= line {
+            if r.start >= n {
+                out.push(html! { <span class="err-span">{ " " }</span> });
+            }
+            out.push(html! { <span class="err-msg">{ format!("  ← {msg}") }</span> });
+        }
+    }
+    out.push(html! { "\n" });
+    out.into_iter().collect::<Html>()
+}
+
+#[derive(Properties, PartialEq)]
+pub struct EditorProps {
+    pub index: usize,
+    pub program: ProgramSpec,
+    pub error: Option<ProgramError>,
+    pub lang: Lang,
+    pub on_edit: Callback<(usize, String)>,
+    pub on_run: Callback<()>,
+    /// Jump to this 1-based line when the second field (a sequence number) changes.
+    pub jump: Option<(u32, u64)>,
+}
+
+fn edit(
+    area: &HtmlTextAreaElement,
+    value: &str,
+    sel: (usize, usize),
+    on_edit: &Callback<(usize, String)>,
+    index: usize,
+) {
+    area.set_value(value);
+    let _ = area.set_selection_range(byte_to_utf16(value, sel.0), byte_to_utf16(value, sel.1));
+    on_edit.emit((index, value.to_string()));
+}
+
+fn line_start(s: &str, b: usize) -> usize {
+    s[..b.min(s.len())].rfind('\n').map(|i| i + 1).unwrap_or(0)
+}
+
+#[function_component(Editor)]
+pub fn editor(props: &EditorProps) -> Html {
+    let area_ref = use_node_ref();
+    let scroll_ref = use_node_ref();
+    let lang = props.lang;
+    let index = props.index;
+
+    {
+        let area_ref = area_ref.clone();
+        let scroll_ref = scroll_ref.clone();
+        let source = props.program.source.clone();
+        let setup_lines = props.program.setup.lines().count();
+        use_effect_with(props.jump, move |jump| {
+            if let Some((line, _)) = jump {
+                if let Some(area) = area_ref.cast::<HtmlTextAreaElement>() {
+                    let b = byte_at(&source, *line, 1);
+                    let u = byte_to_utf16(&source, b);
+                    let _ = area.focus();
+                    let _ = area.set_selection_range(u, u);
+                }
+                if let Some(el) = scroll_ref.cast::<HtmlElement>() {
+                    let y = (*line as f64 - 3.0 + setup_lines as f64).max(0.0) * LINE_PX;
+                    el.set_scroll_top(y as i32);
+                }
+            }
+        });
+    }
+
+    let oninput = {
+        let on_edit = props.on_edit.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
+                on_edit.emit((index, area.value()));
+            }
+        })
+    };
+
+    let onkeydown = {
+        let on_edit = props.on_edit.clone();
+        let on_run = props.on_run.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() else {
+                return;
+            };
+            let value = area.value();
+            let s = utf16_to_byte(&value, area.selection_start().ok().flatten().unwrap_or(0));
+            let end = utf16_to_byte(&value, area.selection_end().ok().flatten().unwrap_or(0));
+            let key = e.key();
+            if key == "Enter" && (e.ctrl_key() || e.meta_key()) {
+                e.prevent_default();
+                on_run.emit(());
+            } else if key == "Tab" && !e.ctrl_key() && !e.alt_key() && !e.meta_key() {
+                e.prevent_default();
+                let multi = value[s..end].contains('\n');
+                if !e.shift_key() && !multi {
+                    let next = format!("{}{INDENT}{}", &value[..s], &value[end..]);
+                    edit(&area, &next, (s + 4, s + 4), &on_edit, index);
+                    return;
+                }
+                // Indent or dedent every selected line.
+                let first = line_start(&value, s);
+                let block_end = end.max(s);
+                let mut out = String::with_capacity(value.len() + 64);
+                out.push_str(&value[..first]);
+                let mut new_s = s;
+                let mut new_e = end;
+                let block = &value[first..block_end];
+                let mut pos = first;
+                for (k, l) in block.split('\n').enumerate() {
+                    if k > 0 {
+                        out.push('\n');
+                    }
+                    if e.shift_key() {
+                        let strip = l.len() - l.trim_start_matches(' ').len();
+                        let strip = strip.min(4);
+                        out.push_str(&l[strip..]);
+                        if pos < s {
+                            new_s = new_s.saturating_sub(strip.min(s - pos));
+                        }
+                        new_e = new_e.saturating_sub(strip);
+                    } else {
+                        out.push_str(INDENT);
+                        out.push_str(l);
+                        if pos <= s {
+                            new_s += 4;
+                        }
+                        new_e += 4;
+                    }
+                    pos += l.len() + 1;
+                }
+                out.push_str(&value[block_end..]);
+                let new_s = new_s.min(out.len());
+                let new_e = new_e.clamp(new_s, out.len());
+                edit(&area, &out, (new_s, new_e), &on_edit, index);
+            } else if key == "Enter" && !e.shift_key() && !e.alt_key() {
+                e.prevent_default();
+                let ls = line_start(&value, s);
+                let line = &value[ls..s];
+                let mut indent: String = line.chars().take_while(|c| *c == ' ').collect();
+                if line.trim_end().ends_with(':') {
+                    indent.push_str(INDENT);
+                }
+                let next = format!("{}\n{indent}{}", &value[..s], &value[end..]);
+                let caret = s + 1 + indent.len();
+                edit(&area, &next, (caret, caret), &on_edit, index);
+            }
+        })
+    };
+
+    let source = &props.program.source;
+    let lines = source.split('\n').count().max(1);
+    let setup = props.program.setup.trim_end_matches('\n');
+    let error = props.error.as_ref();
+    let longest = source.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    let height = lines as f64 * LINE_PX + 16.0;
+    html! {
+        <div class="editor" data-editor={props.program.name.clone()}>
+            <div class="code-scroll" ref={scroll_ref}>
+                if !setup.is_empty() {
+                    <div class="setup" aria-label={t(lang, Msg::SetupLines)} title={t(lang, Msg::SetupLines)}>
+                        <div class="gutter">{ for setup.lines().map(|_| html! { <div>{ "·" }</div> }) }</div>
+                        <pre class="code setup-code" aria-readonly="true">{ setup }</pre>
+                    </div>
+                }
+                <div class="code-wrap">
+                    <div class="gutter" aria-hidden="true">
+                        { for (1..=lines).map(|n| {
+                            let bad = error.is_some_and(|e| e.line as usize == n);
+                            html! { <div class={classes!(bad.then_some("err-line"))}>{ n }</div> }
+                        }) }
+                    </div>
+                    <div class="code-layer" style={format!("min-width: calc({}ch + 24px)", longest + 2)}>
+                        <pre class="code highlight" aria-hidden="true">{ render_code(source, error) }</pre>
+                        <textarea ref={area_ref} class="code input" spellcheck="false" autocomplete="off"
+                            autocapitalize="off" wrap="off" data-input="code"
+                            aria-label={format!("{} {}", t(lang, Msg::Code), props.program.name)}
+                            style={format!("height: {height}px")}
+                            value={source.clone()} {oninput} {onkeydown} />
+                    </div>
+                </div>
+            </div>
+            if let Some(e) = error {
+                <div class="error-bar" role="alert" data-error-line={e.line.to_string()}>
+                    <strong>{ format!("{} {}: ", t(lang, Msg::Line), e.line) }</strong>
+                    <span class="mono">{ e.message.clone() }</span>
+                </div>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,299 @@
+//! The stage's picture as plain data, read from the engine after each change (no Kafka logic:
+//! what a lane shows is what the cluster holds).
+
+use std::rc::Rc;
+
+use kafka_engine::{GroupState, MemberStatus, Strategy};
+use kplay_runner::{ProcState, ProcessId};
+
+use crate::sim::{DepartReason, Sim, QUICK_SEND_CLIENT};
+
+/// Cells drawn per lane; older records collapse into a marker.
+pub const CELLS: u64 = 13;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CellView {
+    pub offset: u64,
+    pub key: Option<String>,
+    pub value: String,
+    pub timestamp: i64,
+    pub headers: Vec<(String, String)>,
+    pub producer: String,
+    pub tombstone: bool,
+    /// Index of the producer row it flies from.
+    pub from_row: usize,
+    /// Appended since the previous picture: it flies in.
+    pub fresh: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LaneView {
+    pub partition: u32,
+    pub log_start: u64,
+    pub log_end: u64,
+    /// Offset of the first cell slot drawn.
+    pub first_shown: u64,
+    pub cells: Vec<CellView>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TopicView {
+    pub name: String,
+    pub lanes: Vec<LaneView>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProducerView {
+    pub label: String,
+    pub clients: Vec<String>,
+    pub state: Option<ProcState>,
+    pub process: Option<ProcessId>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MemberView {
+    pub member_id: String,
+    pub label: String,
+    pub status: MemberStatus,
+    pub assignment: Vec<(String, u32)>,
+    pub process: Option<ProcessId>,
+    pub leader: bool,
+    pub lag: u64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupPartView {
+    pub topic: String,
+    pub partition: u32,
+    pub committed: Option<u64>,
+    pub lag: Option<u64>,
+    pub owner: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct DepartedView {
+    pub label: String,
+    pub reason: DepartReason,
+    pub time_ms: u64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupView {
+    pub id: String,
+    pub state: GroupState,
+    pub generation: i32,
+    pub protocol: Option<Strategy>,
+    pub members: Vec<MemberView>,
+    pub parts: Vec<GroupPartView>,
+    pub departed: Vec<DepartedView>,
+    /// Total lag.
+    pub lag: u64,
+}
+
+impl GroupView {
+    pub fn rebalancing(&self) -> bool {
+        matches!(
+            self.state,
+            GroupState::PreparingRebalance | GroupState::CompletingRebalance
+        )
+    }
+}
+
+/// Everything the stage draws.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct StageView {
+    pub now_ms: u64,
+    pub topics: Vec<TopicView>,
+    pub producers: Vec<ProducerView>,
+    pub groups: Vec<GroupView>,
+}
+
+/// A shared picture compared by pointer (a new picture is built only when something changed).
+#[derive(Clone, Debug, Default)]
+pub struct ViewRc(pub Rc<StageView>);
+
+impl PartialEq for ViewRc {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+fn text(b: Option<&[u8]>) -> Option<String> {
+    b.map(|b| String::from_utf8_lossy(b).into_owned())
+}
+
+fn process_label(sim: &Sim, consumer: u32) -> Option<(String, ProcessId)> {
+    sim.scenario()
+        .processes()
+        .iter()
+        .find(|p| p.consumers.iter().any(|c| c.0 == consumer))
+        .map(|p| (p.label.clone(), p.id))
+}
+
+/// Reads the picture from the simulation. `prev` (the picture on screen) tells which records
+/// are new and fly in.
+pub fn build(sim: &Sim, prev: &StageView) -> StageView {
+    let cluster = sim.cluster();
+    let scenario = sim.scenario();
+
+    // Producers: every process of a program that creates a producer, then the quick-send form.
+    let mut producers: Vec<ProducerView> = Vec::new();
+    for p in scenario.processes() {
+        let program = scenario.spec().programs.get(p.program);
+        let is_producer = !p.producers.is_empty()
+            || program.is_some_and(|pr| pr.source.contains("KafkaProducer"));
+        if is_producer {
+            producers.push(ProducerView {
+                label: p.label.clone(),
+                clients: p.producers.clone(),
+                state: Some(p.state.clone()),
+                process: Some(p.id),
+            });
+        }
+    }
+    producers.push(ProducerView {
+        label: QUICK_SEND_CLIENT.to_string(),
+        clients: vec![QUICK_SEND_CLIENT.to_string()],
+        state: None,
+        process: None,
+    });
+    let row_of = |client: &str| {
+        producers
+            .iter()
+            .position(|p| p.clients.iter().any(|c| c == client))
+            .unwrap_or(0)
+    };
+
+    let topics = cluster
+        .topics()
+        .filter(|t| !t.name().starts_with("__"))
+        .map(|t| {
+            let prev_topic = prev.topics.iter().find(|pt| pt.name == t.name());
+            let lanes = t
+                .partitions()
+                .iter()
+                .map(|p| {
+                    let log_start = p.log_start_offset();
+                    let log_end = p.log_end_offset();
+                    let first_shown = log_start.max(log_end.saturating_sub(CELLS));
+                    let fresh_from = prev_topic
+                        .and_then(|pt| pt.lanes.get(p.partition() as usize))
+                        .map(|l| l.log_end)
+                        .unwrap_or(u64::MAX);
+                    let cells = p
+                        .records_from(first_shown)
+                        .map(|r| CellView {
+                            offset: r.offset,
+                            key: text(r.key.as_deref()),
+                            value: text(r.value.as_deref()).unwrap_or_else(|| "null".into()),
+                            timestamp: r.timestamp,
+                            headers: r
+                                .headers
+                                .iter()
+                                .map(|(k, v)| (k.clone(), String::from_utf8_lossy(v).into_owned()))
+                                .collect(),
+                            producer: r.producer.to_string(),
+                            tombstone: r.is_tombstone(),
+                            from_row: row_of(&r.producer),
+                            fresh: r.offset >= fresh_from,
+                        })
+                        .collect();
+                    LaneView {
+                        partition: p.partition(),
+                        log_start,
+                        log_end,
+                        first_shown,
+                        cells,
+                    }
+                })
+                .collect();
+            TopicView {
+                name: t.name().to_string(),
+                lanes,
+            }
+        })
+        .collect();
+
+    let groups = cluster
+        .groups()
+        .map(|g| {
+            let members = g
+                .members()
+                .map(|m| {
+                    let (label, process) = match process_label(sim, m.consumer.0) {
+                        Some((l, p)) => (l, Some(p)),
+                        None => (m.client_id.to_string(), None),
+                    };
+                    MemberView {
+                        member_id: m.member_id.to_string(),
+                        label,
+                        status: cluster
+                            .member_status(g.id(), &m.member_id)
+                            .unwrap_or(MemberStatus::Alive),
+                        assignment: m
+                            .assignment
+                            .iter()
+                            .map(|tp| (tp.topic.clone(), tp.partition))
+                            .collect(),
+                        process,
+                        leader: g.leader() == Some(&*m.member_id),
+                        lag: cluster.member_lag(g.id(), &m.member_id),
+                    }
+                })
+                .collect::<Vec<_>>();
+            let parts = cluster
+                .group_lag(g.id())
+                .into_iter()
+                .map(|l| GroupPartView {
+                    topic: l.tp.topic.clone(),
+                    partition: l.tp.partition,
+                    committed: l.committed,
+                    lag: l.lag,
+                    owner: l.owner.map(|o| o.to_string()),
+                })
+                .collect::<Vec<_>>();
+            let departed = sim
+                .departed()
+                .iter()
+                .rev()
+                .filter(|d| {
+                    d.group == g.id() && !members.iter().any(|m| m.member_id == d.member_id)
+                })
+                .take(2)
+                .map(|d| DepartedView {
+                    label: process_label(sim, d.consumer)
+                        .map(|(l, _)| l)
+                        .unwrap_or_else(|| short_member(&d.member_id)),
+                    reason: d.reason,
+                    time_ms: d.time_ms,
+                })
+                .collect();
+            GroupView {
+                id: g.id().to_string(),
+                state: g.state(),
+                generation: g.generation(),
+                protocol: g.protocol(),
+                lag: cluster.total_lag(g.id()),
+                members,
+                parts,
+                departed,
+            }
+        })
+        .collect();
+
+    StageView {
+        now_ms: cluster.now(),
+        topics,
+        producers,
+        groups,
+    }
+}
+
+/// A member id shortened for display (`kafka-python-3.0.12-1a2b…`).
+pub fn short_member(id: &str) -> String {
+    let mut s: String = id.chars().take(22).collect();
+    if id.chars().count() > 22 {
+        s.push('…');
+    }
+    s
+}

@@ -1,0 +1,329 @@
+//! End-to-end tests of the playground page: programs typed into the editor run through the
+//! interpreter and the engine, groups split partitions, faults move them, errors are marked,
+//! record data stays text, code survives a reload.
+
+use browser_tests::open_app;
+use browser_tests::webdriver::Session;
+use serde_json::json;
+
+const CTRL: &str = "\u{E009}";
+const ENTER: &str = "\u{E007}";
+
+/// Replaces the active editor tab's code (as a paste would) and re-runs with Ctrl+Enter.
+fn set_code(s: &Session, source: &str) {
+    s.execute(
+        "const ta = document.querySelector(\"[data-input='code']\");
+         ta.focus();
+         ta.value = arguments[0];
+         ta.dispatchEvent(new InputEvent('input', {bubbles: true}));
+         return true;",
+        vec![json!(source)],
+    )
+    .unwrap();
+    s.chord(&[CTRL, ENTER]).unwrap();
+}
+
+fn open_tab(s: &Session, name: &str) {
+    let tab = s.wait_for(&format!("[data-tab='{name}']"));
+    s.click(&tab).unwrap();
+    s.wait_until(
+        "the tab to open",
+        &format!("return !!document.querySelector(\"[data-editor='{name}']\");"),
+    );
+}
+
+/// Sets the active program's instance count.
+fn set_instances(s: &Session, n: u32) {
+    s.execute(
+        "const i = document.querySelector(\"[data-input='instances']\");
+         i.value = arguments[0];
+         i.dispatchEvent(new Event('change', {bubbles: true}));
+         return true;",
+        vec![json!(n.to_string())],
+    )
+    .unwrap();
+}
+
+/// Members of a group: (member id, status, number of partitions).
+fn members(s: &Session, group: &str) -> Vec<(String, String, u32)> {
+    let v = s
+        .execute(
+            "return Array.from(document.querySelectorAll(`.group[data-group='${arguments[0]}'] .member`))
+               .map(m => [m.dataset.member, m.dataset.status, Number(m.dataset.partitions)]);",
+            vec![json!(group)],
+        )
+        .unwrap();
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .map(|m| {
+                    (
+                        m[0].as_str().unwrap_or("").to_string(),
+                        m[1].as_str().unwrap_or("").to_string(),
+                        m[2].as_u64().unwrap_or(0) as u32,
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The owner each lane of `transactions` shows for `group`, in partition order.
+fn owners(s: &Session, group: &str) -> Vec<String> {
+    let v = s
+        .execute(
+            "return Array.from(document.querySelectorAll(\"[data-topic='transactions'] [data-partition]\"))
+               .map(l => { const g = l.querySelector(`[data-group='${arguments[0]}']`); return g ? g.dataset.owner : ''; });",
+            vec![json!(group)],
+        )
+        .unwrap();
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .map(|x| x.as_str().unwrap_or("").to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+const GROUP: &str = "analytics-group";
+
+/// Waits until `group` is stable with `n` members whose partition counts are `counts` (sorted).
+fn wait_for_members(s: &Session, n: usize, counts: &[u32]) -> Vec<(String, String, u32)> {
+    let want: Vec<u32> = counts.to_vec();
+    s.wait_until(
+        &format!("{n} members with partitions {want:?}"),
+        &format!(
+            "const g = document.querySelector(\".group[data-group='{GROUP}']\");
+             if (!g || g.dataset.state !== 'Stable') return false;
+             const c = Array.from(g.querySelectorAll('.member')).map(m => Number(m.dataset.partitions)).sort();
+             return JSON.stringify(c) === JSON.stringify({});",
+            serde_json::to_string(&want).unwrap()
+        ),
+    );
+    members(s, GROUP)
+}
+
+#[test]
+fn a_typed_producer_puts_each_key_where_murmur2_says() {
+    let s = open_app(1280, 800, "?lang=en&speed=10");
+    open_tab(&s, "producer.py");
+    let keys = ["alice", "bob", "carol", "dave", "erin", "frank", "456"];
+    let source = format!(
+        "from kafka import KafkaProducer\n\nproducer = KafkaProducer()\nfor k in {keys:?}:\n    producer.send('transactions', key=k.encode(), value=b'hi')\nproducer.flush()\n"
+    );
+    set_code(&s, &source);
+    for k in keys {
+        let p = kafka_engine::partition_for_key(k.as_bytes(), 3);
+        s.wait_for(&format!(
+            "[data-topic='transactions'] [data-partition='{p}'] [data-key='{k}']"
+        ));
+    }
+    let cells = s
+        .find_all("[data-topic='transactions'] [data-offset]")
+        .unwrap();
+    assert_eq!(cells.len(), keys.len(), "one cell per record sent");
+    s.screenshot("producer-keys-1280x800").unwrap();
+}
+
+#[test]
+fn three_consumers_split_three_partitions_and_a_crash_moves_them() {
+    let s = open_app(1280, 800, "?lang=en&speed=10");
+    open_tab(&s, "consumer.py");
+    set_instances(&s, 3);
+    let ms = wait_for_members(&s, 3, &[1, 1, 1]);
+    let own = owners(&s, GROUP);
+    assert_eq!(own.len(), 3);
+    let mut distinct = own.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 3, "each member owns one partition: {own:?}");
+    for o in &own {
+        assert!(ms.iter().any(|m| &m.0 == o), "owner {o} is a member");
+    }
+    s.screenshot("three-consumers-1280x800").unwrap();
+
+    // Crash the member that owns partition 0: after the session timeout its partition moves.
+    let victim = own[0].clone();
+    let button = s
+        .find(&format!(
+            ".member[data-member='{victim}'] [data-fault='crash']"
+        ))
+        .unwrap();
+    s.click(&button).unwrap();
+    s.wait_until(
+        "the crashed member to show as crashed or be evicted",
+        &format!(
+            "const m = document.querySelector(\".member[data-member='{victim}']\");
+             return !m || m.dataset.status !== 'alive';"
+        ),
+    );
+    let ms = wait_for_members(&s, 2, &[1, 2]);
+    assert!(ms.iter().all(|m| m.0 != victim), "the crashed member left");
+    let own = owners(&s, GROUP);
+    assert!(
+        own.iter().all(|o| ms.iter().any(|m| &m.0 == o)),
+        "every partition is owned by a live member: {own:?}"
+    );
+    assert!(
+        !s.find_all(&format!(".group[data-group='{GROUP}'] .departed"))
+            .unwrap()
+            .is_empty(),
+        "the stage says why the member left"
+    );
+    s.screenshot("after-crash-1280x800").unwrap();
+}
+
+#[test]
+fn a_fourth_consumer_on_three_partitions_idles() {
+    let s = open_app(1280, 800, "?lang=en&speed=10");
+    open_tab(&s, "consumer.py");
+    set_instances(&s, 4);
+    let ms = wait_for_members(&s, 4, &[0, 1, 1, 1]);
+    assert_eq!(
+        ms.iter().filter(|m| m.2 == 0).count(),
+        1,
+        "one member idles"
+    );
+}
+
+#[test]
+fn a_syntax_error_is_marked_on_its_line_with_its_message() {
+    let s = open_app(1280, 800, "?lang=en&play=0");
+    open_tab(&s, "consumer.py");
+    set_code(
+        &s,
+        "from kafka import KafkaConsumer\n\nfor message in consumer\n    print(message)\n",
+    );
+    let bar = s.wait_for(".error-bar");
+    let text = s.text(&bar).unwrap();
+    assert!(text.contains("SyntaxError"), "message shown: {text}");
+    assert_eq!(
+        s.attr(&bar, "data-error-line").unwrap().as_deref(),
+        Some("3")
+    );
+    let marked = s.find(".gutter .err-line").unwrap();
+    assert_eq!(s.text(&marked).unwrap(), "3");
+    assert!(
+        !s.find_all(".err-span").unwrap().is_empty(),
+        "the span is marked"
+    );
+    assert!(
+        !s.find_all(".err-msg").unwrap().is_empty(),
+        "the message sits on the line"
+    );
+    s.screenshot("syntax-error-1280x800").unwrap();
+}
+
+#[test]
+fn record_values_are_shown_as_text_never_as_html() {
+    let s = open_app(1280, 800, "?lang=en&play=0");
+    s.execute(
+        "window.__xss = 0; window.alert = () => { window.__xss += 1; }; return true;",
+        vec![],
+    )
+    .unwrap();
+    let evil = "<img src=x onerror=alert(1)>";
+    let key = s.find("[data-input='key']").unwrap();
+    s.type_into(&key, "k1").unwrap();
+    let value = s.find("[data-input='value']").unwrap();
+    s.clear(&value).unwrap();
+    s.type_into(&value, evil).unwrap();
+    s.click(&s.find("[data-action='send']").unwrap()).unwrap();
+    let cell = s.wait_for("[data-key='k1'][data-offset='0']");
+    s.execute(
+        "document.querySelector(\"[data-key='k1'][data-offset='0']\").focus(); return true;",
+        vec![],
+    )
+    .unwrap();
+    let _ = cell;
+    let dd = s.wait_for(".record-details .wide dd");
+    assert_eq!(s.text(&dd).unwrap(), evil);
+    let imgs = s
+        .execute("return document.querySelectorAll('img').length;", vec![])
+        .unwrap();
+    assert_eq!(imgs, json!(0), "no element was created from the value");
+    let xss = s.execute("return window.__xss;", vec![]).unwrap();
+    assert_eq!(xss, json!(0));
+}
+
+#[test]
+fn english_and_spanish_label_the_controls() {
+    let s = open_app(1280, 800, "?lang=en&play=0");
+    let play = s.find("[data-action='play']").unwrap();
+    assert!(s
+        .attr(&play, "aria-label")
+        .unwrap()
+        .unwrap()
+        .starts_with("Play"));
+    s.click(&s.find("[data-action='language']").unwrap())
+        .unwrap();
+    s.wait_until(
+        "the Spanish labels",
+        "return document.querySelector(\"[data-action='play']\").getAttribute('aria-label').startsWith('Reproducir')
+            && document.querySelector(\"[data-action='send']\").textContent === 'Enviar';",
+    );
+}
+
+#[test]
+fn a_reload_keeps_the_code() {
+    let s = open_app(1280, 800, "?lang=en&play=0");
+    open_tab(&s, "consumer.py");
+    let marker = "# kept across reloads 8421";
+    let code = format!("{marker}\nprint('hello')\n");
+    set_code(&s, &code);
+    s.wait_until(
+        "the code to be saved",
+        &format!("return (localStorage.getItem('kplay.state.v1') || '').includes('{marker}');"),
+    );
+    s.execute("location.reload(); return true;", vec![])
+        .unwrap();
+    s.wait_for("[data-topic]");
+    open_tab(&s, "consumer.py");
+    let v = s
+        .execute(
+            "return document.querySelector(\"[data-input='code']\").value;",
+            vec![],
+        )
+        .unwrap();
+    assert_eq!(v.as_str(), Some(code.as_str()));
+}
+
+#[test]
+fn unreadable_saved_state_falls_back_with_a_notice() {
+    let s = open_app(1280, 800, "?lang=en&play=0");
+    s.execute(
+        "localStorage.setItem('kplay.state.v1', 'garbage'); location.reload(); return true;",
+        vec![],
+    )
+    .unwrap();
+    s.wait_for("[data-topic]");
+    s.wait_for("[data-notice='storage']");
+    assert_eq!(
+        s.find_all("[data-topic='transactions'] [data-partition]")
+            .unwrap()
+            .len(),
+        3
+    );
+}
+
+#[test]
+fn screenshots_of_the_lesson_running() {
+    for (w, h) in [(1280, 800), (420, 720)] {
+        let s = open_app(w, h, "?lang=es&speed=10");
+        s.wait_until(
+            "the consumer to join and the producer to send",
+            "const g = document.querySelector('.group');
+             return !!g && g.dataset.state === 'Stable' && document.querySelectorAll('[data-offset]').length > 0;",
+        );
+        let key = s.find("[data-input='key']").unwrap();
+        for k in ["456", "user-1", "user-2"] {
+            s.clear(&key).unwrap();
+            s.type_into(&key, k).unwrap();
+            s.click(&s.find("[data-action='send']").unwrap()).unwrap();
+        }
+        s.wait_for("[data-key='user-2']");
+        std::thread::sleep(std::time::Duration::from_millis(900));
+        s.screenshot(&format!("playground-{w}x{h}")).unwrap();
+    }
+}
