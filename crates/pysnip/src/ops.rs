@@ -413,7 +413,22 @@ fn cmp_sym(op: CmpOp) -> &'static str {
 
 /// Ordering for <, <=, >, >= (None when the values are unordered, e.g. NaN).
 pub fn order(a: &Value, b: &Value, op: CmpOp) -> Result<Option<std::cmp::Ordering>, Exception> {
+    order_depth(a, b, op, 0)
+}
+
+fn order_depth(
+    a: &Value,
+    b: &Value,
+    op: CmpOp,
+    depth: usize,
+) -> Result<Option<std::cmp::Ordering>, Exception> {
     use std::cmp::Ordering;
+    if depth > crate::value::MAX_NESTING {
+        return Err(Exception::builtin(
+            "RecursionError",
+            "maximum recursion depth exceeded in comparison",
+        ));
+    }
     Ok(match (a, b) {
         (Value::Int(x), Value::Int(y)) => Some(x.cmp(y)),
         _ if is_num(a) && is_num(b) => {
@@ -432,7 +447,7 @@ pub fn order(a: &Value, b: &Value, op: CmpOp) -> Result<Option<std::cmp::Orderin
             let ys = b.as_seq().unwrap_or_default();
             for (x, y) in xs.iter().zip(ys.iter()) {
                 if !x.eq(y) {
-                    return order(x, y, op);
+                    return order_depth(x, y, op, depth + 1);
                 }
             }
             Some(xs.len().cmp(&ys.len()))

@@ -442,6 +442,14 @@ impl Value {
     /// Equality, as Python's `==` for the supported types.
     #[allow(clippy::should_implement_trait)]
     pub fn eq(&self, other: &Value) -> bool {
+        self.eq_depth(other, 0)
+    }
+
+    /// `==` with a nesting bound (deeper structures compare unequal instead of overflowing).
+    fn eq_depth(&self, other: &Value, depth: usize) -> bool {
+        if depth > MAX_NESTING {
+            return false;
+        }
         match (self, other) {
             (Value::Int(a), Value::Int(b)) => a == b,
             (Value::Str(a), Value::Str(b)) => a == b,
@@ -464,21 +472,30 @@ impl Value {
                     return true;
                 }
                 let (a, b) = (a.borrow(), b.borrow());
-                a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.eq(y))
+                a.len() == b.len()
+                    && a.iter()
+                        .zip(b.iter())
+                        .all(|(x, y)| x.eq_depth(y, depth + 1))
             }
             (Value::Tuple(a), Value::Tuple(b)) => {
-                a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.eq(y))
+                a.len() == b.len()
+                    && a.iter()
+                        .zip(b.iter())
+                        .all(|(x, y)| x.eq_depth(y, depth + 1))
             }
             (Value::Record(a), Value::Tuple(b)) | (Value::Tuple(b), Value::Record(a)) => {
                 a.fields.len() == b.len()
-                    && a.fields.iter().zip(b.iter()).all(|((_, x), y)| x.eq(y))
+                    && a.fields
+                        .iter()
+                        .zip(b.iter())
+                        .all(|((_, x), y)| x.eq_depth(y, depth + 1))
             }
             (Value::Record(a), Value::Record(b)) => {
                 a.fields.len() == b.fields.len()
                     && a.fields
                         .iter()
                         .zip(b.fields.iter())
-                        .all(|((_, x), (_, y))| x.eq(y))
+                        .all(|((_, x), (_, y))| x.eq_depth(y, depth + 1))
             }
             (Value::Dict(a), Value::Dict(b)) => {
                 if Rc::ptr_eq(a, b) {
@@ -486,8 +503,9 @@ impl Value {
                 }
                 let (a, b) = (a.borrow(), b.borrow());
                 a.len() == b.len()
-                    && a.iter()
-                        .all(|(k, v)| matches!(b.get(k), Ok(Some(v2)) if v.eq(&v2)))
+                    && a.iter().all(
+                        |(k, v)| matches!(b.get(k), Ok(Some(v2)) if v.eq_depth(&v2, depth + 1)),
+                    )
             }
             (Value::Set(a), Value::Set(b)) => {
                 if Rc::ptr_eq(a, b) {
@@ -539,8 +557,21 @@ pub enum HKey {
     Native(i64, i64),
 }
 
+/// Maximum nesting handled by recursive operations (equality, hashing, ordering).
+pub const MAX_NESTING: usize = 400;
+
 impl HKey {
     pub fn of(v: &Value) -> Result<HKey, Exception> {
+        HKey::of_depth(v, 0)
+    }
+
+    fn of_depth(v: &Value, depth: usize) -> Result<HKey, Exception> {
+        if depth > MAX_NESTING {
+            return Err(Exception::builtin(
+                "RecursionError",
+                "maximum recursion depth exceeded while hashing",
+            ));
+        }
         Ok(match v {
             Value::None => HKey::None,
             Value::Bool(b) => HKey::Int(*b as i64),
@@ -558,14 +589,14 @@ impl HKey {
             Value::Bytes(b) => HKey::Bytes(b.clone()),
             Value::Tuple(t) => HKey::Tuple(
                 t.iter()
-                    .map(HKey::of)
+                    .map(|x| HKey::of_depth(x, depth + 1))
                     .collect::<Result<Vec<_>, _>>()?
                     .into(),
             ),
             Value::Record(r) => HKey::Tuple(
                 r.fields
                     .iter()
-                    .map(|(_, v)| HKey::of(v))
+                    .map(|(_, v)| HKey::of_depth(v, depth + 1))
                     .collect::<Result<Vec<_>, _>>()?
                     .into(),
             ),

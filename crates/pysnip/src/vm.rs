@@ -15,6 +15,9 @@ use crate::ops;
 use crate::value::{Dict, Function, HKey, HostRef, IterState, Module, Value};
 use crate::{Block, Host, HostResult, Program, RunStatus};
 
+/// Deepest container nesting allowed (checked by the periodic memory walk).
+const MAX_CONTAINER_NESTING: usize = 2_000;
+
 struct BlockEntry {
     handler: usize,
     stack_len: usize,
@@ -180,7 +183,7 @@ impl Process {
         self.state = State::Failed;
         self.error = Some(err.clone());
         self.frames.clear();
-        self.stack.clear();
+        teardown(std::mem::take(&mut self.stack));
         RunStatus::Error(err)
     }
 
@@ -396,8 +399,8 @@ impl Process {
         let mut seen = BTreeSet::new();
         let mut total = 0usize;
         let mut visited = 0u64;
-        let mut work: Vec<Value> = Vec::new();
-        fn push_if_container(work: &mut Vec<Value>, v: &Value) {
+        let mut work: Vec<(Value, u32)> = Vec::new();
+        fn push_if_container(work: &mut Vec<(Value, u32)>, v: &Value, depth: u32) {
             if matches!(
                 v,
                 Value::Str(_)
@@ -408,15 +411,24 @@ impl Process {
                     | Value::Set(_)
                     | Value::Record(_)
             ) {
-                work.push(v.clone());
+                work.push((v.clone(), depth));
             }
         }
         for v in self.globals.iter().flatten().chain(self.stack.iter()) {
             total += 16;
-            push_if_container(&mut work, v);
+            push_if_container(&mut work, v, 0);
         }
-        while let Some(v) = work.pop() {
+        while let Some((v, depth)) = work.pop() {
             visited += 1;
+            if depth as usize > MAX_CONTAINER_NESTING {
+                return Err(Exception::builtin(
+                    "MemoryError",
+                    format!(
+                        "containers nested more than {} levels deep",
+                        MAX_CONTAINER_NESTING
+                    ),
+                ));
+            }
             let id = match &v {
                 Value::Str(s) => Rc::as_ptr(s) as *const u8 as usize,
                 Value::Bytes(b) => Rc::as_ptr(b) as *const u8 as usize,
@@ -429,6 +441,7 @@ impl Process {
             if !seen.insert(id) {
                 continue;
             }
+            let d = depth + 1;
             match &v {
                 Value::Str(s) => total += s.len(),
                 Value::Bytes(b) => total += b.len(),
@@ -436,27 +449,27 @@ impl Process {
                     let l = l.borrow();
                     total += 16 * l.len();
                     visited += l.len() as u64;
-                    l.iter().for_each(|x| push_if_container(&mut work, x));
+                    l.iter().for_each(|x| push_if_container(&mut work, x, d));
                 }
                 Value::Tuple(t) => {
                     total += 16 * t.len();
                     visited += t.len() as u64;
-                    t.iter().for_each(|x| push_if_container(&mut work, x));
+                    t.iter().for_each(|x| push_if_container(&mut work, x, d));
                 }
-                Value::Dict(d) | Value::Set(d) => {
-                    let d = d.borrow();
-                    total += 56 * d.len();
-                    visited += d.len() as u64;
-                    for (k, x) in d.iter() {
-                        push_if_container(&mut work, k);
-                        push_if_container(&mut work, x);
+                Value::Dict(dd) | Value::Set(dd) => {
+                    let dd = dd.borrow();
+                    total += 56 * dd.len();
+                    visited += dd.len() as u64;
+                    for (k, x) in dd.iter() {
+                        push_if_container(&mut work, k, d);
+                        push_if_container(&mut work, x, d);
                     }
                 }
                 Value::Record(r) => {
                     total += 32 * r.fields.len();
                     r.fields
                         .iter()
-                        .for_each(|(_, x)| push_if_container(&mut work, x));
+                        .for_each(|(_, x)| push_if_container(&mut work, x, d));
                 }
                 _ => {}
             }
@@ -669,7 +682,7 @@ impl Process {
                         }
                     }
                     Op::Pop => {
-                        self.stack.pop();
+                        forget_scalar(self.stack.pop());
                         continue;
                     }
                     Op::Jump(t) => {
@@ -865,7 +878,9 @@ impl Process {
                         match self.frames.pop() {
                             None => leave!(Ok(Exec::Done(v))),
                             Some(f) => {
-                                self.stack.truncate(f.ret_base);
+                                for x in self.stack.drain(f.ret_base.min(self.stack.len())..) {
+                                    forget_scalar(Some(x));
+                                }
                                 if self.frames.len() <= stop_depth {
                                     leave!(Ok(Exec::Done(v)));
                                 }
@@ -1037,7 +1052,7 @@ impl Process {
             Op::StoreGlobal(i) => {
                 let v = self.pop();
                 if let Some(slot) = self.globals.get_mut(i as usize) {
-                    *slot = Some(v);
+                    forget_scalar(slot.replace(v));
                 }
             }
             Op::DeleteGlobal(i) => {
@@ -2147,7 +2162,71 @@ impl Process {
 fn forget_scalar(v: Option<Value>) {
     match v {
         Some(Value::Int(_) | Value::Bool(_) | Value::Float(_) | Value::None) | None => {}
-        Some(other) => drop(other),
+        Some(other) => drop_value(other),
+    }
+}
+
+/// Drops a value; a container owned only here is torn down iteratively (deep nesting is safe).
+#[inline]
+pub(crate) fn drop_value(v: Value) {
+    let owned_container = match &v {
+        Value::List(l) => Rc::strong_count(l) == 1,
+        Value::Tuple(t) => Rc::strong_count(t) == 1,
+        Value::Dict(d) | Value::Set(d) => Rc::strong_count(d) == 1,
+        _ => false,
+    };
+    if owned_container {
+        teardown(vec![v]);
+    }
+}
+
+impl Drop for Process {
+    /// Tears values down iteratively so that deeply nested containers cannot overflow the
+    /// native stack through recursive `Rc` drops.
+    fn drop(&mut self) {
+        let mut work: Vec<Value> = std::mem::take(&mut self.stack);
+        work.extend(self.globals.drain(..).flatten());
+        for f in self.frames.drain(..) {
+            for c in f.cells {
+                if let Ok(cell) = Rc::try_unwrap(c) {
+                    work.push(cell.into_inner());
+                }
+            }
+        }
+        teardown(work);
+    }
+}
+
+/// Drops values without recursion: containers owned only here give their items to the worklist.
+pub(crate) fn teardown(mut work: Vec<Value>) {
+    let mut budget: usize = 50_000_000;
+    while let Some(v) = work.pop() {
+        budget = budget.saturating_sub(1);
+        if budget == 0 {
+            std::mem::forget(work);
+            return;
+        }
+        match v {
+            Value::List(l) => {
+                if let Ok(cell) = Rc::try_unwrap(l) {
+                    work.extend(cell.into_inner());
+                }
+            }
+            Value::Tuple(t) => {
+                if Rc::strong_count(&t) == 1 {
+                    work.extend(t.iter().cloned());
+                }
+            }
+            Value::Dict(d) | Value::Set(d) => {
+                if let Ok(cell) = Rc::try_unwrap(d) {
+                    for (k, x) in cell.into_inner().items() {
+                        work.push(k);
+                        work.push(x);
+                    }
+                }
+            }
+            other => drop(other),
+        }
     }
 }
 

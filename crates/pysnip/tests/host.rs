@@ -470,3 +470,37 @@ fn values_from_hosts_behave_like_python_values() {
     assert_eq!(e.message(), "bad");
     let _ = common::MockHost::new();
 }
+
+#[test]
+fn deep_nesting_never_overflows_the_native_stack() {
+    // Run on a small native stack (like wasm's) to prove no recursion depends on the nesting.
+    let child = std::thread::Builder::new()
+        .stack_size(512 * 1024)
+        .spawn(|| {
+            let src = "x = []\nfor i in range(50000):\n    x = [x]\ny = x\nfor i in range(50000):\n    y = [y]\nprint(x == x, len(repr(x)) > 0)\nt = ()\nfor i in range(3000):\n    t = (t,)\ntry:\n    hash(t)\nexcept RecursionError:\n    print('hash: RecursionError')\ntry:\n    x < y\nexcept RecursionError:\n    print('compare: RecursionError')\nx = None\ny = None\nprint('dropped')\nd = {}\nfor i in range(50000):\n    d = {'k': d}\nz = [d]\n";
+            let prog = pysnip::compile(src, "deep.py").expect("compiles");
+            let mut p = Process::new(&prog, Limits { max_total_bytes: 1 << 30, ..Limits::default() });
+            let mut h = KafkaMock::new();
+            let status = p.run(&mut h, 50_000_000);
+            drop(p);
+            (status, h.out)
+        })
+        .expect("spawn");
+    let (status, out) = child.join().expect("no stack overflow");
+    assert_eq!(status, RunStatus::Finished, "{}", out);
+    assert_eq!(
+        out,
+        "True True\nhash: RecursionError\ncompare: RecursionError\ndropped\n"
+    );
+    // a nesting that keeps growing is stopped by the periodic memory walk
+    let prog = pysnip::compile("x = []\nwhile True:\n    x = [x]\n", "deep.py").expect("compiles");
+    let mut p = Process::new(&prog, Limits::default());
+    let mut h = KafkaMock::new();
+    match p.run(&mut h, 50_000_000) {
+        RunStatus::Error(e) => assert_eq!(
+            e.last_line(),
+            "MemoryError: containers nested more than 2000 levels deep"
+        ),
+        other => panic!("unexpected {:?}", other),
+    }
+}
