@@ -193,34 +193,34 @@ const ADMIN_CONFIGS: &[&str] = &[
     "ssl_password",
 ];
 
-/// kafka.errors classes: (name, parent). Parents come first.
+/// kafka.errors classes of kafka-python 3.0.12: (name, parent). Parents come first.
 const ERROR_CLASSES: &[(&str, &str)] = &[
-    ("KafkaError", "RuntimeError"),
+    ("KafkaError", "Exception"),
     ("IllegalStateError", "KafkaError"),
     ("IllegalArgumentError", "KafkaError"),
-    ("NoBrokersAvailable", "KafkaError"),
-    ("NodeNotReadyError", "KafkaError"),
     ("KafkaProtocolError", "KafkaError"),
-    ("CorrelationIdError", "KafkaProtocolError"),
-    ("Cancelled", "KafkaError"),
-    ("TooManyInFlightRequests", "KafkaError"),
-    ("StaleMetadata", "KafkaError"),
-    ("MetadataEmptyBrokerList", "KafkaError"),
     ("UnrecognizedBrokerVersion", "KafkaError"),
-    ("IncompatibleBrokerVersion", "KafkaError"),
     ("CommitFailedError", "KafkaError"),
-    ("AuthenticationMethodNotSupported", "KafkaError"),
-    ("AuthenticationFailedError", "KafkaError"),
     ("KafkaConfigurationError", "KafkaError"),
     ("QuotaViolationError", "KafkaError"),
     ("NoOffsetForPartitionError", "KafkaError"),
     ("RetriableError", "KafkaError"),
+    ("NodeNotReadyError", "RetriableError"),
+    ("CorrelationIdError", "RetriableError"),
+    ("Cancelled", "RetriableError"),
+    ("TooManyInFlightRequests", "RetriableError"),
+    ("MetadataEmptyBrokerList", "RetriableError"),
     ("KafkaTimeoutError", "RetriableError"),
-    ("KafkaConnectionError", "RetriableError"),
-    ("BrokerResponseError", "KafkaError"),
-    ("InvalidMetadataError", "BrokerResponseError"),
+    ("InvalidMetadataError", "RetriableError"),
+    ("StaleMetadata", "InvalidMetadataError"),
+    ("KafkaConnectionError", "InvalidMetadataError"),
+    // kafka-python: (InvalidMetadataError, BrokerResponseError); one parent here.
     ("UnknownTopicOrPartitionError", "InvalidMetadataError"),
+    ("BrokerResponseError", "KafkaError"),
+    ("UnsupportedVersionError", "BrokerResponseError"),
+    ("IncompatibleBrokerVersion", "UnsupportedVersionError"),
     ("OffsetOutOfRangeError", "BrokerResponseError"),
+    ("MessageSizeTooLargeError", "BrokerResponseError"),
     ("TopicAlreadyExistsError", "BrokerResponseError"),
     ("InvalidPartitionsError", "BrokerResponseError"),
     ("InvalidTopicError", "BrokerResponseError"),
@@ -283,9 +283,14 @@ impl KafkaErrors {
             .unwrap_or_else(|| pysnip::builtin_class(name))
     }
 
-    /// An instance of class `name` with `msg`.
+    /// An instance of class `name` with `msg`. kafka.errors classes show their name in
+    /// `str(e)` (kafka-python's `KafkaError.__str__`), so their message starts with it.
     pub fn exc(&self, name: &str, msg: impl AsRef<str>) -> Exception {
-        Exception::new(&self.class(name), msg.as_ref())
+        if self.classes.contains_key(name) {
+            Exception::new(&self.class(name), &format!("{name}: {}", msg.as_ref()))
+        } else {
+            Exception::new(&self.class(name), msg.as_ref())
+        }
     }
 
     /// The kafka-python exception for an engine error.
@@ -613,9 +618,10 @@ impl ProcHost<'_> {
 
     fn new_producer(&mut self, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> HostResult {
         if !args.is_empty() {
-            return HostResult::Raise(Exception::type_error(
-                "KafkaProducer.__init__() takes 1 positional argument but more were given",
-            ));
+            return HostResult::Raise(Exception::type_error(format!(
+                "KafkaProducer.__init__() takes 1 positional argument but {} were given",
+                args.len() + 1
+            )));
         }
         if let Err(e) = self.check_configs("KafkaProducer", &kwargs, PRODUCER_CONFIGS) {
             return HostResult::Raise(e);
@@ -1300,6 +1306,51 @@ impl ProcHost<'_> {
                         self.errors.exc("IllegalStateError", "Requires group_id"),
                     );
                 }
+                if method == "commit_async" {
+                    // kafka-python: errors go to the callback, or are discarded.
+                    let callback = arg(1, "callback", &args).filter(|v| !v.is_none());
+                    let committed: Vec<(TopicPartition, u64)> = match &offsets {
+                        Some(list) => list.clone(),
+                        None => {
+                            let tps = self.cluster.assignment(cid);
+                            tps.into_iter()
+                                .filter_map(|tp| {
+                                    let p = self.cluster.position(cid, &tp).ok()?;
+                                    Some((tp, p))
+                                })
+                                .collect()
+                        }
+                    };
+                    let r = self.cluster.commit(cid, offsets.as_deref());
+                    if let Some(cb) = callback {
+                        let offsets_value = Value::dict(
+                            committed
+                                .iter()
+                                .map(|(tp, o)| {
+                                    (
+                                        topic_partition_value(tp),
+                                        Value::record(
+                                            "OffsetAndMetadata",
+                                            vec![
+                                                ("offset", Value::int(*o as i64)),
+                                                ("metadata", Value::str("")),
+                                                ("leader_epoch", Value::int(-1)),
+                                            ],
+                                        ),
+                                    )
+                                })
+                                .collect(),
+                        );
+                        let response = match &r {
+                            Ok(()) => Value::None,
+                            Err(e) => Value::Exception(self.errors.from_engine(e)),
+                        };
+                        if let Err(e) = proc.call_value(self, &cb, vec![offsets_value, response]) {
+                            return HostResult::Raise(e);
+                        }
+                    }
+                    return HostResult::Return(Value::None);
+                }
                 let r = self.cluster.commit(cid, offsets.as_deref());
                 engine(r, self.errors)
             }
@@ -1506,7 +1557,11 @@ impl ProcHost<'_> {
                 let topic = arg(0, "topic", &args)
                     .and_then(|v| v.as_str().map(str::to_string))
                     .unwrap_or_default();
-                self.partition_set(&topic)
+                // kafka-python: `partitions or set()`.
+                match self.partition_set(&topic) {
+                    HostResult::Return(Value::None) => HostResult::Return(set_of(Vec::new())),
+                    other => other,
+                }
             }
             "close" => {
                 let autocommit = arg(0, "autocommit", &args).is_none_or(|v| v.truthy());
@@ -2022,7 +2077,18 @@ mod tests {
         let commit = e.class("CommitFailedError");
         assert!(commit.is_subclass(&e.class("KafkaError")));
         let unknown = e.class("UnknownTopicOrPartitionError");
-        assert!(unknown.is_subclass(&e.class("BrokerResponseError")));
+        assert!(unknown.is_subclass(&e.class("InvalidMetadataError")));
+        assert!(unknown.is_subclass(&e.class("RetriableError")));
+        assert!(e
+            .class("KafkaError")
+            .is_subclass(&pysnip::builtin_class("Exception")));
+        assert!(!e
+            .class("KafkaError")
+            .is_subclass(&pysnip::builtin_class("RuntimeError")));
+        assert_eq!(
+            e.exc("IllegalStateError", "Requires group_id").message(),
+            "IllegalStateError: Requires group_id"
+        );
         assert!(e
             .class("KafkaTimeoutError")
             .is_subclass(&e.class("RetriableError")));
