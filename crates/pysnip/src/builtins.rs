@@ -1116,7 +1116,7 @@ pub fn construct(
                 dict_update(p, h, &mut d, v)?;
             }
             for (k, v) in kwargs {
-                d.insert(Value::Str(k), v)?;
+                d.insert(Value::str(&k), v)?;
             }
             Ok(Value::Dict(Rc::new(RefCell::new(d))))
         }
@@ -1485,7 +1485,7 @@ fn prefix_match(s: &str, arg: &Value, ends: bool, m: &str) -> Result<bool, Excep
 fn str_method(
     p: &mut Process,
     h: &mut dyn Host,
-    s: &Rc<str>,
+    s: &Rc<String>,
     name: &str,
     args: Vec<Value>,
     kwargs: Kw,
@@ -1980,7 +1980,7 @@ pub fn str_format(
     Ok(out)
 }
 
-fn bytes_method(s: &Rc<[u8]>, name: &str, args: Vec<Value>, kwargs: Kw) -> R {
+fn bytes_method(s: &Rc<Vec<u8>>, name: &str, args: Vec<Value>, kwargs: Kw) -> R {
     let bytes_arg = |i: usize| -> Result<Vec<u8>, Exception> {
         match args.get(i) {
             Some(Value::Bytes(b)) => Ok(b.to_vec()),
@@ -2255,7 +2255,7 @@ fn dict_method(
                 dict_update(p, h, &mut nd, v)?;
             }
             for (k, v) in kwargs {
-                nd.insert(Value::Str(k), v)?;
+                nd.insert(Value::str(&k), v)?;
             }
             p.limits.check_len(nd.len())?;
             *d.borrow_mut() = nd;
@@ -2460,7 +2460,7 @@ pub fn call_method(
         Value::Record(r) if name == "_asdict" => Ok(Value::dict(
             r.fields
                 .iter()
-                .map(|(k, v)| (Value::Str(k.clone()), v.clone()))
+                .map(|(k, v)| (Value::str(k), v.clone()))
                 .collect(),
         )),
         Value::Native(_) => crate::modules::datetime::call_method(p, h, recv, name, args, kwargs),

@@ -841,7 +841,7 @@ impl Compiler {
             }
             StmtKind::ExcClass(name, base) => {
                 self.expr(base)?;
-                let c = self.add_const(Value::Str(name.clone()));
+                let c = self.add_const(Value::str(name));
                 self.emit(Op::MakeExcClass(c));
                 self.store_name(name);
             }
@@ -1323,8 +1323,8 @@ impl Compiler {
                     Const::Bool(b) => Value::Bool(*b),
                     Const::Int(i) => Value::Int(*i),
                     Const::Float(f) => Value::Float(*f),
-                    Const::Str(s) => Value::Str(s.clone()),
-                    Const::Bytes(b) => Value::Bytes(b.clone()),
+                    Const::Str(s) => Value::str(s),
+                    Const::Bytes(b) => Value::bytes(b),
                     Const::Ellipsis => Value::str("Ellipsis"),
                 };
                 self.load_const(v);
@@ -1532,7 +1532,7 @@ impl Compiler {
             for a in args {
                 if let Arg::Kw(n, e) = a {
                     self.expr(e)?;
-                    kwnames.push(Value::Str(n.clone()));
+                    kwnames.push(Value::str(n));
                 }
             }
             let kw = if kwnames.is_empty() {
@@ -1571,7 +1571,7 @@ impl Compiler {
             for a in args {
                 match a {
                     Arg::Kw(n, e) => {
-                        self.load_const(Value::Str(n.clone()));
+                        self.load_const(Value::str(n));
                         self.expr(e)?;
                         self.emit(Op::MapAdd(1));
                     }

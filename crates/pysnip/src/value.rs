@@ -158,7 +158,7 @@ pub enum Native {
 /// Iterator state for `for` loops, `iter()` and `next()`.
 pub enum IterState {
     Seq { seq: Value, idx: usize },
-    Chars { s: Rc<str>, pos: usize },
+    Chars { s: Rc<String>, pos: usize },
     Range { cur: i64, stop: i64, step: i64 },
     Items { items: Vec<Value>, idx: usize },
     Host(HostRef),
@@ -172,10 +172,10 @@ pub enum Value {
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(Rc<str>),
-    Bytes(Rc<[u8]>),
+    Str(Rc<String>),
+    Bytes(Rc<Vec<u8>>),
     List(Rc<RefCell<Vec<Value>>>),
-    Tuple(Rc<[Value]>),
+    Tuple(Rc<Vec<Value>>),
     Dict(Rc<RefCell<Dict>>),
     Set(Rc<RefCell<Dict>>),
     Range(Rc<(i64, i64, i64)>),
@@ -241,10 +241,10 @@ impl std::fmt::Debug for Value {
 
 impl Value {
     pub fn str(s: &str) -> Value {
-        Value::Str(Rc::from(s))
+        Value::Str(Rc::new(s.to_string()))
     }
     pub fn bytes(b: &[u8]) -> Value {
-        Value::Bytes(Rc::from(b))
+        Value::Bytes(Rc::new(b.to_vec()))
     }
     pub fn int(i: i64) -> Value {
         Value::Int(i)
@@ -262,7 +262,7 @@ impl Value {
         Value::List(Rc::new(RefCell::new(items)))
     }
     pub fn tuple(items: Vec<Value>) -> Value {
-        Value::Tuple(Rc::from(items))
+        Value::Tuple(Rc::new(items))
     }
     /// Builds a dict; keys that cannot be hashed are skipped.
     pub fn dict(items: Vec<(Value, Value)>) -> Value {
@@ -549,8 +549,8 @@ pub enum HKey {
     None,
     Int(i64),
     Float(u64),
-    Str(Rc<str>),
-    Bytes(Rc<[u8]>),
+    Str(Rc<String>),
+    Bytes(Rc<Vec<u8>>),
     Tuple(Box<[HKey]>),
     Ptr(usize),
     Host(Rc<str>, u64),

@@ -1474,7 +1474,7 @@ impl Process {
                 if let Some(Value::Dict(d)) = kwd {
                     for (k, v) in d.borrow().items() {
                         match k {
-                            Value::Str(s) => kwargs.push((s, v)),
+                            Value::Str(s) => kwargs.push((Rc::from(s.as_str()), v)),
                             _ => return Err(Exception::type_error("keywords must be strings")),
                         }
                     }
@@ -2041,10 +2041,7 @@ impl Process {
             Value::Host(h) => host.get_attr(h, name),
             Value::Record(r) => match name {
                 "_fields" => Ok(Value::tuple(
-                    r.fields
-                        .iter()
-                        .map(|(k, _)| Value::Str(k.clone()))
-                        .collect(),
+                    r.fields.iter().map(|(k, _)| Value::str(k)).collect(),
                 )),
                 "_asdict" => Ok(Value::BoundMethod(Rc::new((obj.clone(), Rc::from(name))))),
                 _ => obj.field(name).ok_or_else(|| no_attr(&r.class)),
@@ -2058,7 +2055,7 @@ impl Process {
                 _ => Err(no_attr(&e.class().name)),
             },
             Value::ExcClass(c) => match name {
-                "__name__" => Ok(Value::Str(c.name.clone())),
+                "__name__" => Ok(Value::str(&c.name)),
                 _ => Err(Exception::builtin(
                     "AttributeError",
                     format!("type object '{}' has no attribute '{}'", c.name, name),
@@ -2073,8 +2070,8 @@ impl Process {
                     )
                 }),
             },
-            Value::HostFunction(h) if name == "__name__" => Ok(Value::Str(h.class.clone())),
-            Value::Function(f) if name == "__name__" => Ok(Value::Str(f.code.name.clone())),
+            Value::HostFunction(h) if name == "__name__" => Ok(Value::str(&h.class)),
+            Value::Function(f) if name == "__name__" => Ok(Value::str(&f.code.name)),
             Value::Builtin(b) if name == "__name__" => Ok(Value::str(b.name)),
             Value::Native(_) => crate::modules::datetime::native_attr(obj, name)
                 .ok_or_else(|| no_attr(&obj.type_name())),
@@ -2315,7 +2312,7 @@ fn bind_args(
         } else if let Some(i) = code.kwonly.iter().position(|n| *n == k) {
             locals[kwonly_start + i] = v;
         } else if kwarg_slot.is_some() {
-            kwdict.insert_h(HKey::Str(k.clone()), Value::Str(k), v);
+            let _ = kwdict.insert(Value::str(&k), v);
         } else {
             return Err(Exception::type_error(format!(
                 "{}() got an unexpected keyword argument '{}'",

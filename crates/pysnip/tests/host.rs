@@ -504,3 +504,8 @@ fn deep_nesting_never_overflows_the_native_stack() {
         other => panic!("unexpected {:?}", other),
     }
 }
+
+#[test]
+fn values_are_two_words() {
+    assert_eq!(std::mem::size_of::<Value>(), 16);
+}
