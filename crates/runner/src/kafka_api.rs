@@ -666,6 +666,7 @@ impl ProcHost<'_> {
         }
         let mut kwargs = kwargs;
         let mut cfg = ConsumerConfig::default();
+        let mut warn_reset = false;
         let r: Result<(), Exception> = (|| {
             if let Some(v) = kw_take(&mut kwargs, "group_id") {
                 cfg.group_id = match v {
@@ -706,11 +707,10 @@ impl ProcHost<'_> {
                     "earliest" | "smallest" => OffsetReset::Earliest,
                     "latest" | "largest" => OffsetReset::Latest,
                     "none" => OffsetReset::None,
+                    // kafka-python logs a warning and falls back to no reset policy.
                     _ => {
-                        return Err(self.errors.exc(
-                            "KafkaConfigurationError",
-                            format!("Unrecognized auto_offset_reset: {}", v.type_name()),
-                        ))
+                        warn_reset = true;
+                        OffsetReset::None
                     }
                 };
             }
@@ -749,6 +749,11 @@ impl ProcHost<'_> {
         })();
         if let Err(e) = r {
             return HostResult::Raise(e);
+        }
+        if warn_reset {
+            self.info(
+                "kafka-python warning: Unrecognized offset_reset_strategy, using NONE".to_string(),
+            );
         }
         let key_deserializer = kw_take(&mut kwargs, "key_deserializer").filter(|v| !v.is_none());
         let value_deserializer =
