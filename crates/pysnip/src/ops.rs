@@ -502,7 +502,7 @@ pub fn contains(container: &Value, item: &Value) -> Result<bool, Exception> {
             ))),
         },
         Value::Bytes(b) => match item {
-            Value::Bytes(x) => Ok(x.is_empty() || b.windows(x.len()).any(|w| w == &**x)),
+            Value::Bytes(x) => Ok(x.is_empty() || b.windows(x.len()).any(|w| w == x.as_slice())),
             Value::Int(i) => Ok(b.iter().any(|c| *c as i64 == *i)),
             other => Err(Exception::type_error(format!(
                 "a bytes-like object is required, not '{}'",
