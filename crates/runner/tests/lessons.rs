@@ -226,6 +226,16 @@ fn consumer_groups_lesson_splits_three_partitions_range_style() {
     assert_eq!(a.len(), 3);
     assert!(a.values().all(|p| p.len() == 1), "{a:?}");
     assert_eq!(stdout(&s).values().map(Vec::len).sum::<usize>(), 30);
+
+    // A fourth: one member is left without a partition.
+    let mut four = l.clone();
+    four.spec.programs[0].instances = 4;
+    let s = run(&four);
+    let owners = assignment(&s, "analytics-group");
+    let sizes: Vec<usize> = owners.values().map(Vec::len).collect();
+    assert_eq!(owners.len(), 4, "{owners:?}");
+    assert_eq!(sizes.iter().sum::<usize>(), 3, "{owners:?}");
+    assert_eq!(sizes.iter().filter(|n| **n == 1).count(), 3, "{owners:?}");
 }
 
 #[test]
