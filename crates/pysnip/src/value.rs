@@ -167,6 +167,7 @@ pub enum IterState {
 }
 
 /// A Python value. Cloning is cheap (at most an `Rc` increment).
+#[repr(u64)]
 pub enum Value {
     None,
     Bool(bool),
