@@ -230,6 +230,17 @@ impl Process {
         }
     }
 
+    /// Raises `exc` where the process stands the next time `run` is called, whether it is
+    /// blocked or out of fuel (e.g. `KeyboardInterrupt` when the learner presses Stop).
+    pub fn interrupt(&mut self, exc: Exception) {
+        if matches!(self.state, State::Waiting(_)) {
+            self.state = State::Ready;
+        }
+        if matches!(self.state, State::Ready) {
+            self.injected = Some(exc);
+        }
+    }
+
     /// Calls a Python callable synchronously (from a host call or between runs).
     pub fn call_value(
         &mut self,

@@ -509,3 +509,20 @@ fn deep_nesting_never_overflows_the_native_stack() {
 fn values_are_two_words() {
     assert_eq!(std::mem::size_of::<Value>(), 16);
 }
+
+#[test]
+fn interrupt_raises_keyboard_interrupt_where_the_process_stands() {
+    let src = "from kafka import KafkaConsumer\nn = 0\ntry:\n    while True:\n        n += 1\nexcept KeyboardInterrupt:\n    print('stopped spinning', n > 0)\nc = KafkaConsumer('t')\ntry:\n    for m in c:\n        print(m)\nexcept KeyboardInterrupt:\n    print('stopped consuming')\nfinally:\n    print('closed')\n";
+    let prog = pysnip::compile(src, "stop.py").expect("compiles");
+    let mut p = Process::new(&prog, Limits::default());
+    let mut h = KafkaMock::new();
+    assert_eq!(p.run(&mut h, 1_000), RunStatus::OutOfFuel);
+    p.interrupt(Exception::builtin("KeyboardInterrupt", ""));
+    assert!(matches!(
+        p.run(&mut h, 100_000),
+        RunStatus::Blocked(Block::Host(_))
+    ));
+    p.interrupt(Exception::builtin("KeyboardInterrupt", ""));
+    assert_eq!(p.run(&mut h, 100_000), RunStatus::Finished);
+    assert_eq!(h.out, "stopped spinning True\nstopped consuming\nclosed\n");
+}
