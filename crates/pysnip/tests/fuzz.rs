@@ -327,7 +327,11 @@ fn fuzz_long_run() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000_000);
-    let (n, compiled, errors) = fuzz(n, 0xdead_beef_cafe);
+    let seed: u64 = std::env::var("PYSNIP_FUZZ_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0xdead_beef_cafe);
+    let (n, compiled, errors) = fuzz(n, seed);
     println!(
         "fuzz long: {} inputs, {} compiled, {} runtime errors, 0 panics",
         n, compiled, errors
