@@ -28,6 +28,8 @@ pub const TOPIC: &str = "transactions";
 pub const DEFAULT_LESSON: &str = "producer-consumer";
 /// Speeds the speed control offers.
 pub const SPEEDS: [f64; 9] = [0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0];
+/// Console lines kept on screen.
+const CONSOLE_LINES: usize = 120;
 /// Debounce between an edit and its re-run.
 const DEBOUNCE_MS: i32 = 400;
 
@@ -51,7 +53,9 @@ pub struct State {
     pub active: usize,
     pub sim: SimRc,
     pub view: ViewRc,
-    pub console: Rc<Vec<ConsoleLine>>,
+    pub console: Rc<Vec<Rc<ConsoleLine>>>,
+    /// Output lines of the run the console has read.
+    pub console_seen: usize,
     pub charts: Rc<ChartData>,
     pub fingerprint: (usize, usize, u64),
     pub now_ms: u64,
@@ -204,6 +208,7 @@ impl State {
             sim: SimRc(Rc::new(RefCell::new(sim))),
             view: ViewRc::default(),
             console: Rc::default(),
+            console_seen: 0,
             charts: Rc::default(),
             fingerprint: (usize::MAX, 0, 0),
             now_ms: 0,
@@ -231,27 +236,38 @@ impl State {
         if !force && fp == self.fingerprint {
             return;
         }
-        let view = build(&sim, &self.view.0);
+        // Above 5x records arrive too fast to follow: lanes update in place.
+        let view = build(&sim, &self.view.0, sim.speed <= 5.0);
         let out = sim.scenario().output();
-        if force || out.len() != self.console.len() {
+        if force || out.len() != self.console_seen {
             let procs = sim.scenario().processes();
-            let start = out.len().saturating_sub(300);
-            self.console = Rc::new(
-                out[start..]
-                    .iter()
-                    .map(|o| {
-                        let p = procs.get(o.process.0);
-                        ConsoleLine {
-                            time_ms: o.time_ms,
-                            label: p.map(|p| p.label.clone()).unwrap_or_default(),
-                            program: p.map(|p| p.program).unwrap_or(0),
-                            kind: o.kind,
-                            text: o.text.clone(),
-                            line: o.line,
-                        }
-                    })
-                    .collect(),
-            );
+            // Keep the lines already read (shared), append the new ones, keep the newest.
+            let mut lines: Vec<Rc<ConsoleLine>> = if force || out.len() < self.console_seen {
+                Vec::new()
+            } else {
+                self.console.as_ref().clone()
+            };
+            let from = if lines.is_empty() {
+                out.len().saturating_sub(CONSOLE_LINES)
+            } else {
+                self.console_seen
+            };
+            for (i, o) in out.iter().enumerate().skip(from) {
+                let p = procs.get(o.process.0);
+                lines.push(Rc::new(ConsoleLine {
+                    index: i,
+                    time_ms: o.time_ms,
+                    label: p.map(|p| p.label.clone()).unwrap_or_default(),
+                    program: p.map(|p| p.program).unwrap_or(0),
+                    kind: o.kind,
+                    text: o.text.clone(),
+                    line: o.line,
+                }));
+            }
+            let extra = lines.len().saturating_sub(CONSOLE_LINES);
+            lines.drain(..extra);
+            self.console = Rc::new(lines);
+            self.console_seen = out.len();
         }
         let samples = sim.samples();
         if force || samples.back().map(|s| s.t_ms) != self.charts.last_t() {
@@ -503,7 +519,7 @@ fn flush_frame(rendered: bool) {
     FRAME.with(|f| {
         if let Some((start, interval, after_reduce)) = f.borrow_mut().take() {
             let end = if rendered { perf::now() } else { after_reduce };
-            perf::record_frame(interval, end - start);
+            perf::record_frame(interval, end - start, after_reduce - start);
         }
     });
 }

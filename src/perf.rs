@@ -14,6 +14,7 @@ const RING: u32 = 1_200;
 struct Log {
     interval: Array,
     work: Array,
+    reduce: Array,
     edits: Array,
 }
 
@@ -28,12 +29,14 @@ fn with_log(f: impl FnOnce(&Log)) {
             let log = Log {
                 interval: Array::new(),
                 work: Array::new(),
+                reduce: Array::new(),
                 edits: Array::new(),
             };
             if let Some(w) = web_sys::window() {
                 let frames = Object::new();
                 let _ = Reflect::set(&frames, &"interval".into(), &log.interval);
                 let _ = Reflect::set(&frames, &"work".into(), &log.work);
+                let _ = Reflect::set(&frames, &"reduce".into(), &log.reduce);
                 let _ = Reflect::set(&w, &"__kplayFrames".into(), &frames);
                 let _ = Reflect::set(&w, &"__kplayEdits".into(), &log.edits);
             }
@@ -60,11 +63,13 @@ pub fn now() -> f64 {
         .unwrap_or(0.0)
 }
 
-/// Records one animation frame: the interval since the previous one and the page's own work.
-pub fn record_frame(interval_ms: f64, work_ms: f64) {
+/// Records one animation frame: the interval since the previous one, the page's own work
+/// (simulation step plus render), and the simulation step alone.
+pub fn record_frame(interval_ms: f64, work_ms: f64, reduce_ms: f64) {
     with_log(|l| {
         push(&l.interval, interval_ms);
         push(&l.work, work_ms);
+        push(&l.reduce, reduce_ms);
     });
 }
 

@@ -207,7 +207,7 @@ pub fn stage(props: &StageProps) -> Html {
                                 <text class="topic-title" x={LANE_X0.to_string()} y={(topic_y[ti] - 2.0).to_string()}>
                                     { format!("{} {} · {} {} · {} msgs", t(lang, Msg::Topic), topic.name, topic.lanes.len(), t(lang, Msg::PartitionsCount), total) }
                                 </text>
-                                { for topic.lanes.iter().enumerate().map(|(pi, lane)| {
+                                <>{ for topic.lanes.iter().enumerate().map(|(pi, lane)| {
                                     let ly = lane_y[ti][pi];
                                     html! {
                                         <Lane key={format!("{}-{}", topic.name, lane.partition)}
@@ -216,7 +216,7 @@ pub fn stage(props: &StageProps) -> Html {
                                               prod_rows={v.producers.len()}
                                               on_hover={on_hover.clone()} />
                                     }
-                                }) }
+                                }) }</>
                             </g>
                         }
                     }) }
@@ -395,8 +395,8 @@ fn lane(props: &LaneProps) -> Html {
                     <title>{ format!("{}: {} · {}", t(lang, Msg::LogStart), lane.log_start, t(lang, Msg::Deleted)) }</title>
                 </text>
             }
-            // Empty slots (compaction holes stay visible as empty slots).
-            { for (0..slots).map(|i| html! {
+            // Compaction holes: offsets with no stored record stay visible as empty slots.
+            { for (0..slots).filter(|i| !lane.cells.iter().any(|c| c.offset == lane.first_shown + i)).map(|i| html! {
                 <rect class="slot" x={(CELL_X0 + i as f64 * STEP).to_string()} y="6" width={CW.to_string()} height={(LANE_H - 12.0).to_string()} rx="5" />
             }) }
             // The log end: where the next record goes.
@@ -405,14 +405,16 @@ fn lane(props: &LaneProps) -> Html {
                 <text x={(CW / 2.0).to_string()} y="25">{ lane.log_end }</text>
                 <title>{ format!("{}: {}", t(lang, Msg::LogEnd), lane.log_end) }</title>
             </g>
-            { for lane.cells.iter().map(|c| {
+            // A fragment of its own: keyed cells must not share a list with unkeyed siblings
+            // (html! flattens `for` into the parent's children), or every shift recreates them.
+            <>{ for lane.cells.iter().map(|c| {
                 let x = slot_x(lane, c.offset);
                 let row_y = TOP + c.from_row.min(prod_rows.saturating_sub(1)) as f64 * (PROD_H + 8.0) + PROD_H / 2.0;
                 html! {
                     <Cell key={c.offset} cell={c.clone()} x={x} dx={PROD_W - x} dy={row_y - (y + LANE_H / 2.0)}
                           topic={*topic} partition={lane.partition} lang={lang} on_hover={on_hover.clone()} />
                 }
-            }) }
+            }) }</>
             { for groups.iter().map(|g| {
                 let color = group_color(g.index);
                 let marker = g.committed.map(|c| {
@@ -523,7 +525,7 @@ fn cell(props: &CellProps) -> Html {
         <g class={classes!("cell", c.tombstone.then_some("tombstone"))} data-offset={c.offset.to_string()} data-key={c.key.clone()}
            transform={format!("translate({} 6)", props.x)} tabindex="0" role="img" aria-label={aria}
            onmouseenter={enter} onfocus={focus} onmouseleave={leave} onblur={blur}>
-            <g class={classes!(c.fresh.then_some("fly"))} style={format!("--dx:{:.0}px;--dy:{:.0}px", props.dx, props.dy)}>
+            <g class={classes!(c.fresh.then_some("fly"))} style={c.fresh.then(|| format!("--dx:{:.0}px;--dy:{:.0}px", props.dx, props.dy))}>
                 <rect width={CW.to_string()} height={(LANE_H - 12.0).to_string()} rx="5" fill={fill} />
                 <text x={(CW / 2.0).to_string()} y="16" class="cell-key">{ label }</text>
                 <text x={(CW / 2.0).to_string()} y="26" class="cell-off">{ c.offset }</text>

@@ -33,6 +33,8 @@ pub struct LaneView {
     pub log_end: u64,
     /// Offset of the first cell slot drawn.
     pub first_shown: u64,
+    /// Records from this offset on arrived while the page watched: they fly in.
+    pub fresh_from: u64,
     pub cells: Vec<CellView>,
 }
 
@@ -131,8 +133,8 @@ fn process_label(sim: &Sim, consumer: u32) -> Option<(String, ProcessId)> {
 }
 
 /// Reads the picture from the simulation. `prev` (the picture on screen) tells which records
-/// are new and fly in.
-pub fn build(sim: &Sim, prev: &StageView) -> StageView {
+/// arrived while the page watched (they fly in, when `animate`).
+pub fn build(sim: &Sim, prev: &StageView, animate: bool) -> StageView {
     let cluster = sim.cluster();
     let scenario = sim.scenario();
 
@@ -176,10 +178,14 @@ pub fn build(sim: &Sim, prev: &StageView) -> StageView {
                     let log_start = p.log_start_offset();
                     let log_end = p.log_end_offset();
                     let first_shown = log_start.max(log_end.saturating_sub(CELLS));
-                    let fresh_from = prev_topic
-                        .and_then(|pt| pt.lanes.get(p.partition() as usize))
-                        .map(|l| l.log_end)
-                        .unwrap_or(u64::MAX);
+                    let fresh_from = if animate {
+                        prev_topic
+                            .and_then(|pt| pt.lanes.get(p.partition() as usize))
+                            .map(|l| l.fresh_from)
+                            .unwrap_or(log_end)
+                    } else {
+                        u64::MAX
+                    };
                     let cells = p
                         .records_from(first_shown)
                         .map(|r| CellView {
@@ -203,6 +209,7 @@ pub fn build(sim: &Sim, prev: &StageView) -> StageView {
                         log_start,
                         log_end,
                         first_shown,
+                        fresh_from: if animate { fresh_from } else { log_end },
                         cells,
                     }
                 })
@@ -217,6 +224,7 @@ pub fn build(sim: &Sim, prev: &StageView) -> StageView {
     let groups = cluster
         .groups()
         .map(|g| {
+            let lags = cluster.group_lag(g.id());
             let members = g
                 .members()
                 .map(|m| {
@@ -237,12 +245,16 @@ pub fn build(sim: &Sim, prev: &StageView) -> StageView {
                             .collect(),
                         process,
                         leader: g.leader() == Some(&*m.member_id),
-                        lag: cluster.member_lag(g.id(), &m.member_id),
+                        lag: lags
+                            .iter()
+                            .filter(|l| l.owner.as_deref() == Some(&*m.member_id))
+                            .filter_map(|l| l.lag)
+                            .sum(),
                     }
                 })
                 .collect::<Vec<_>>();
-            let parts = cluster
-                .group_lag(g.id())
+            let total_lag = lags.iter().filter_map(|l| l.lag).sum();
+            let parts = lags
                 .into_iter()
                 .map(|l| GroupPartView {
                     topic: l.tp.topic.clone(),
@@ -273,7 +285,7 @@ pub fn build(sim: &Sim, prev: &StageView) -> StageView {
                 state: g.state(),
                 generation: g.generation(),
                 protocol: g.protocol(),
-                lag: cluster.total_lag(g.id()),
+                lag: total_lag,
                 members,
                 parts,
                 departed,

@@ -248,6 +248,15 @@ impl Session {
         )
     }
 
+    /// Sends a Chrome DevTools Protocol command (chromedriver's `goog/cdp/execute`).
+    pub fn cdp(&self, cmd: &str, params: Value) -> Result<Value, String> {
+        self.call(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({ "cmd": cmd, "params": params })),
+        )
+    }
+
     /// Presses a chord, e.g. `&["\u{E009}", "\u{E007}"]` for Ctrl+Enter, on the focused element.
     pub fn chord(&self, keys: &[&str]) -> Result<(), String> {
         let mut actions = Vec::new();
