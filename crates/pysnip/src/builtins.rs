@@ -77,6 +77,7 @@ pub fn builtin_value(name: &str) -> Option<Value> {
         "object" => TypeKind::Object,
         "slice" => TypeKind::Slice,
         "None" => return Some(Value::None),
+        "__name__" => return Some(Value::str("__main__")),
         "TimeoutError" | "ConnectionError" | "OSError" => {
             return Some(Value::ExcClass(builtin_class(name)))
         }

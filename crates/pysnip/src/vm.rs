@@ -174,6 +174,13 @@ impl Process {
             }
             Ok(Exec::OutOfFuel) => RunStatus::OutOfFuel,
             Ok(Exec::Blocked(b)) => RunStatus::Blocked(b),
+            Err(e) if e.is_a("SystemExit") => {
+                // sys.exit(): a normal end, like CPython (no traceback)
+                self.state = State::Finished;
+                self.frames.clear();
+                teardown(std::mem::take(&mut self.stack));
+                RunStatus::Finished
+            }
             Err(e) => self.fail(e),
         }
     }

@@ -526,3 +526,20 @@ fn interrupt_raises_keyboard_interrupt_where_the_process_stands() {
     assert_eq!(p.run(&mut h, 100_000), RunStatus::Finished);
     assert_eq!(h.out, "stopped spinning True\nstopped consuming\nclosed\n");
 }
+
+#[test]
+fn virtual_time_modules() {
+    // epoch of virtual time 0 is 1_700_000_000_000 ms in the mock host
+    let src = "import time\nfrom datetime import datetime, timezone, timedelta\nprint(time.time(), time.strftime('%Y-%m-%d %H:%M:%S'), time.strftime('%H:%M', 0))\nnow = datetime.now(timezone.utc)\nprint(now.isoformat(), now.year, now.hour, repr(now))\nprint(datetime.utcnow().isoformat(), (now + timedelta(hours=1, milliseconds=5)).isoformat())\nprint(str(now), now.timestamp(), repr(timedelta(days=1, seconds=5)), timedelta(seconds=-1))\n";
+    let prog = pysnip::compile(src, "t.py").expect("compiles");
+    let mut p = Process::new(&prog, Limits::default());
+    let mut h = KafkaMock::new();
+    assert_eq!(p.run(&mut h, 100_000), RunStatus::Finished);
+    assert_eq!(
+        h.out,
+        "1700000000.0 2023-11-14 22:13:20 00:00\n\
+         2023-11-14T22:13:20+00:00 2023 22 datetime.datetime(2023, 11, 14, 22, 13, 20, tzinfo=datetime.timezone.utc)\n\
+         2023-11-14T22:13:20 2023-11-14T23:13:20.005000+00:00\n\
+         2023-11-14 22:13:20+00:00 1700000000.0 datetime.timedelta(days=1, seconds=5) -1 day, 23:59:59\n"
+    );
+}

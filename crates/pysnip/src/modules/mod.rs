@@ -17,6 +17,7 @@ pub fn builtin_module(name: &str) -> Option<Value> {
         "uuid" => uuid::module(),
         "datetime" => datetime::module(),
         "math" => time::math_module(),
+        "sys" => time::sys_module(),
         _ => return None,
     })
 }

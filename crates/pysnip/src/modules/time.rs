@@ -31,6 +31,10 @@ static SLEEP: Builtin = Builtin {
     name: "sleep",
     f: t_sleep,
 };
+static STRFTIME: Builtin = Builtin {
+    name: "strftime",
+    f: t_strftime,
+};
 
 pub fn module() -> Value {
     make_module(
@@ -41,6 +45,7 @@ pub fn module() -> Value {
             ("monotonic", Value::Builtin(&MONOTONIC)),
             ("perf_counter", Value::Builtin(&PERF)),
             ("sleep", Value::Builtin(&SLEEP)),
+            ("strftime", Value::Builtin(&STRFTIME)),
         ],
     )
 }
@@ -59,6 +64,20 @@ fn t_time_ns(_p: &mut Process, h: &mut dyn Host, _a: Vec<Value>, _k: Kw) -> R {
 fn t_monotonic(_p: &mut Process, h: &mut dyn Host, _a: Vec<Value>, _k: Kw) -> R {
     Ok(Value::Float(h.now_ms() as f64 / 1000.0))
 }
+/// `time.strftime(format[, seconds])` in UTC (the playground has no local time zone).
+fn t_strftime(_p: &mut Process, h: &mut dyn Host, a: Vec<Value>, _k: Kw) -> R {
+    let fmt = a
+        .first()
+        .and_then(|v| v.as_str())
+        .ok_or_else(|| Exception::type_error("strftime() argument 1 must be str"))?;
+    let us = match a.get(1).and_then(|v| v.as_float()) {
+        Some(s) if s.is_finite() && s.abs() < 1e14 => (s * 1e6) as i64,
+        _ => epoch_now_ms(h).saturating_mul(1000),
+    };
+    let dt = crate::value::Native::Datetime { us, utc: false };
+    Ok(Value::str(&crate::modules::datetime::strftime(&dt, fmt)))
+}
+
 fn t_sleep(p: &mut Process, _h: &mut dyn Host, a: Vec<Value>, _k: Kw) -> R {
     let s = a
         .first()
@@ -71,6 +90,69 @@ fn t_sleep(p: &mut Process, _h: &mut dyn Host, a: Vec<Value>, _k: Kw) -> R {
     let ms = if ms > 1e15 { 1e15 as u64 } else { ms as u64 };
     p.pending_block = Some(Block::Sleep { ms });
     Ok(Value::None)
+}
+
+static EXIT: Builtin = Builtin {
+    name: "exit",
+    f: s_exit,
+};
+static NOOP: Builtin = Builtin {
+    name: "flush",
+    f: s_noop,
+};
+static WRITE: Builtin = Builtin {
+    name: "write",
+    f: s_write,
+};
+
+/// A minimal `sys`: `exit`, `argv`, `version`, `stdout.write/flush`, `maxsize`.
+pub fn sys_module() -> Value {
+    let stdout = make_module(
+        "stdout",
+        vec![
+            ("write", Value::Builtin(&WRITE)),
+            ("flush", Value::Builtin(&NOOP)),
+        ],
+    );
+    make_module(
+        "sys",
+        vec![
+            ("exit", Value::Builtin(&EXIT)),
+            ("argv", Value::list(vec![Value::str("main.py")])),
+            ("version", Value::str("3.11 (pysnip playground subset)")),
+            ("maxsize", Value::Int(i64::MAX)),
+            ("stdout", stdout),
+        ],
+    )
+}
+
+fn s_exit(_p: &mut Process, _h: &mut dyn Host, a: Vec<Value>, _k: Kw) -> R {
+    Err(Exception::with_args(
+        &crate::error::builtin_class("SystemExit"),
+        a,
+    ))
+}
+fn s_noop(_p: &mut Process, _h: &mut dyn Host, _a: Vec<Value>, _k: Kw) -> R {
+    Ok(Value::None)
+}
+fn s_write(p: &mut Process, h: &mut dyn Host, a: Vec<Value>, _k: Kw) -> R {
+    let s = match a.first() {
+        Some(Value::Str(s)) => s.to_string(),
+        Some(other) => {
+            return Err(Exception::type_error(format!(
+                "write() argument must be str, not {}",
+                other.type_name()
+            )))
+        }
+        None => {
+            return Err(Exception::type_error(
+                "write() takes exactly one argument (0 given)",
+            ))
+        }
+    };
+    p.limits.check_str(s.len())?;
+    h.print(&s);
+    Ok(Value::Int(s.chars().count() as i64))
 }
 
 static FLOOR: Builtin = Builtin {
