@@ -6,7 +6,7 @@ use std::rc::Rc;
 use crate::ast::{BinOp, CmpOp};
 use crate::error::{builtin_class, builtin_class_names, Exception};
 use crate::ops;
-use crate::value::{range_len, Builtin, Dict, IterState, Native, TypeKind, Value};
+use crate::value::{range_len, Builtin, Dict, IterState, Native, TypeKind, Value, ViewKind};
 use crate::vm::Process;
 use crate::Host;
 
@@ -178,6 +178,10 @@ pub fn make_iter(v: &Value) -> R {
             items: d.borrow().keys(),
             idx: 0,
         },
+        Value::View(v) => IterState::Items {
+            items: crate::value::view_items(v.0, &v.1.borrow()),
+            idx: 0,
+        },
         Value::Record(r) => IterState::Items {
             items: r.fields.iter().map(|(_, v)| v.clone()).collect(),
             idx: 0,
@@ -255,6 +259,7 @@ fn b_len(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) -> R
         Value::Dict(d) | Value::Set(d) => d.borrow().len(),
         Value::Range(r) => range_len(r.0, r.1, r.2).max(0) as usize,
         Value::Record(r) => r.fields.len(),
+        Value::View(v) => v.1.borrow().len(),
         other => {
             return Err(Exception::type_error(format!(
                 "object of type '{}' has no len()",
@@ -2216,15 +2221,9 @@ fn dict_method(
                 .get(&args[0])?
                 .unwrap_or_else(|| args.get(1).cloned().unwrap_or(Value::None)))
         }
-        "items" => Ok(Value::list(
-            d.borrow()
-                .items()
-                .into_iter()
-                .map(|(k, v)| Value::tuple(vec![k, v]))
-                .collect(),
-        )),
-        "keys" => Ok(Value::list(d.borrow().keys())),
-        "values" => Ok(Value::list(d.borrow().values())),
+        "items" => Ok(Value::View(Rc::new((ViewKind::Items, d.clone())))),
+        "keys" => Ok(Value::View(Rc::new((ViewKind::Keys, d.clone())))),
+        "values" => Ok(Value::View(Rc::new((ViewKind::Values, d.clone())))),
         "setdefault" => {
             nargs("setdefault", &args, 1, 2)?;
             if let Some(v) = d.borrow().get(&args[0])? {

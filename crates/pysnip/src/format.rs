@@ -308,6 +308,13 @@ pub fn repr_into(
         }
         Value::Native(n) => out.push_str(&crate::modules::datetime::native_repr(n)),
         Value::Iter(_) => out.push_str("<iterator object>"),
+        Value::View(v) => {
+            out.push_str(v.0.name());
+            out.push_str("([");
+            let items = crate::value::view_items(v.0, &v.1.borrow());
+            seq_into(&items, out, host, depth);
+            out.push_str("])");
+        }
         Value::Unbound => out.push_str("None"),
     }
 }

@@ -512,6 +512,12 @@ pub fn contains(container: &Value, item: &Value) -> Result<bool, Exception> {
         Value::List(l) => Ok(l.borrow().iter().any(|x| x.eq(item))),
         Value::Tuple(t) => Ok(t.iter().any(|x| x.eq(item))),
         Value::Record(r) => Ok(r.fields.iter().any(|(_, x)| x.eq(item))),
+        Value::View(v) => match v.0 {
+            crate::value::ViewKind::Keys => v.1.borrow().contains(item),
+            kind => Ok(crate::value::view_items(kind, &v.1.borrow())
+                .iter()
+                .any(|x| x.eq(item))),
+        },
         Value::Dict(d) | Value::Set(d) => d.borrow().contains(item),
         Value::Range(r) => match int_like(item) {
             Some(i) => {

@@ -155,6 +155,37 @@ pub enum Native {
     Uuid(u128),
 }
 
+/// Which view of a dict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViewKind {
+    Keys,
+    Values,
+    Items,
+}
+
+impl ViewKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ViewKind::Keys => "dict_keys",
+            ViewKind::Values => "dict_values",
+            ViewKind::Items => "dict_items",
+        }
+    }
+}
+
+/// The items a dict view shows now.
+pub fn view_items(kind: ViewKind, d: &Dict) -> Vec<Value> {
+    match kind {
+        ViewKind::Keys => d.keys(),
+        ViewKind::Values => d.values(),
+        ViewKind::Items => d
+            .items()
+            .into_iter()
+            .map(|(k, v)| Value::tuple(vec![k, v]))
+            .collect(),
+    }
+}
+
 /// Iterator state for `for` loops, `iter()` and `next()`.
 pub enum IterState {
     Seq { seq: Value, idx: usize },
@@ -195,6 +226,8 @@ pub enum Value {
     Record(Rc<Record>),
     Native(Rc<Native>),
     Iter(Rc<RefCell<IterState>>),
+    /// A live `dict.keys()` / `values()` / `items()` view.
+    View(Rc<(ViewKind, Rc<RefCell<Dict>>)>),
     /// Internal marker of an unassigned local variable; never visible to programs.
     #[doc(hidden)]
     Unbound,
@@ -229,6 +262,7 @@ impl Clone for Value {
             Value::Record(x) => Value::Record(x.clone()),
             Value::Native(x) => Value::Native(x.clone()),
             Value::Iter(x) => Value::Iter(x.clone()),
+            Value::View(x) => Value::View(x.clone()),
             Value::Unbound => Value::Unbound,
         }
     }
@@ -272,6 +306,25 @@ impl Value {
             let _ = d.insert(k, v);
         }
         Value::Dict(Rc::new(RefCell::new(d)))
+    }
+    /// Builds a set; items that cannot be hashed are skipped.
+    pub fn set(items: Vec<Value>) -> Value {
+        let mut d = Dict::new();
+        for k in items {
+            let _ = d.insert(k, Value::None);
+        }
+        Value::Set(Rc::new(RefCell::new(d)))
+    }
+    /// An exception instance as a value (e.g. a future's `exception()`).
+    pub fn exception(e: Exception) -> Value {
+        Value::Exception(e)
+    }
+    /// Items of a set (a copy, in insertion order).
+    pub fn as_set(&self) -> Option<Vec<Value>> {
+        match self {
+            Value::Set(d) => Some(d.borrow().keys()),
+            _ => None,
+        }
     }
     pub fn host(class: &str, id: u64) -> Value {
         Value::Host(Rc::new(HostRef {
@@ -389,6 +442,7 @@ impl Value {
                 Native::Uuid(_) => "UUID".into(),
             },
             Value::Iter(_) => "iterator".into(),
+            Value::View(v) => v.0.name().into(),
             Value::Unbound => "NoneType".into(),
         }
     }
@@ -405,6 +459,7 @@ impl Value {
             Value::Tuple(t) => !t.is_empty(),
             Value::Dict(d) | Value::Set(d) => !d.borrow().is_empty(),
             Value::Range(r) => range_len(r.0, r.1, r.2) > 0,
+            Value::View(v) => !v.1.borrow().is_empty(),
             Value::Record(r) => !r.fields.is_empty(),
             Value::Native(n) => !matches!(&**n, Native::Timedelta { us: 0 }),
             _ => true,
@@ -627,6 +682,12 @@ impl HKey {
             Value::BoundMethod(m) => HKey::Ptr(Rc::as_ptr(m) as *const u8 as usize),
             Value::HostMethod(m) => HKey::Ptr(Rc::as_ptr(m) as *const u8 as usize),
             Value::Iter(i) => HKey::Ptr(Rc::as_ptr(i) as *const u8 as usize),
+            Value::View(_) => {
+                return Err(Exception::type_error(format!(
+                    "unhashable type: '{}'",
+                    v.type_name()
+                )))
+            }
             Value::Unbound => HKey::None,
         })
     }
