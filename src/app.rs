@@ -846,7 +846,7 @@ pub fn app() -> Html {
                         </label>
                         <label>
                             <span class="sr-only">{ t(lang, Msg::Value) }</span>
-                            <input ref={value_ref} name="value" data-input="value" value="{\"amount\": 5000}" autocomplete="off"
+                            <input ref={value_ref} name="value" data-input="value" value="{\"transaction_id\": \"t-1\", \"amount\": 50}" autocomplete="off"
                                    aria-label={t(lang, Msg::Value)} size="14" />
                         </label>
                         <button type="submit" class="primary" data-action="send">{ t(lang, Msg::Send) }</button>

@@ -17,10 +17,10 @@ pub const W: f64 = 920.0;
 const PROD_W: f64 = 108.0;
 const LANE_X0: f64 = 122.0;
 const CELL_X0: f64 = 166.0;
-const CW: f64 = 30.0;
-const STEP: f64 = 33.0;
-const LANE_X1: f64 = 662.0;
-const GX: f64 = 718.0;
+const CW: f64 = 34.0;
+const STEP: f64 = 37.0;
+const LANE_X1: f64 = 650.0;
+const GX: f64 = 696.0;
 const GW: f64 = W - GX;
 const TOP: f64 = 34.0;
 const LANE_H: f64 = 42.0;
@@ -28,7 +28,7 @@ const LANE_GAP: f64 = 8.0;
 const PROD_H: f64 = 40.0;
 const GROUP_HEAD: f64 = 38.0;
 const MEMBER_H: f64 = 40.0;
-const DEPART_H: f64 = 18.0;
+const DEPART_H: f64 = 28.0;
 const GROUP_GAP: f64 = 12.0;
 
 /// Colors of consumer groups, in order (each group also has its name written everywhere).
@@ -55,6 +55,18 @@ pub fn short(s: &str, n: usize) -> String {
         out.push('…');
     }
     out
+}
+
+/// A key as a cell shows it: whole up to 5 characters, else its last 4 (keys tend to share
+/// prefixes such as `user-`).
+pub fn key_label(k: &str) -> String {
+    let n = k.chars().count();
+    if n <= 5 {
+        k.to_string()
+    } else {
+        let tail: String = k.chars().skip(n - 4).collect();
+        format!("…{tail}")
+    }
 }
 
 /// A fault the learner asks for on a member.
@@ -205,7 +217,7 @@ pub fn stage(props: &StageProps) -> Html {
                         html! {
                             <g class="topic" data-topic={topic.name.clone()}>
                                 <text class="topic-title" x={LANE_X0.to_string()} y={(topic_y[ti] - 2.0).to_string()}>
-                                    { format!("{} {} · {} {} · {} msgs", t(lang, Msg::Topic), topic.name, topic.lanes.len(), t(lang, Msg::PartitionsCount), total) }
+                                    { format!("{} {} · {} {} · {} {}", t(lang, Msg::Topic), topic.name, topic.lanes.len(), t(lang, Msg::PartitionsCount), total, t(lang, Msg::Messages)) }
                                 </text>
                                 <>{ for topic.lanes.iter().enumerate().map(|(pi, lane)| {
                                     let ly = lane_y[ti][pi];
@@ -487,7 +499,7 @@ fn cell(props: &CellProps) -> Html {
         (None, _) => "hsl(220 12% 62%)".to_string(),
     };
     let label = match &c.key {
-        Some(k) => short(k, 4),
+        Some(k) => key_label(k),
         None => "∅".to_string(),
     };
     let hover = Hover {
@@ -571,7 +583,7 @@ fn group_box(
                        data-member={m.member_id.clone()} data-status={status} data-partitions={m.assignment.len().to_string()}
                        transform={format!("translate(8 {my})")}>
                         <rect class="member-bg" width={(GW - 16.0).to_string()} height={(MEMBER_H - 4.0).to_string()} rx="6" />
-                        <text class="m-label" x="8" y="15">{ format!("{icon} {}", short(&label, 14)) }</text>
+                        <text class="m-label" x="8" y="15">{ format!("{icon} {}", short(&label, 16)) }</text>
                         <text class="m-sub" x="8" y="29">{ if down { status.to_string() } else { short(&parts, 26) } }</text>
                         if let Some(pid) = m.process {
                             { member_buttons(lang, pid, &m.label, on_fault) }
@@ -585,10 +597,18 @@ fn group_box(
             { for g.departed.iter().enumerate().map(|(di, d)| {
                 let dy = GROUP_HEAD + g.members.len().max(1) as f64 * MEMBER_H + di as f64 * DEPART_H + 10.0;
                 html! {
-                    <text class="departed" x="14" y={dy.to_string()}>
-                        { format!("✕ {} — {}", short(&d.label, 14), depart_text(lang, d.reason)) }
+                    <g class="departed" transform={format!("translate(14 {dy})")}>
                         <title>{ format!("{} — {} ({} ms)", d.label, depart_text(lang, d.reason), d.time_ms) }</title>
-                    </text>
+                        <text class="d-label" x="0" y="0">
+                            { format!("✕ {} · {}", short(&d.label, 18), match d.reason {
+                                DepartReason::Left => t(lang, Msg::LeftGroup),
+                                DepartReason::Evicted(_) => t(lang, Msg::Evicted),
+                            }) }
+                        </text>
+                        if matches!(d.reason, DepartReason::Evicted(_)) {
+                            <text class="d-why" x="12" y="12">{ short(depart_text(lang, d.reason), 38) }</text>
+                        }
+                    </g>
                 }
             }) }
         </g>

@@ -9,7 +9,7 @@ use kplay_runner::{ProcState, ProcessId};
 use crate::sim::{DepartReason, Sim, QUICK_SEND_CLIENT};
 
 /// Cells drawn per lane; older records collapse into a marker.
-pub const CELLS: u64 = 13;
+pub const CELLS: u64 = 11;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct CellView {
