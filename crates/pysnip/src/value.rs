@@ -234,8 +234,16 @@ pub enum Value {
 }
 
 impl Clone for Value {
-    #[inline(always)]
+    #[inline]
     fn clone(&self) -> Value {
+        self.fast_clone()
+    }
+}
+
+impl Value {
+    /// `clone`, always inlined (for the VM's hot paths; `clone` itself is left to the optimiser).
+    #[inline(always)]
+    pub(crate) fn fast_clone(&self) -> Value {
         match self {
             Value::None => Value::None,
             Value::Bool(x) => Value::Bool(*x),

@@ -595,7 +595,7 @@ impl Process {
                             self.stack.get(base + b as usize),
                         ) {
                             if !matches!(x, Value::Unbound) && !matches!(y, Value::Unbound) {
-                                let (x, y) = (x.clone(), y.clone());
+                                let (x, y) = (x.fast_clone(), y.fast_clone());
                                 self.stack.push(x);
                                 self.stack.push(y);
                                 ip += 1;
@@ -609,9 +609,9 @@ impl Process {
                             code.consts.get(c as usize),
                         ) {
                             if !matches!(x, Value::Unbound) {
-                                let x = x.clone();
+                                let x = x.fast_clone();
                                 self.stack.push(x);
-                                self.stack.push(y.clone());
+                                self.stack.push(y.fast_clone());
                                 ip += 1;
                                 continue;
                             }
@@ -639,7 +639,7 @@ impl Process {
                         }
                         if let Some(v) = self.stack.get(base + a as usize) {
                             if !matches!(v, Value::Unbound) {
-                                let v = v.clone();
+                                let v = v.fast_clone();
                                 self.stack.push(v);
                                 continue;
                             }
@@ -672,7 +672,7 @@ impl Process {
                     Op::LoadFast(i) => {
                         if let Some(v) = self.stack.get(base + i as usize) {
                             if !matches!(v, Value::Unbound) {
-                                let v = v.clone();
+                                let v = v.fast_clone();
                                 self.stack.push(v);
                                 continue;
                             }
@@ -688,13 +688,13 @@ impl Process {
                     }
                     Op::LoadConst(i) => {
                         if let Some(v) = code.consts.get(i as usize) {
-                            self.stack.push(v.clone());
+                            self.stack.push(v.fast_clone());
                             continue;
                         }
                     }
                     Op::LoadGlobal(i) => {
                         if let Some(Some(v)) = self.globals.get(i as usize) {
-                            let v = v.clone();
+                            let v = v.fast_clone();
                             self.stack.push(v);
                             continue;
                         }
