@@ -327,3 +327,70 @@ fn screenshots_of_the_lesson_running() {
         s.screenshot(&format!("playground-{w}x{h}")).unwrap();
     }
 }
+
+#[test]
+fn screenshot_of_a_busy_group_for_the_readme() {
+    let s = open_app(1280, 800, "?lang=en&speed=5");
+    open_tab(&s, "producer.py");
+    set_code(
+        &s,
+        "from kafka import KafkaProducer\nimport json, time\n\nproducer = KafkaProducer(\n    value_serializer=lambda v: json.dumps(v).encode('utf-8')\n)\n\nusers = ['ana', 'bob', 'carla', 'dev-7', 'eve']\nfor i in range(40):\n    user = users[i % len(users)]\n    producer.send('transactions', key=user.encode(),\n                  value={'transaction_id': f't{i}', 'user': user, 'amount': 10 * i})\n    time.sleep(0.4)\n",
+    );
+    open_tab(&s, "consumer.py");
+    set_instances(&s, 3);
+    wait_for_members(&s, 3, &[1, 1, 1]);
+    s.wait_until(
+        "records in every lane",
+        "return [0, 1, 2].every(p => document.querySelectorAll(`[data-partition='${p}'] [data-offset]`).length >= 3);",
+    );
+    s.execute(
+        "const c = document.querySelectorAll(\"[data-partition='1'] [data-offset]\"); c[c.length - 1].focus(); return true;",
+        vec![],
+    )
+    .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    s.screenshot("readme-1280x800").unwrap();
+}
+
+#[test]
+fn enter_after_a_colon_indents_and_tab_shift_tab_move_lines() {
+    let s = open_app(1280, 800, "?lang=en&play=0");
+    open_tab(&s, "consumer.py");
+    set_code(&s, "");
+    let area = s.find("[data-input='code']").unwrap();
+    s.type_into(&area, "for i in range(3):\u{E007}print(i)")
+        .unwrap();
+    let value = || {
+        s.execute(
+            "return document.querySelector(\"[data-input='code']\").value;",
+            vec![],
+        )
+        .unwrap()
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+    };
+    assert_eq!(value(), "for i in range(3):\n    print(i)");
+    // Shift+Tab dedents the current line; Tab at the line's start indents it again.
+    s.chord(&["\u{E008}", "\u{E004}"]).unwrap();
+    assert_eq!(value(), "for i in range(3):\nprint(i)");
+    s.chord(&["\u{E011}"]).unwrap();
+    s.chord(&["\u{E004}"]).unwrap();
+    assert_eq!(value(), "for i in range(3):\n    print(i)");
+}
+
+#[test]
+fn a_console_error_jumps_to_its_line_in_the_editor() {
+    let s = open_app(1280, 800, "?lang=en&speed=10");
+    open_tab(&s, "producer.py");
+    set_code(&s, "x = 1\ny = 2\nprint(undefined_name)\n");
+    let line = s.wait_for("[data-console='err'][data-line='3']");
+    open_tab(&s, "consumer.py");
+    s.click(&line).unwrap();
+    s.wait_until(
+        "the producer's editor with the caret on line 3",
+        "const ta = document.querySelector(\"[data-editor='producer.py'] [data-input='code']\");
+         return !!ta && document.activeElement === ta
+             && ta.value.slice(0, ta.selectionStart).split('\\n').length === 3;",
+    );
+}
