@@ -19,7 +19,7 @@ use crate::i18n::{t, Lang, Msg};
 use crate::perf;
 use crate::sim::Sim;
 use crate::stage::view::{build, StageView, ViewRc};
-use crate::stage::{group_color, Stage};
+use crate::stage::{group_color, Layout, Stage};
 use crate::storage::{self, Saved};
 
 /// The topic the quick-send form writes to when the scenario has no other.
@@ -71,6 +71,8 @@ pub struct State {
     pub notice: Option<Msg>,
     pub last_sent: Option<(u32, u64)>,
     pub perf_big: bool,
+    /// The stage's layout, from the window's width when the page opened.
+    pub layout: Layout,
 }
 
 /// What can happen to the page.
@@ -130,6 +132,19 @@ fn browser_lang() -> Option<Lang> {
         .navigator()
         .language()
         .and_then(|l| Lang::from_tag(&l))
+}
+
+/// The narrow stage below 640 px of window width (a blog column), the wide one otherwise.
+fn initial_layout() -> Layout {
+    let width = web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|v| v.as_f64())
+        .unwrap_or(1280.0);
+    if width < 640.0 {
+        Layout::NARROW
+    } else {
+        Layout::WIDE
+    }
 }
 
 /// A spec for a lesson id (the default lesson when unknown).
@@ -222,6 +237,7 @@ impl State {
             notice,
             last_sent: None,
             perf_big,
+            layout: initial_layout(),
         };
         state.refresh(true);
         state
@@ -237,7 +253,7 @@ impl State {
             return;
         }
         // Above 5x records arrive too fast to follow: lanes update in place.
-        let view = build(&sim, &self.view.0, sim.speed <= 5.0);
+        let view = build(&sim, &self.view.0, sim.speed <= 5.0, self.layout.cells);
         let out = sim.scenario().output();
         if force || out.len() != self.console_seen {
             let procs = sim.scenario().processes();
@@ -857,7 +873,7 @@ pub fn app() -> Html {
                             } }
                         </span>
                     </form>
-                    <Stage view={state.view.clone()} {lang} on_fault={on_fault} />
+                    <Stage view={state.view.clone()} {lang} on_fault={on_fault} layout={state.layout} />
                     <Charts {lang} data={state.charts.clone()} colors={group_colors} />
                 </section>
             </main>

@@ -235,6 +235,7 @@ impl Sim {
     /// A fault against a process, now (recorded in the spec so rewinds replay it).
     pub fn inject(&mut self, process: ProcessId, kind: FaultKind) {
         self.scenario.inject(process, kind);
+        self.scan();
     }
 
     /// Re-simulates from the start with `spec` up to virtual time `t` (deterministic: the

@@ -10,18 +10,57 @@ use yew::prelude::*;
 use crate::i18n::{t, Lang, Msg};
 use crate::sim::DepartReason;
 use crate::storage::strategy_name;
-use view::{CellView, GroupView, LaneView, ProducerView, ViewRc, CELLS};
+use view::{CellView, GroupView, LaneView, ProducerView, ViewRc};
 
-/// Width of the drawing in SVG units (CSS px at scale 1).
-pub const W: f64 = 920.0;
-const PROD_W: f64 = 108.0;
-const LANE_X0: f64 = 122.0;
-const CELL_X0: f64 = 166.0;
+/// Where things go in the drawing (SVG units, CSS px at scale 1).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Layout {
+    /// Width of the drawing.
+    pub w: f64,
+    /// Producers' column width (0: producers are not drawn).
+    pub prod_w: f64,
+    pub lane_x0: f64,
+    pub cell_x0: f64,
+    pub lane_x1: f64,
+    /// Left edge and width of the groups' column.
+    pub gx: f64,
+    pub gw: f64,
+    /// Groups sit under the lanes (narrow screens) instead of on their right.
+    pub stacked: bool,
+    /// Record cells drawn per lane.
+    pub cells: u64,
+}
+
+impl Layout {
+    /// Producers | lanes | groups, side by side.
+    pub const WIDE: Layout = Layout {
+        w: 920.0,
+        prod_w: 108.0,
+        lane_x0: 122.0,
+        cell_x0: 166.0,
+        lane_x1: 650.0,
+        gx: 696.0,
+        gw: 224.0,
+        stacked: false,
+        cells: 11,
+    };
+    /// For a blog column (about 400 px): lanes with fewer cells, groups under them.
+    pub const NARROW: Layout = Layout {
+        w: 404.0,
+        prod_w: 0.0,
+        lane_x0: 0.0,
+        cell_x0: 40.0,
+        lane_x1: 380.0,
+        gx: 0.0,
+        gw: 366.0,
+        stacked: true,
+        cells: 7,
+    };
+}
+
+/// A record cell's width, and the distance between two cells.
 const CW: f64 = 34.0;
 const STEP: f64 = 37.0;
-const LANE_X1: f64 = 650.0;
-const GX: f64 = 696.0;
-const GW: f64 = W - GX;
 const TOP: f64 = 34.0;
 const LANE_H: f64 = 42.0;
 const LANE_GAP: f64 = 8.0;
@@ -77,6 +116,7 @@ pub struct StageProps {
     pub view: ViewRc,
     pub lang: Lang,
     pub on_fault: Callback<FaultRequest>,
+    pub layout: Layout,
 }
 
 /// Which record the details panel shows.
@@ -87,8 +127,8 @@ struct Hover {
     offset: u64,
 }
 
-fn slot_x(lane: &LaneView, offset: u64) -> f64 {
-    CELL_X0 + offset.saturating_sub(lane.first_shown) as f64 * STEP
+fn slot_x(l: &Layout, lane: &LaneView, offset: u64) -> f64 {
+    l.cell_x0 + offset.saturating_sub(lane.first_shown) as f64 * STEP
 }
 
 fn group_height(g: &GroupView) -> f64 {
@@ -130,6 +170,7 @@ fn depart_text(lang: Lang, r: DepartReason) -> &'static str {
 pub fn stage(props: &StageProps) -> Html {
     let v = &props.view.0;
     let lang = props.lang;
+    let l = props.layout;
     let hover = use_state(|| None::<Hover>);
     let on_hover = {
         let hover = hover.setter();
@@ -158,8 +199,13 @@ pub fn stage(props: &StageProps) -> Html {
     }
     let lanes_bottom = y;
     let prod_y = |i: usize| TOP + i as f64 * (PROD_H + 8.0);
-    let prod_bottom = prod_y(v.producers.len());
-    let mut gy = TOP;
+    let prod_bottom = if l.prod_w > 0.0 {
+        prod_y(v.producers.len())
+    } else {
+        TOP
+    };
+    let groups_top = if l.stacked { lanes_bottom + 30.0 } else { TOP };
+    let mut gy = groups_top;
     let group_y: Vec<f64> = v
         .groups
         .iter()
@@ -201,7 +247,7 @@ pub fn stage(props: &StageProps) -> Html {
                 }) }
             </div>
             <div class="stage-scroll">
-                <svg class="stage-svg" viewBox={format!("0 0 {W} {height}")} width={W.to_string()} height={height.to_string()}
+                <svg class={classes!("stage-svg", l.stacked.then_some("narrow"))} viewBox={format!("0 0 {} {height}", l.w)} width={l.w.to_string()} height={height.to_string()}
                      role="group" aria-label={t(lang, Msg::Stage)}>
                     <defs>
                         <pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
@@ -209,14 +255,16 @@ pub fn stage(props: &StageProps) -> Html {
                             <line x1="0" y1="0" x2="0" y2="6" stroke="#3b4770" stroke-width="3" />
                         </pattern>
                     </defs>
-                    <text class="col-title" x="0" y="16">{ t(lang, Msg::Producers) }</text>
-                    <text class="col-title" x={GX.to_string()} y="16">{ t(lang, Msg::Groups) }</text>
-                    { for v.producers.iter().enumerate().map(|(i, p)| producer_box(lang, p, prod_y(i))) }
+                    if l.prod_w > 0.0 {
+                        <text class="col-title" x="0" y="16">{ t(lang, Msg::Producers) }</text>
+                        { for v.producers.iter().enumerate().map(|(i, p)| producer_box(lang, &l, p, prod_y(i))) }
+                    }
+                    <text class="col-title" x={l.gx.to_string()} y={(groups_top - 18.0).to_string()}>{ t(lang, Msg::Groups) }</text>
                     { for v.topics.iter().enumerate().map(|(ti, topic)| {
                         let total: u64 = topic.lanes.iter().map(|l| l.log_end - l.log_start).sum();
                         html! {
                             <g class="topic" data-topic={topic.name.clone()}>
-                                <text class="topic-title" x={LANE_X0.to_string()} y={(topic_y[ti] - 2.0).to_string()}>
+                                <text class="topic-title" x={l.lane_x0.to_string()} y={(topic_y[ti] - 2.0).to_string()}>
                                     { format!("{} {} · {} {} · {} {}", t(lang, Msg::Topic), topic.name, topic.lanes.len(), t(lang, Msg::PartitionsCount), total, t(lang, Msg::Messages)) }
                                 </text>
                                 <>{ for topic.lanes.iter().enumerate().map(|(pi, lane)| {
@@ -225,7 +273,7 @@ pub fn stage(props: &StageProps) -> Html {
                                         <Lane key={format!("{}-{}", topic.name, lane.partition)}
                                               lane={lane.clone()} topic={ti} y={ly} lang={lang}
                                               groups={lane_groups(&v.groups, &topic.name, lane)}
-                                              prod_rows={v.producers.len()}
+                                              prod_rows={v.producers.len()} layout={l}
                                               on_hover={on_hover.clone()} />
                                     }
                                 }) }</>
@@ -244,22 +292,31 @@ pub fn stage(props: &StageProps) -> Html {
                                 let ti = topics.iter().position(|tv| tv.name == part.topic)?;
                                 let ly = *lane_y.get(ti)?.get(part.partition as usize)? + LANE_H / 2.0;
                                 let my = gy0 + GROUP_HEAD + mi as f64 * MEMBER_H + MEMBER_H / 2.0 - 2.0;
-                                let x0 = LANE_X1 + 2.0;
-                                let x1 = GX - 4.0;
-                                let mx = (x0 + x1) / 2.0;
+                                let d = if l.stacked {
+                                    // Out of the lane's right end, down the right margin, into the member.
+                                    let x0 = l.lane_x1 + 1.0;
+                                    let x1 = l.gx + l.gw + 2.0;
+                                    let xm = l.w - 3.0 - gi as f64 * 6.0;
+                                    format!("M{x0},{ly} C{xm},{ly} {xm},{my} {x1},{my}")
+                                } else {
+                                    let x0 = l.lane_x1 + 2.0;
+                                    let x1 = l.gx - 4.0;
+                                    let mx = (x0 + x1) / 2.0;
+                                    format!("M{x0},{ly} C{mx},{ly} {mx},{my} {x1},{my}")
+                                };
                                 Some(html! {
                                     <path key={format!("{}-{}-{}", g.id, part.topic, part.partition)}
                                           class="arrow" data-group={g.id.clone()}
-                                          d={format!("M{x0},{ly} C{mx},{ly} {mx},{my} {x1},{my}")}
+                                          d={d}
                                           stroke={group_color(gi)} marker-end="" />
                                 })
                             })
                         }) }
                     </g>
                     if v.groups.is_empty() {
-                        <text class="empty-note" x={GX.to_string()} y={(TOP + 16.0).to_string()}>{ t(lang, Msg::NoGroups) }</text>
+                        <text class="empty-note" x={l.gx.to_string()} y={(groups_top + 16.0).to_string()}>{ t(lang, Msg::NoGroups) }</text>
                     }
-                    { for v.groups.iter().enumerate().map(|(gi, g)| group_box(lang, gi, g, group_y[gi], &props.on_fault)) }
+                    { for v.groups.iter().enumerate().map(|(gi, g)| group_box(lang, &l, gi, g, group_y[gi], &props.on_fault)) }
                 </svg>
             </div>
             <div class={classes!("inspector", details.is_none().then_some("idle"))} aria-live="polite">
@@ -297,7 +354,7 @@ fn record_details(lang: Lang, topic: &str, partition: u32, c: &CellView) -> Html
     }
 }
 
-fn producer_box(lang: Lang, p: &ProducerView, y: f64) -> Html {
+fn producer_box(lang: Lang, l: &Layout, p: &ProducerView, y: f64) -> Html {
     let state = p
         .state
         .as_ref()
@@ -309,7 +366,7 @@ fn producer_box(lang: Lang, p: &ProducerView, y: f64) -> Html {
     );
     html! {
         <g class={classes!("producer", crashed.then_some("down"))} transform={format!("translate(0 {y})")}>
-            <rect width={PROD_W.to_string()} height={PROD_H.to_string()} rx="8" />
+            <rect width={l.prod_w.to_string()} height={PROD_H.to_string()} rx="8" />
             <text class="p-label" x="10" y="17">{ short(&p.label, 15) }</text>
             <text class="p-state" x="10" y="32">{ short(&state, 17) }</text>
         </g>
@@ -362,6 +419,7 @@ struct LaneProps {
     lang: Lang,
     groups: Vec<LaneGroup>,
     prod_rows: usize,
+    layout: Layout,
     on_hover: Callback<Option<Hover>>,
 }
 
@@ -374,42 +432,44 @@ fn lane(props: &LaneProps) -> Html {
         lang,
         groups,
         prod_rows,
+        layout,
         on_hover,
     } = props;
     let lang = *lang;
-    let slots = lane.log_end.saturating_sub(lane.first_shown).min(CELLS);
+    let l = layout;
+    let slots = lane.log_end.saturating_sub(lane.first_shown).min(l.cells);
     let older = lane.first_shown.saturating_sub(lane.log_start);
     let label_y = if older > 0 || lane.log_start > 0 {
         17.0
     } else {
         25.0
     };
-    let end_x = slot_x(lane, lane.log_end);
+    let end_x = slot_x(l, lane, lane.log_end);
     html! {
         <g class="lane" data-partition={lane.partition.to_string()} data-log-start={lane.log_start.to_string()}
            data-log-end={lane.log_end.to_string()} transform={format!("translate(0 {y})")}>
-            <rect class="lane-bg" x={LANE_X0.to_string()} y="0" width={(LANE_X1 - LANE_X0).to_string()} height={LANE_H.to_string()} rx="8" />
-            <text class="lane-label" x={(LANE_X0 + 8.0).to_string()} y={label_y.to_string()}>{ format!("P{}", lane.partition) }</text>
+            <rect class="lane-bg" x={l.lane_x0.to_string()} y="0" width={(l.lane_x1 - l.lane_x0).to_string()} height={LANE_H.to_string()} rx="8" />
+            <text class="lane-label" x={(l.lane_x0 + 8.0).to_string()} y={label_y.to_string()}>{ format!("P{}", lane.partition) }</text>
             if lane.log_start > 0 {
                 <g class="deleted">
-                    <rect x={(CELL_X0 - 8.0).to_string()} y="5" width="5" height={(LANE_H - 10.0).to_string()} fill="url(#hatch)" />
+                    <rect x={(l.cell_x0 - 8.0).to_string()} y="5" width="5" height={(LANE_H - 10.0).to_string()} fill="url(#hatch)" />
                     <title>{ format!("0…{}: {}", lane.log_start - 1, t(lang, Msg::Deleted)) }</title>
                 </g>
             }
             if older > 0 {
-                <text class="older" x={(LANE_X0 + 8.0).to_string()} y="32">
+                <text class="older" x={(l.lane_x0 + 8.0).to_string()} y="32">
                     { format!("+{}", compact(older)) }
                     <title>{ format!("{} {} · {}: {}", older, t(lang, Msg::Older), t(lang, Msg::LogStart), lane.log_start) }</title>
                 </text>
             } else if lane.log_start > 0 {
-                <text class="older del" x={(LANE_X0 + 8.0).to_string()} y="32">
+                <text class="older del" x={(l.lane_x0 + 8.0).to_string()} y="32">
                     { format!("−{}", compact(lane.log_start)) }
                     <title>{ format!("{}: {} · {}", t(lang, Msg::LogStart), lane.log_start, t(lang, Msg::Deleted)) }</title>
                 </text>
             }
             // Compaction holes: offsets with no stored record stay visible as empty slots.
             { for (0..slots).filter(|i| !lane.cells.iter().any(|c| c.offset == lane.first_shown + i)).map(|i| html! {
-                <rect class="slot" x={(CELL_X0 + i as f64 * STEP).to_string()} y="6" width={CW.to_string()} height={(LANE_H - 12.0).to_string()} rx="5" />
+                <rect class="slot" x={(l.cell_x0 + i as f64 * STEP).to_string()} y="6" width={CW.to_string()} height={(LANE_H - 12.0).to_string()} rx="5" />
             }) }
             // The log end: where the next record goes.
             <g class="log-end" transform={format!("translate({end_x} 0)")}>
@@ -420,17 +480,17 @@ fn lane(props: &LaneProps) -> Html {
             // A fragment of its own: keyed cells must not share a list with unkeyed siblings
             // (html! flattens `for` into the parent's children), or every shift recreates them.
             <>{ for lane.cells.iter().map(|c| {
-                let x = slot_x(lane, c.offset);
+                let x = slot_x(l, lane, c.offset);
                 let row_y = TOP + c.from_row.min(prod_rows.saturating_sub(1)) as f64 * (PROD_H + 8.0) + PROD_H / 2.0;
                 html! {
-                    <Cell key={c.offset} cell={c.clone()} x={x} dx={PROD_W - x} dy={row_y - (y + LANE_H / 2.0)}
+                    <Cell key={c.offset} cell={c.clone()} x={x} dx={l.prod_w - x} dy={if l.prod_w > 0.0 { row_y - (y + LANE_H / 2.0) } else { 0.0 }}
                           topic={*topic} partition={lane.partition} lang={lang} on_hover={on_hover.clone()} />
                 }
             }) }</>
             { for groups.iter().map(|g| {
                 let color = group_color(g.index);
                 let marker = g.committed.map(|c| {
-                    let cx = if c < lane.first_shown { CELL_X0 - 2.0 } else { slot_x(lane, c) - 1.5 };
+                    let cx = if c < lane.first_shown { l.cell_x0 - 2.0 } else { slot_x(l, lane, c) - 1.5 };
                     html! {
                         <g class="committed" transform={format!("translate({cx} 0)")}>
                             <line x1="0" y1="2" x2="0" y2={(LANE_H - 2.0).to_string()} stroke={color} />
@@ -457,7 +517,7 @@ fn lane(props: &LaneProps) -> Html {
                        data-lag={g.lag.map(|c| c.to_string()).unwrap_or_default()}>
                         <title>{ title }</title>
                         { marker.unwrap_or_default() }
-                        <text class="lag" x={(LANE_X1 - 6.0).to_string()} y={(12.0 + g.index.min(2) as f64 * 12.0).to_string()} fill={color}>
+                        <text class="lag" x={(l.lane_x1 - 6.0).to_string()} y={(12.0 + g.index.min(2) as f64 * 12.0).to_string()} fill={color}>
                             { lag_text }
                         </text>
                     </g>
@@ -548,6 +608,7 @@ fn cell(props: &CellProps) -> Html {
 
 fn group_box(
     lang: Lang,
+    l: &Layout,
     gi: usize,
     g: &GroupView,
     y: f64,
@@ -559,17 +620,20 @@ fn group_box(
     html! {
         <g class={classes!("group", g.rebalancing().then_some("rebalancing"))} data-group={g.id.clone()}
            data-generation={g.generation.to_string()} data-state={g.state.as_str()} data-lag={g.lag.to_string()}
-           transform={format!("translate({GX} {y})")}>
-            <rect class="group-bg" width={GW.to_string()} height={h.to_string()} rx="10" stroke={color} />
+           transform={format!("translate({} {y})", l.gx)}>
+            <rect class="group-bg" width={l.gw.to_string()} height={h.to_string()} rx="10" stroke={color} />
             <rect x="0" y="0" width="5" height={h.to_string()} rx="2" fill={color} />
-            <text class="g-title" x="14" y="16">{ short(&g.id, 22) }</text>
+            <text class="g-title" x="14" y="16">{ short(&g.id, 20) }</text>
+            <text class="g-lag" x={(l.gw - 8.0).to_string()} y="16" fill={color}>{ format!("{} {}", t(lang, Msg::Lag), compact(g.lag)) }</text>
             <text class="g-sub" x="14" y="30">
-                { format!("{} {} · {} · {} · {} {}", t(lang, Msg::Generation), g.generation, g.state.as_str(), protocol, t(lang, Msg::Lag), compact(g.lag)) }
+                { format!("{} {} · {} · {}", t(lang, Msg::Gen), g.generation, g.state.as_str(), protocol) }
             </text>
             { for g.members.iter().enumerate().map(|(mi, m)| {
                 let my = GROUP_HEAD + mi as f64 * MEMBER_H;
                 let (icon, status) = status_text(lang, m.status);
-                let parts = if m.assignment.is_empty() {
+                let parts = if m.assignment.is_empty() && g.rebalancing() {
+                    t(lang, Msg::AwaitingAssignment).to_string()
+                } else if m.assignment.is_empty() {
                     t(lang, Msg::Idle).to_string()
                 } else {
                     let mut ps: Vec<String> = m.assignment.iter().map(|(_, p)| format!("P{p}")).collect();
@@ -582,11 +646,11 @@ fn group_box(
                     <g class={classes!("member", down.then_some("down"), (m.status == MemberStatus::Stalled).then_some("stalled"))}
                        data-member={m.member_id.clone()} data-status={status} data-partitions={m.assignment.len().to_string()}
                        transform={format!("translate(8 {my})")}>
-                        <rect class="member-bg" width={(GW - 16.0).to_string()} height={(MEMBER_H - 4.0).to_string()} rx="6" />
+                        <rect class="member-bg" width={(l.gw - 16.0).to_string()} height={(MEMBER_H - 4.0).to_string()} rx="6" />
                         <text class="m-label" x="8" y="15">{ format!("{icon} {}", short(&label, 16)) }</text>
                         <text class="m-sub" x="8" y="29">{ if down { status.to_string() } else { short(&parts, 26) } }</text>
                         if let Some(pid) = m.process {
-                            { member_buttons(lang, pid, &m.label, on_fault) }
+                            { member_buttons(lang, l.gw, pid, &m.label, on_fault) }
                         }
                     </g>
                 }
@@ -617,6 +681,7 @@ fn group_box(
 
 fn member_buttons(
     lang: Lang,
+    gw: f64,
     pid: ProcessId,
     label: &str,
     on_fault: &Callback<FaultRequest>,
@@ -630,7 +695,7 @@ fn member_buttons(
     html! {
         <g class="m-buttons">
             { for buttons.iter().enumerate().map(|(i, (icon, msg, kind, name))| {
-                let x = GW - 16.0 - 4.0 * 18.0 - 4.0 + i as f64 * 18.0;
+                let x = gw - 16.0 - 4.0 * 18.0 - 4.0 + i as f64 * 18.0;
                 let kind = *kind;
                 let click = {
                     let cb = on_fault.clone();

@@ -8,9 +8,6 @@ use kplay_runner::{ProcState, ProcessId};
 
 use crate::sim::{DepartReason, Sim, QUICK_SEND_CLIENT};
 
-/// Cells drawn per lane; older records collapse into a marker.
-pub const CELLS: u64 = 11;
-
 #[derive(Clone, Debug, PartialEq)]
 pub struct CellView {
     pub offset: u64,
@@ -134,7 +131,8 @@ fn process_label(sim: &Sim, consumer: u32) -> Option<(String, ProcessId)> {
 
 /// Reads the picture from the simulation. `prev` (the picture on screen) tells which records
 /// arrived while the page watched (they fly in, when `animate`).
-pub fn build(sim: &Sim, prev: &StageView, animate: bool) -> StageView {
+/// `cells` records are drawn per lane; older ones collapse into a marker.
+pub fn build(sim: &Sim, prev: &StageView, animate: bool, cells: u64) -> StageView {
     let cluster = sim.cluster();
     let scenario = sim.scenario();
 
@@ -177,7 +175,7 @@ pub fn build(sim: &Sim, prev: &StageView, animate: bool) -> StageView {
                 .map(|p| {
                     let log_start = p.log_start_offset();
                     let log_end = p.log_end_offset();
-                    let first_shown = log_start.max(log_end.saturating_sub(CELLS));
+                    let first_shown = log_start.max(log_end.saturating_sub(cells));
                     let fresh_from = if animate {
                         prev_topic
                             .and_then(|pt| pt.lanes.get(p.partition() as usize))
@@ -186,7 +184,7 @@ pub fn build(sim: &Sim, prev: &StageView, animate: bool) -> StageView {
                     } else {
                         u64::MAX
                     };
-                    let cells = p
+                    let shown = p
                         .records_from(first_shown)
                         .map(|r| CellView {
                             offset: r.offset,
@@ -210,7 +208,7 @@ pub fn build(sim: &Sim, prev: &StageView, animate: bool) -> StageView {
                         log_end,
                         first_shown,
                         fresh_from: if animate { fresh_from } else { log_end },
-                        cells,
+                        cells: shown,
                     }
                 })
                 .collect();

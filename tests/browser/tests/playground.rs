@@ -325,6 +325,12 @@ fn screenshots_of_the_lesson_running() {
         s.wait_for("[data-key='user-2']");
         std::thread::sleep(std::time::Duration::from_millis(900));
         s.screenshot(&format!("playground-{w}x{h}")).unwrap();
+        s.execute(
+            "document.querySelector('.stage').scrollIntoView(); return true;",
+            vec![],
+        )
+        .unwrap();
+        s.screenshot(&format!("playground-stage-{w}x{h}")).unwrap();
     }
 }
 
@@ -393,4 +399,51 @@ fn a_console_error_jumps_to_its_line_in_the_editor() {
          return !!ta && document.activeElement === ta
              && ta.value.slice(0, ta.selectionStart).split('\\n').length === 3;",
     );
+}
+
+#[test]
+fn a_rebalance_shows_a_banner_with_the_generation_while_it_happens() {
+    let s = open_app(1280, 800, "?lang=en&speed=10");
+    open_tab(&s, "consumer.py");
+    set_instances(&s, 2);
+    let ms = wait_for_members(&s, 2, &[1, 2]);
+    // Pause, make one member leave, then walk event by event (Right arrow) until the group
+    // rebalances.
+    s.click(&s.find("[data-action='play']").unwrap()).unwrap();
+    s.wait_until(
+        "the pause",
+        "return document.querySelector(\"[data-action='play']\").getAttribute('aria-pressed') === 'false';",
+    );
+    let leaver = &ms[0].0;
+    let button = s
+        .find(&format!(
+            ".member[data-member='{leaver}'] [data-fault='leave']"
+        ))
+        .unwrap();
+    s.click(&button).unwrap();
+    s.execute("document.activeElement.blur(); return true;", vec![])
+        .unwrap();
+    let mut seen = false;
+    for _ in 0..400 {
+        if !s.find_all("[data-rebalancing]").unwrap().is_empty() {
+            seen = true;
+            break;
+        }
+        s.execute(
+            "document.body.dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowRight', bubbles: true})); return true;",
+            vec![],
+        )
+        .unwrap();
+    }
+    assert!(seen, "a rebalance banner appears");
+    let banner = s.find("[data-rebalancing]").unwrap();
+    let text = s.text(&banner).unwrap();
+    assert!(text.contains("Rebalancing"), "{text}");
+    assert!(text.contains("generation"), "{text}");
+    s.screenshot("rebalance-banner-1280x800").unwrap();
+    // It goes away when the group is stable again, the remaining member owning everything.
+    s.click(&s.find("[data-action='play']").unwrap()).unwrap();
+    let ms = wait_for_members(&s, 1, &[3]);
+    assert!(ms.iter().all(|m| &m.0 != leaver));
+    assert!(s.find_all("[data-rebalancing]").unwrap().is_empty());
 }
