@@ -502,12 +502,10 @@ fn lane(props: &LaneProps) -> Html {
                     Some(l) => format!("{} {}", t(lang, Msg::Lag), compact(l)),
                     None => format!("{} –", t(lang, Msg::Lag)),
                 };
+                // Only what rarely changes: a title rewritten every frame costs DOM work.
                 let title = format!(
-                    "{}: {} {} · {} · {} {}",
+                    "{} · {}: {}",
                     g.id,
-                    t(lang, Msg::Committed),
-                    g.committed.map(|c| c.to_string()).unwrap_or_else(|| "–".into()),
-                    lag_text,
                     t(lang, Msg::Owner),
                     g.owner_label.clone().unwrap_or_else(|| t(lang, Msg::Nobody).to_string()),
                 );

@@ -36,9 +36,18 @@ impl Driver {
         DRIVER.get_or_init(|| {
             let bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
             let port = free_port();
-            let child = Command::new(&bin)
-                .arg(format!("--port={port}"))
-                .arg("--allowed-ips=127.0.0.1")
+            // The driver lives in a static that is never dropped: a small shell watchdog stops
+            // chromedriver when this test process is gone, so runs don't leave drivers behind.
+            let watchdog = format!(
+                "\"$0\" --port={port} --allowed-ips=127.0.0.1 & d=$!; \
+                 while kill -0 {pid} 2>/dev/null && kill -0 $d 2>/dev/null; do sleep 1; done; \
+                 kill $d 2>/dev/null",
+                pid = std::process::id()
+            );
+            let child = Command::new("sh")
+                .arg("-c")
+                .arg(watchdog)
+                .arg(&bin)
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
