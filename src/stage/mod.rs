@@ -321,7 +321,14 @@ pub fn stage(props: &StageProps) -> Html {
             </div>
             <div class={classes!("inspector", details.is_none().then_some("idle"))} aria-live="polite">
                 { match &details {
-                    None => html! { <span class="muted">{ t(lang, Msg::HoverHint) }</span> },
+                    None => html! {
+                        <div class="legend-row">
+                            <span class="muted">{ t(lang, Msg::HoverHint) }</span>
+                            <span class="legend-item"><i class="lg-committed"></i>{ t(lang, Msg::Committed) }</span>
+                            <span class="legend-item"><i class="lg-end"></i>{ t(lang, Msg::LogEnd) }</span>
+                            <span class="legend-item muted">{ t(lang, Msg::LagIs) }</span>
+                        </div>
+                    },
                     Some((topic, p, c)) => record_details(lang, topic, *p, c),
                 } }
             </div>
