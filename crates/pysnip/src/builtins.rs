@@ -560,7 +560,9 @@ fn b_round(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) ->
             }
             if n >= 0 {
                 let s = format!("{:.*}", n as usize, f);
-                Ok(Value::Float(s.parse().unwrap_or(*f)))
+                Ok(Value::Float(
+                    crate::float_parse::parse_float(&s).unwrap_or(*f),
+                ))
             } else {
                 let m = 10f64.powi((-n) as i32);
                 let r = (f / m).round_ties_even() * m;
@@ -969,7 +971,7 @@ fn parse_float(s: &str) -> Option<f64> {
                 return None;
             }
             let clean: String = body.chars().filter(|c| *c != '_').collect();
-            clean.parse::<f64>().ok()?
+            crate::float_parse::parse_float(&clean)?
         }
     };
     Some(if neg { -v } else { v })

@@ -392,9 +392,8 @@ impl<'a> Lexer<'a> {
             }
         }
         if is_float {
-            let v: f64 = text
-                .parse()
-                .map_err(|_| self.err("invalid decimal literal", start))?;
+            let v: f64 = crate::float_parse::parse_float(&text)
+                .ok_or_else(|| self.err("invalid decimal literal", start))?;
             self.push(Tok::Float(v), start);
         } else {
             if text.len() > 1 && text.starts_with('0') && text.chars().any(|c| c != '0') {

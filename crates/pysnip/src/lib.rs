@@ -7,6 +7,7 @@ pub mod ast;
 pub mod builtins;
 pub mod compiler;
 pub mod error;
+pub mod float_parse;
 pub mod format;
 pub mod lexer;
 pub mod limits;
@@ -19,6 +20,7 @@ pub mod vm;
 use std::rc::Rc;
 
 pub use error::{builtin_class, Exception, ExceptionClass, Frame, PyError};
+pub use float_parse::parse_float;
 pub use lexer::{highlight, TokenKind};
 pub use limits::Limits;
 pub use value::{HostRef, Value};

@@ -84,7 +84,7 @@ pub fn parse_duration(text: &str) -> Result<u64, String> {
     if num.is_empty() || !num.chars().all(|c| c.is_ascii_digit() || c == '.') {
         return Err(bad());
     }
-    let v: f64 = num.parse().map_err(|_| bad())?;
+    let v: f64 = pysnip::parse_float(num).ok_or_else(bad)?;
     let ms = v * unit;
     if !ms.is_finite() || !(0.0..=1e13).contains(&ms) {
         return Err(format!("'{text}' is out of range"));

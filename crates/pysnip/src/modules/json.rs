@@ -483,7 +483,9 @@ impl<'a> Parser<'a> {
         let text = &self.s[start..i];
         self.pos = i;
         if is_float {
-            Ok(Value::Float(text.parse().unwrap_or(0.0)))
+            Ok(Value::Float(
+                crate::float_parse::parse_float(text).unwrap_or(0.0),
+            ))
         } else {
             match text.parse::<i64>() {
                 Ok(v) => Ok(Value::Int(v)),
