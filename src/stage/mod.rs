@@ -286,11 +286,13 @@ pub fn stage(props: &StageProps) -> Html {
                             let gy0 = group_y[gi];
                             let topics = &v.topics;
                             let lane_y = &lane_y;
-                            g.parts.iter().filter_map(move |part| {
-                                let owner = part.owner.as_ref()?;
-                                let mi = g.members.iter().position(|m| &m.member_id == owner)?;
-                                let ti = topics.iter().position(|tv| tv.name == part.topic)?;
-                                let ly = *lane_y.get(ti)?.get(part.partition as usize)? + LANE_H / 2.0;
+                            // From what each member's client holds right now: during an eager
+                            // rebalance the arrows go, during a cooperative one most stay.
+                            g.members.iter().enumerate().flat_map(move |(mi, m)| {
+                                m.owned.iter().map(move |tp| (mi, m, tp))
+                            }).filter_map(move |(mi, m, (topic, partition))| {
+                                let ti = topics.iter().position(|tv| &tv.name == topic)?;
+                                let ly = *lane_y.get(ti)?.get(*partition as usize)? + LANE_H / 2.0;
                                 let my = gy0 + GROUP_HEAD + mi as f64 * MEMBER_H + MEMBER_H / 2.0 - 2.0;
                                 let d = if l.stacked {
                                     // Out of the lane's right end, down the right margin, into the member.
@@ -304,9 +306,10 @@ pub fn stage(props: &StageProps) -> Html {
                                     let mx = (x0 + x1) / 2.0;
                                     format!("M{x0},{ly} C{mx},{ly} {mx},{my} {x1},{my}")
                                 };
+                                let moving = g.rebalancing();
                                 Some(html! {
-                                    <path key={format!("{}-{}-{}", g.id, part.topic, part.partition)}
-                                          class="arrow" data-group={g.id.clone()}
+                                    <path key={format!("{}-{}-{}-{}", g.id, m.member_id, topic, partition)}
+                                          class={classes!("arrow", moving.then_some("moving"))} data-group={g.id.clone()}
                                           d={d}
                                           stroke={group_color(gi)} marker-end="" />
                                 })

@@ -55,6 +55,9 @@ pub struct MemberView {
     pub label: String,
     pub status: MemberStatus,
     pub assignment: Vec<(String, u32)>,
+    /// What its client really holds now (eager rebalances revoke everything at the join;
+    /// cooperative ones keep what doesn't move).
+    pub owned: Vec<(String, u32)>,
     pub process: Option<ProcessId>,
     pub leader: bool,
     pub lag: u64,
@@ -241,6 +244,16 @@ pub fn build(sim: &Sim, prev: &StageView, animate: bool, cells: u64) -> StageVie
                             .iter()
                             .map(|tp| (tp.topic.clone(), tp.partition))
                             .collect(),
+                        owned: cluster
+                            .consumer(m.consumer)
+                            .filter(|c| c.member_id() == Some(&*m.member_id))
+                            .map(|c| {
+                                c.owned()
+                                    .iter()
+                                    .map(|o| (o.tp.topic.clone(), o.tp.partition))
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
                         process,
                         leader: g.leader() == Some(&*m.member_id),
                         lag: lags
