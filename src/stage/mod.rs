@@ -624,7 +624,12 @@ fn group_box(
 ) -> Html {
     let color = group_color(gi);
     let h = group_height(g);
-    let protocol = g.protocol.map(strategy_name).unwrap_or("–");
+    // The group's protocol, short enough for the box (`coop-sticky` for cooperative-sticky).
+    let protocol = match g.protocol {
+        Some(kafka_engine::Strategy::CooperativeSticky) => "coop-sticky",
+        Some(p) => strategy_name(p),
+        None => "–",
+    };
     html! {
         <g class={classes!("group", g.rebalancing().then_some("rebalancing"))} data-group={g.id.clone()}
            data-generation={g.generation.to_string()} data-state={g.state.as_str()} data-lag={g.lag.to_string()}

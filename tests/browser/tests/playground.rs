@@ -500,3 +500,109 @@ fn the_scrubber_rewinds_and_replays_the_same_run() {
     s.wait_for("[data-key='456']");
     assert_eq!(snapshot(), before, "the same records at the same offsets");
 }
+
+#[test]
+fn cooperative_sticky_keeps_the_partitions_that_do_not_move() {
+    let s = open_app(1280, 800, "?lang=en&speed=10");
+    s.execute(
+        "const a = document.querySelector(\"[data-input='assignor']\"); a.value = 'cooperative-sticky';
+         a.dispatchEvent(new Event('change', {bubbles: true})); return true;",
+        vec![],
+    )
+    .unwrap();
+    open_tab(&s, "consumer.py");
+    set_instances(&s, 2);
+    let ms = wait_for_members(&s, 2, &[1, 2]);
+    s.wait_until(
+        "the cooperative protocol",
+        &format!(
+            "return document.querySelector(\".group[data-group='{GROUP}'] .g-sub\").textContent.includes('coop-sticky');"
+        ),
+    );
+    // Pause, one member leaves; walk to the rebalance: the other keeps drawing its partitions.
+    s.click(&s.find("[data-action='play']").unwrap()).unwrap();
+    let stayer = ms.iter().find(|m| m.2 == 2).map(|m| m.0.clone()).unwrap();
+    let leaver = ms.iter().find(|m| m.2 == 1).map(|m| m.0.clone()).unwrap();
+    let button = s
+        .find(&format!(
+            ".member[data-member='{leaver}'] [data-fault='leave']"
+        ))
+        .unwrap();
+    s.click(&button).unwrap();
+    s.execute("document.activeElement.blur(); return true;", vec![])
+        .unwrap();
+    let mut seen = false;
+    for _ in 0..400 {
+        if !s.find_all("[data-rebalancing]").unwrap().is_empty() {
+            seen = true;
+            break;
+        }
+        s.execute(
+            "document.body.dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowRight', bubbles: true})); return true;",
+            vec![],
+        )
+        .unwrap();
+    }
+    assert!(seen, "a rebalance banner appears");
+    let text = s.text(&s.find("[data-rebalancing]").unwrap()).unwrap();
+    assert!(text.contains("cooperative"), "{text}");
+    let kept = s
+        .execute(
+            &format!(
+                "return document.querySelectorAll(\".arrows [data-group='{GROUP}']\").length;"
+            ),
+            vec![],
+        )
+        .unwrap();
+    assert!(
+        kept.as_u64().unwrap_or(0) >= 2,
+        "{stayer} still holds its two partitions during the rebalance"
+    );
+    s.screenshot("cooperative-rebalance-1280x800").unwrap();
+    s.click(&s.find("[data-action='play']").unwrap()).unwrap();
+    wait_for_members(&s, 1, &[3]);
+}
+
+#[test]
+fn a_lesson_opens_from_the_url_with_its_introduction() {
+    let s = open_app(1280, 800, "?lang=en&play=0&lesson=producer-consumer");
+    let intro = s.wait_for("[data-lesson='producer-consumer']");
+    assert!(s.text(&intro).unwrap().contains("consumer"));
+    let select = s.find("[data-input='lesson']").unwrap();
+    assert_eq!(
+        s.execute(
+            "return arguments[0].value;",
+            vec![json!({"element-6066-11e4-a52e-4f735466cecf": select.0})]
+        )
+        .unwrap(),
+        json!("producer-consumer")
+    );
+}
+
+#[test]
+fn reduced_motion_drops_the_flying_animation() {
+    let s = open_app(1280, 800, "?lang=en&play=0");
+    s.cdp(
+        "Emulation.setEmulatedMedia",
+        json!({"features": [{"name": "prefers-reduced-motion", "value": "reduce"}]}),
+    )
+    .unwrap();
+    let key = s.find("[data-input='key']").unwrap();
+    s.type_into(&key, "k").unwrap();
+    s.click(&s.find("[data-action='send']").unwrap()).unwrap();
+    s.wait_for("[data-key='k']");
+    s.click(&s.find("[data-action='send']").unwrap()).unwrap();
+    s.wait_for("[data-key='k'][data-offset='1']");
+    let anim = s
+        .execute(
+            "const f = document.querySelector(\"[data-key='k'][data-offset='1'] .fly\");
+             return f ? getComputedStyle(f).animationName : 'no fly element';",
+            vec![],
+        )
+        .unwrap();
+    assert_eq!(
+        anim,
+        json!("none"),
+        "no flying under prefers-reduced-motion"
+    );
+}
