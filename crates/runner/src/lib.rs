@@ -7,6 +7,7 @@ pub mod scenario;
 
 pub use lessons::{lesson, lessons, Lesson};
 pub use scenario::{
-    FaultKind, GroupRow, ManualSend, OutputKind, OutputLine, ProcState, ProcessId, ProcessView,
-    ProgramError, ProgramSpec, Scenario, ScenarioSpec, ScheduledFault, Summary, TopicSpec,
+    FaultKind, GroupRow, Join, ManualSend, OutputKind, OutputLine, PartitionGrowth, ProcState,
+    ProcessId, ProcessView, ProgramError, ProgramSpec, Scenario, ScenarioSpec, ScheduledFault,
+    Summary, TopicSpec,
 };

@@ -78,6 +78,27 @@ pub struct ScenarioSpec {
     pub process_ms: u64,
     /// Records sent by hand from the page's quick-send form, replayed on every re-run.
     pub manual_sends: Vec<ManualSend>,
+    /// Instances added while the scenario ran ("+ consumer"): each starts its program at
+    /// `at_ms` and joins then. Their process ids follow the programs' own instances.
+    pub joins: Vec<Join>,
+    /// Partition counts raised while the scenario ran ("+ partition").
+    pub partition_growth: Vec<PartitionGrowth>,
+}
+
+/// One more instance of a program, started at a virtual time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Join {
+    pub at_ms: u64,
+    /// Index of the program in `programs`.
+    pub program: usize,
+}
+
+/// A topic's partition count raised to `total` at a virtual time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartitionGrowth {
+    pub at_ms: u64,
+    pub topic: String,
+    pub total: u32,
 }
 
 /// A record sent by hand (the page's quick-send form), at a virtual time.
@@ -102,6 +123,8 @@ impl Default for ScenarioSpec {
             faults: Vec::new(),
             process_ms: 100,
             manual_sends: Vec::new(),
+            joins: Vec::new(),
+            partition_growth: Vec::new(),
         }
     }
 }
@@ -228,6 +251,9 @@ pub struct Scenario {
     /// Manual sends in time order, and how many were sent.
     sends: Vec<ManualSend>,
     sends_done: usize,
+    /// Partition growth in time order, and how much was applied.
+    growth: Vec<PartitionGrowth>,
+    growth_done: usize,
 }
 
 impl Scenario {
@@ -260,37 +286,7 @@ impl Scenario {
         for (pi, p) in spec.programs.iter().enumerate() {
             for i in 0..p.instances {
                 let id = ProcessId(procs.len());
-                let label = if p.instances > 1 {
-                    format!("{} #{}", p.name, i + 1)
-                } else {
-                    p.name.clone()
-                };
-                let view = ProcessView {
-                    id,
-                    program: pi,
-                    instance: i,
-                    label,
-                    state: ProcState::NotStarted,
-                    consumers: Vec::new(),
-                    producers: Vec::new(),
-                };
-                procs.push(Proc {
-                    view,
-                    vm: None,
-                    objects: Objects::default(),
-                    wait: None,
-                    ready_at: Some(p.start_ms),
-                    stalled_until: 0,
-                    busy: 0,
-                    pending_line: String::new(),
-                    settings: ApiSettings {
-                        process_ms: spec.process_ms,
-                        default_strategies: spec.default_strategies.clone(),
-                        program: p.name.trim_end_matches(".py").to_string(),
-                        instance: i,
-                    },
-                    work_outcome: WorkOutcome::Ok,
-                });
+                procs.push(new_proc(&spec, pi, i, id, p.start_ms));
             }
             if let Err(e) = &programs[pi] {
                 let first = procs
@@ -309,6 +305,16 @@ impl Scenario {
                 errors.extend(program_error(pi, &p.name, e));
             }
         }
+        let mut extra: Vec<u32> = spec.programs.iter().map(|p| p.instances).collect();
+        for j in &spec.joins {
+            if let Some(n) = extra.get_mut(j.program) {
+                let id = ProcessId(procs.len());
+                procs.push(new_proc(&spec, j.program, *n, id, j.at_ms));
+                *n += 1;
+            }
+        }
+        let mut growth = spec.partition_growth.clone();
+        growth.sort_by_key(|g| g.at_ms);
         let mut faults = spec.faults.clone();
         faults.sort_by_key(|f| f.at_ms);
         let views = procs.iter().map(|p| p.view.clone()).collect();
@@ -327,6 +333,8 @@ impl Scenario {
             faults_applied: 0,
             sends,
             sends_done: 0,
+            growth,
+            growth_done: 0,
         }
     }
 
@@ -363,27 +371,41 @@ impl Scenario {
     /// What happens next and when: (time, kind) with faults, then cluster events, then
     /// processes at equal times (lowest process id first).
     fn next_action(&self) -> Option<(u64, Action)> {
-        let mut best: Option<(u64, Action)> = None;
-        let mut consider = |t: u64, a: Action| {
-            if best.as_ref().is_none_or(|(bt, _)| t < *bt) {
-                best = Some((t, a));
+        // At equal times: cluster events, then processes (lowest id first), then the changes
+        // made from outside (faults, manual sends, partition growth). A change made live is
+        // applied after everything due at that time (see `settle`), so a re-run from the spec
+        // puts it at the same place.
+        let mut best: Option<((u64, u8), Action)> = None;
+        let mut consider = |t: u64, rank: u8, a: Action| {
+            if best.as_ref().is_none_or(|(k, _)| (t, rank) < *k) {
+                best = Some(((t, rank), a));
             }
         };
-        if let Some(f) = self.faults.get(self.faults_applied) {
-            consider(f.at_ms.max(self.cluster.now()), Action::Fault);
-        }
-        if let Some(m) = self.sends.get(self.sends_done) {
-            consider(m.at_ms.max(self.cluster.now()), Action::Send);
-        }
         if let Some(t) = self.cluster.next_event_time() {
-            consider(t, Action::Cluster);
+            consider(t, 0, Action::Cluster);
         }
         for (i, p) in self.procs.iter().enumerate() {
             if let Some(t) = p.ready_at {
-                consider(t.max(p.stalled_until), Action::Process(i));
+                consider(t.max(p.stalled_until), 1, Action::Process(i));
             }
         }
-        best
+        let now = self.cluster.now();
+        if let Some(f) = self.faults.get(self.faults_applied) {
+            consider(f.at_ms.max(now), 2, Action::Fault);
+        }
+        if let Some(m) = self.sends.get(self.sends_done) {
+            consider(m.at_ms.max(now), 3, Action::Send);
+        }
+        if let Some(g) = self.growth.get(self.growth_done) {
+            consider(g.at_ms.max(now), 4, Action::Grow);
+        }
+        best.map(|((t, _), a)| (t, a))
+    }
+
+    /// Runs everything due at the current time, before a change is made live.
+    fn settle(&mut self) {
+        let now = self.now();
+        self.run_until(now);
     }
 
     /// Does the next thing if it is due at or before `limit`; false when nothing is.
@@ -406,6 +428,12 @@ impl Scenario {
                 self.sends_done += 1;
                 self.cluster.run_until(t);
                 let _ = self.send_now(&m);
+            }
+            Action::Grow => {
+                let g = self.growth[self.growth_done].clone();
+                self.growth_done += 1;
+                self.cluster.run_until(t);
+                let _ = self.cluster.add_partitions(&g.topic, g.total);
             }
             Action::Cluster => {
                 self.cluster.step();
@@ -439,6 +467,7 @@ impl Scenario {
 
     /// Applies a fault now and records it in the spec, so a re-run from the spec replays it.
     pub fn inject(&mut self, process: ProcessId, kind: FaultKind) {
+        self.settle();
         let f = ScheduledFault {
             at_ms: self.now(),
             process,
@@ -459,6 +488,7 @@ impl Scenario {
         key: Option<&str>,
         value: &str,
     ) -> Result<kafka_engine::cluster::RecordMetadata, kafka_engine::KafkaError> {
+        self.settle();
         let m = ManualSend {
             at_ms: self.now(),
             topic: topic.to_string(),
@@ -480,6 +510,46 @@ impl Scenario {
         req.value = Some(m.value.as_bytes().to_vec());
         req.timestamp_ms = Some(crate::kafka_api::EPOCH_MS + self.now() as i64);
         self.cluster.produce(req)
+    }
+
+    /// Starts one more instance of program `program` now (it joins its group now), and records
+    /// it in the spec so a re-run starts it at the same virtual time.
+    pub fn add_instance(&mut self, program: usize) -> Option<ProcessId> {
+        self.settle();
+        let n = self.spec.programs.get(program)?.instances
+            + self
+                .spec
+                .joins
+                .iter()
+                .filter(|j| j.program == program)
+                .count() as u32;
+        let at_ms = self.now();
+        self.spec.joins.push(Join { at_ms, program });
+        let id = ProcessId(self.procs.len());
+        let p = new_proc(&self.spec, program, n, id, at_ms);
+        self.views.push(p.view.clone());
+        self.procs.push(p);
+        Some(id)
+    }
+
+    /// Raises `topic` to `total` partitions now (keys then move, as in Kafka), and records it
+    /// in the spec so a re-run does it at the same virtual time.
+    pub fn add_partitions(
+        &mut self,
+        topic: &str,
+        total: u32,
+    ) -> Result<(), kafka_engine::KafkaError> {
+        self.settle();
+        self.cluster.add_partitions(topic, total)?;
+        let g = PartitionGrowth {
+            at_ms: self.now(),
+            topic: topic.to_string(),
+            total,
+        };
+        self.spec.partition_growth.push(g.clone());
+        self.growth.insert(self.growth_done, g);
+        self.growth_done += 1;
+        Ok(())
     }
 
     /// Makes the playground's `process()` fail (raise) in this process from now on, or work again.
@@ -847,8 +917,51 @@ impl Scenario {
 enum Action {
     Fault,
     Send,
+    Grow,
     Cluster,
     Process(usize),
+}
+
+/// A process for instance `instance` (0-based) of program `program`, starting at `start_ms`.
+fn new_proc(
+    spec: &ScenarioSpec,
+    program: usize,
+    instance: u32,
+    id: ProcessId,
+    start_ms: u64,
+) -> Proc {
+    let p = &spec.programs[program];
+    let total = p.instances + spec.joins.iter().filter(|j| j.program == program).count() as u32;
+    let label = if total > 1 || instance > 0 {
+        format!("{} #{}", p.name, instance + 1)
+    } else {
+        p.name.clone()
+    };
+    Proc {
+        view: ProcessView {
+            id,
+            program,
+            instance,
+            label,
+            state: ProcState::NotStarted,
+            consumers: Vec::new(),
+            producers: Vec::new(),
+        },
+        vm: None,
+        objects: Objects::default(),
+        wait: None,
+        ready_at: Some(start_ms),
+        stalled_until: 0,
+        busy: 0,
+        pending_line: String::new(),
+        settings: ApiSettings {
+            process_ms: spec.process_ms,
+            default_strategies: spec.default_strategies.clone(),
+            program: p.name.trim_end_matches(".py").to_string(),
+            instance,
+        },
+        work_outcome: WorkOutcome::Ok,
+    }
 }
 
 /// Emits a process's unfinished `print(..., end='')` output.
