@@ -1604,20 +1604,20 @@ fn str_method(
                 _ => st.trim_end_matches(f),
             }))
         }
-        "lower" => Ok(Value::str(&st.to_lowercase())),
-        "casefold" => Ok(Value::str(&st.to_lowercase())),
-        "upper" => Ok(Value::str(&st.to_uppercase())),
-        "swapcase" => Ok(Value::str(
-            &st.chars()
-                .flat_map(|c| {
-                    if c.is_uppercase() {
-                        c.to_lowercase().collect::<Vec<_>>()
-                    } else {
-                        c.to_uppercase().collect()
-                    }
-                })
-                .collect::<String>(),
-        )),
+        "lower" => Ok(Value::str(&crate::case::to_lower(st))),
+        "casefold" => Ok(Value::str(&crate::case::to_lower(st))),
+        "upper" => Ok(Value::str(&crate::case::to_upper(st))),
+        "swapcase" => {
+            let mut r = String::with_capacity(st.len());
+            for c in st.chars() {
+                if c.is_uppercase() {
+                    crate::case::push_lower(c, &mut r);
+                } else {
+                    crate::case::push_upper(c, &mut r);
+                }
+            }
+            Ok(Value::str(&r))
+        }
         "replace" => {
             let old = str_arg(&args, 0, "replace")?;
             let new = str_arg(&args, 1, "replace")?;
@@ -1761,9 +1761,9 @@ fn str_method(
             let mut prev_cased = false;
             for c in st.chars() {
                 if prev_cased {
-                    r.extend(c.to_lowercase());
+                    crate::case::push_lower(c, &mut r);
                 } else {
-                    r.extend(c.to_uppercase());
+                    crate::case::push_upper(c, &mut r);
                 }
                 prev_cased = c.is_alphabetic();
             }
@@ -1772,7 +1772,11 @@ fn str_method(
         "capitalize" => {
             let mut it = st.chars();
             let r = match it.next() {
-                Some(c) => c.to_uppercase().collect::<String>() + &it.as_str().to_lowercase(),
+                Some(c) => {
+                    let mut r = String::new();
+                    crate::case::push_upper(c, &mut r);
+                    r + &crate::case::to_lower(it.as_str())
+                }
                 None => String::new(),
             };
             Ok(Value::str(&r))

@@ -587,7 +587,7 @@ fn float_body(f: f64, ty: char, prec: Option<usize>, alt: bool) -> String {
         'e' | 'E' => {
             let s = sci(a, prec.unwrap_or(6));
             if ty == 'E' {
-                s.to_uppercase()
+                s.to_ascii_uppercase()
             } else {
                 s
             }
@@ -622,7 +622,7 @@ fn float_body(f: f64, ty: char, prec: Option<usize>, alt: bool) -> String {
                 s
             };
             if ty == 'G' {
-                out = out.to_uppercase();
+                out = out.to_ascii_uppercase();
             }
             out
         }

@@ -5,6 +5,7 @@
 
 pub mod ast;
 pub mod builtins;
+pub mod case;
 pub mod compiler;
 pub mod error;
 pub mod float_parse;
