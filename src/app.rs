@@ -294,12 +294,21 @@ impl State {
         self.fingerprint = fp;
     }
 
-    /// The spec to run: the edited spec plus the run's faults and quick sends.
+    /// The spec to run: the edited spec plus the run's faults, quick sends, instances that
+    /// joined and partitions added while it ran.
     fn run_spec(&self) -> ScenarioSpec {
         let mut spec = (*self.spec).clone();
         let sim = self.sim.0.borrow();
         let current = sim.scenario().spec();
-        let processes: u32 = spec.programs.iter().map(|p| p.instances).sum();
+        spec.joins = current
+            .joins
+            .iter()
+            .filter(|j| j.program < spec.programs.len())
+            .cloned()
+            .collect();
+        spec.partition_growth = current.partition_growth.clone();
+        let processes: u32 =
+            spec.programs.iter().map(|p| p.instances).sum::<u32>() + spec.joins.len() as u32;
         spec.faults = current
             .faults
             .iter()
@@ -476,25 +485,44 @@ impl Reducible for State {
                     .position(|p| p.source.contains("KafkaConsumer"));
                 match i {
                     Some(i) => {
-                        if let Some(p) = next.programs_mut().get_mut(i) {
-                            p.instances = (p.instances + 1).min(12);
+                        // A new member joins now: the group rebalances before your eyes.
+                        let running = {
+                            let sim = next.sim.0.borrow();
+                            sim.scenario()
+                                .processes()
+                                .iter()
+                                .filter(|p| p.program == i)
+                                .count()
+                        };
+                        if running < 12 {
+                            next.sim.0.borrow_mut().add_instance(i);
                         }
+                        next.refresh(true);
                     }
-                    None => next.programs_mut().push(ProgramSpec {
-                        name: "consumer.py".into(),
-                        setup: String::new(),
-                        source: NEW_CONSUMER.to_string(),
-                        instances: 1,
-                        start_ms: 0,
-                    }),
+                    None => {
+                        next.programs_mut().push(ProgramSpec {
+                            name: "consumer.py".into(),
+                            setup: String::new(),
+                            source: NEW_CONSUMER.to_string(),
+                            instances: 1,
+                            start_ms: 0,
+                        });
+                        next.rerun();
+                    }
                 }
-                next.rerun();
             }
             Action::AddPartition => {
-                if let Some(t) = Rc::make_mut(&mut next.spec).topics.first_mut() {
-                    t.partitions = (t.partitions + 1).min(32);
+                let topic = next.spec.topics.first().map(|t| t.name.clone());
+                if let Some(topic) = topic {
+                    let total = {
+                        let sim = next.sim.0.borrow();
+                        sim.cluster().topic(&topic).map(|t| t.partition_count())
+                    };
+                    if let Some(n) = total.filter(|n| *n < 32) {
+                        let _ = next.sim.0.borrow_mut().add_partitions(&topic, n + 1);
+                    }
+                    next.refresh(true);
                 }
-                next.rerun();
             }
             Action::SetStrategy(s) => {
                 Rc::make_mut(&mut next.spec).default_strategies = s.map(|s| vec![s]);

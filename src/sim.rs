@@ -238,6 +238,20 @@ impl Sim {
         self.scan();
     }
 
+    /// One more instance of program `program`, joining now (replayed by rewinds).
+    pub fn add_instance(&mut self, program: usize) -> Option<ProcessId> {
+        let id = self.scenario.add_instance(program);
+        self.scan();
+        id
+    }
+
+    /// Raises a topic's partition count now (replayed by rewinds).
+    pub fn add_partitions(&mut self, topic: &str, total: u32) -> Result<(), KafkaError> {
+        let r = self.scenario.add_partitions(topic, total);
+        self.scan();
+        r
+    }
+
     /// Re-simulates from the start with `spec` up to virtual time `t` (deterministic: the
     /// same spec and quick sends give the same run).
     pub fn restart_with(&mut self, spec: ScenarioSpec, t: u64) {

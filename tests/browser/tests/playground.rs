@@ -606,3 +606,39 @@ fn reduced_motion_drops_the_flying_animation() {
         "no flying under prefers-reduced-motion"
     );
 }
+
+#[test]
+fn plus_consumer_joins_now_and_the_group_rebalances_to_one_partition_each() {
+    let s = open_app(1280, 800, "?lang=en&speed=10");
+    open_tab(&s, "consumer.py");
+    set_instances(&s, 2);
+    wait_for_members(&s, 2, &[1, 2]);
+    let generation = |s: &Session| -> u64 {
+        s.execute(
+            "return Number(document.querySelector(\".group[data-group='analytics-group']\").dataset.generation);",
+            vec![],
+        )
+        .unwrap()
+        .as_u64()
+        .unwrap_or(0)
+    };
+    let before = generation(&s);
+    s.click(&s.find("[data-action='add-consumer']").unwrap())
+        .unwrap();
+    let ms = wait_for_members(&s, 3, &[1, 1, 1]);
+    assert_eq!(ms.len(), 3);
+    assert!(generation(&s) > before, "the join started a new generation");
+    // The instance count in the editor is unchanged: the third member joined at run time.
+    let count = s
+        .execute(
+            "return document.querySelector(\"[data-input='instances']\")?.value ?? '';",
+            vec![],
+        )
+        .unwrap();
+    assert_eq!(
+        count.as_str(),
+        Some("2"),
+        "joined live, not added to the program"
+    );
+    s.screenshot("plus-consumer-1280x800").unwrap();
+}
