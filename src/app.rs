@@ -205,7 +205,7 @@ impl State {
         if perf_big {
             speed = 10.0;
         }
-        if let Some(s) = param(&q, "speed").and_then(|s| s.parse::<f64>().ok()) {
+        if let Some(s) = param(&q, "speed").and_then(|s| pysnip::parse_float(&s)) {
             speed = s.clamp(0.25, 100.0);
         }
         let playing = param(&q, "play").as_deref() != Some("0");
@@ -865,7 +865,7 @@ pub fn app() -> Html {
                                 <input type="number" min="0" step="0.5" value={(p.start_ms as f64 / 1000.0).to_string()} data-input="start"
                                        aria-label={format!("{} {}", t(lang, Msg::StartAt), p.name)}
                                        onchange={act.reform(move |e: Event| {
-                                           let v: f64 = e.target_dyn_into::<HtmlInputElement>().and_then(|i| i.value().parse().ok()).unwrap_or(0.0);
+                                           let v: f64 = e.target_dyn_into::<HtmlInputElement>().and_then(|i| pysnip::parse_float(&i.value())).unwrap_or(0.0);
                                            Action::SetStart(active, (v.max(0.0) * 1000.0) as u64)
                                        })} />
                             </label>

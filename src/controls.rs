@@ -72,7 +72,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                 <label class="field">
                     <span>{ t(lang, Msg::Speed) }</span>
                     <select aria-label={t(lang, Msg::Speed)} data-input="speed"
-                            onchange={act.reform(|e: Event| Action::SetSpeed(select_value(&e).parse().unwrap_or(1.0)))}>
+                            onchange={act.reform(|e: Event| Action::SetSpeed(pysnip::parse_float(&select_value(&e)).unwrap_or(1.0)))}>
                         { for SPEEDS.iter().map(|s| html! {
                             <option value={s.to_string()} selected={(*s - props.speed).abs() < 1e-9}>{ format!("{s}×") }</option>
                         }) }

@@ -155,7 +155,7 @@ pub fn decode(text: &str) -> Result<Saved, ()> {
             "lang" => s.lang = Lang::from_tag(get(0)?),
             "seed" => s.seed = get(0)?.parse().map_err(|_| ())?,
             "speed" => {
-                let v: f64 = get(0)?.parse().map_err(|_| ())?;
+                let v: f64 = pysnip::parse_float(get(0)?).ok_or(())?;
                 if !(0.01..=1000.0).contains(&v) {
                     return Err(());
                 }
