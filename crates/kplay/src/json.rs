@@ -2,25 +2,9 @@
 
 use kafka_engine::assignor::Assignment;
 
-/// `s` as a JSON string literal, with quotes and the escapes RFC 8259 requires.
+/// `s` as a JSON string literal (the runner's escaping, shared with `kplay run --json`).
 pub fn string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    kplay_runner::report::json_string(s)
 }
 
 /// `{"member": ["topic-partition", ...], ...}` on one line, members and partitions in the

@@ -576,7 +576,7 @@ pub fn render_text(s: &Scenario) -> String {
     out
 }
 
-/// `s` as a JSON string literal.
+/// `s` as a JSON string literal, with quotes and the escapes RFC 8259 requires.
 pub fn json_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -587,6 +587,8 @@ pub fn json_string(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
             c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
             c => out.push(c),
         }
