@@ -97,8 +97,60 @@ pub fn type_attr(t: TypeKind, name: &str) -> Option<Value> {
             .iter()
             .find(|b| b.name == "dict.fromkeys")
             .map(Value::Builtin),
-        _ => None,
+        _ => {
+            // `str.encode`, `dict.get`, ...: an unbound method, called as `method(self, *args)`.
+            let sample = type_sample(t)?;
+            has_method(&sample, name)
+                .then(|| Value::BoundMethod(Rc::new((Value::Type(t), Rc::from(name)))))
+        }
     }
+}
+
+/// An empty value of a built-in type with methods (to ask `has_method`).
+fn type_sample(t: TypeKind) -> Option<Value> {
+    Some(match t {
+        TypeKind::Str => Value::str(""),
+        TypeKind::Bytes => Value::bytes(&[]),
+        TypeKind::List => Value::list(Vec::new()),
+        TypeKind::Tuple => Value::tuple(Vec::new()),
+        TypeKind::Dict => Value::dict(Vec::new()),
+        TypeKind::Set => Value::set(Vec::new()),
+        TypeKind::Int => Value::Int(0),
+        TypeKind::Float => Value::Float(0.0),
+        _ => return None,
+    })
+}
+
+/// Calls an unbound method of a built-in type: `str.upper('a')` is `'a'.upper()`.
+fn call_unbound(
+    p: &mut Process,
+    h: &mut dyn Host,
+    t: TypeKind,
+    name: &str,
+    mut args: Vec<Value>,
+    kwargs: Kw,
+) -> R {
+    if args.is_empty() {
+        return Err(Exception::type_error(format!(
+            "unbound method {}.{}() needs an argument",
+            t.name(),
+            name
+        )));
+    }
+    let recv = args.remove(0);
+    let ok = match type_sample(t) {
+        Some(sample) => std::mem::discriminant(&sample) == std::mem::discriminant(&recv),
+        None => false,
+    };
+    if !ok {
+        return Err(Exception::type_error(format!(
+            "descriptor '{}' for '{}' objects doesn't apply to a '{}' object",
+            name,
+            t.name(),
+            recv.type_name()
+        )));
+    }
+    call_method(p, h, &recv, name, args, kwargs)
 }
 
 fn kwarg(kwargs: &Kw, name: &str) -> Option<Value> {
@@ -2470,6 +2522,7 @@ pub fn call_method(
                 .collect(),
         )),
         Value::Native(_) => crate::modules::datetime::call_method(p, h, recv, name, args, kwargs),
+        Value::Type(t) if name != "fromkeys" => call_unbound(p, h, *t, name, args, kwargs),
         other => {
             let f = p.get_attr(h, other, name)?;
             p.call_value_kw(h, &f, args, kwargs)

@@ -276,6 +276,14 @@ pub fn repr_into(
         }
         Value::Function(f) => out.push_str(&format!("<function {}>", f.code.name)),
         Value::Builtin(b) => out.push_str(&format!("<built-in function {}>", b.name)),
+        Value::BoundMethod(m) if matches!(m.0, Value::Type(_)) => out.push_str(&format!(
+            "<method '{}' of '{}' objects>",
+            m.1,
+            match &m.0 {
+                Value::Type(t) => t.name(),
+                _ => "",
+            }
+        )),
         Value::BoundMethod(m) => out.push_str(&format!(
             "<built-in method {} of {} object>",
             m.1,
