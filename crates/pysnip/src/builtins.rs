@@ -33,6 +33,7 @@ static FUNCS: &[Builtin] = &[
     builtin!("abs", b_abs),
     builtin!("round", b_round),
     builtin!("isinstance", b_isinstance),
+    builtin!("issubclass", b_issubclass),
     builtin!("repr", b_repr),
     builtin!("ascii", b_repr),
     builtin!("any", b_any),
@@ -670,6 +671,46 @@ pub fn isinstance(v: &Value, t: &Value) -> Result<bool, Exception> {
 fn b_isinstance(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
     nargs("isinstance", &args, 2, 2)?;
     Ok(Value::Bool(isinstance(&args[0], &args[1])?))
+}
+
+/// `issubclass(cls, classinfo)` for built-in types, exception classes and host classes.
+fn issubclass(c: &Value, info: &Value) -> Result<bool, Exception> {
+    Ok(match (c, info) {
+        (_, Value::Tuple(ts)) => {
+            for x in ts.iter() {
+                if issubclass(c, x)? {
+                    return Ok(true);
+                }
+            }
+            false
+        }
+        (_, Value::Type(TypeKind::Object)) => true,
+        (Value::Type(a), Value::Type(b)) => a == b || (*a == TypeKind::Bool && *b == TypeKind::Int),
+        (Value::ExcClass(a), Value::ExcClass(b)) => a.is_subclass(b),
+        (Value::HostFunction(a), Value::HostFunction(b)) => a.class == b.class,
+        (_, Value::Type(_) | Value::ExcClass(_) | Value::HostFunction(_)) => false,
+        _ => {
+            return Err(Exception::type_error(
+                "issubclass() arg 2 must be a class, a tuple of classes, or a union",
+            ))
+        }
+    })
+}
+
+fn b_issubclass(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
+    if args.len() != 2 {
+        return Err(Exception::type_error(format!(
+            "issubclass expected 2 arguments, got {}",
+            args.len()
+        )));
+    }
+    if !matches!(
+        args[0],
+        Value::Type(_) | Value::ExcClass(_) | Value::HostFunction(_)
+    ) {
+        return Err(Exception::type_error("issubclass() arg 1 must be a class"));
+    }
+    Ok(Value::Bool(issubclass(&args[0], &args[1])?))
 }
 
 fn b_repr(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {

@@ -287,6 +287,20 @@ fn host_exception_classes_can_be_caught() {
 }
 
 #[test]
+fn host_exception_classes_can_be_raised_and_checked_with_issubclass() {
+    let src = "from kafka.errors import CommitFailedError\nprint(issubclass(CommitFailedError, Exception), issubclass(CommitFailedError, (KeyError, CommitFailedError)), issubclass(ValueError, CommitFailedError))\ntry:\n    raise CommitFailedError('x')\nexcept Exception as e:\n    print(type(e).__name__, e, issubclass(type(e), CommitFailedError))\nraise CommitFailedError('boom')\n";
+    let prog = pysnip::compile(src, "c.py").expect("compiles");
+    let mut p = Process::new(&prog, Limits::default());
+    let mut h = KafkaMock::new();
+    let RunStatus::Error(e) = p.run(&mut h, 100_000) else {
+        panic!("expected an error")
+    };
+    assert_eq!(h.out, "True True False\nCommitFailedError x True\n");
+    assert_eq!(e.last_line(), "CommitFailedError: boom");
+    assert_eq!(e.span().map(|s| s.0), Some(7));
+}
+
+#[test]
 fn blocking_inside_a_callback_is_an_error() {
     let src = "from kafka import KafkaProducer\nimport time\np = KafkaProducer(value_serializer=lambda v: time.sleep(1))\np.send('t', 1)\n";
     let prog = pysnip::compile(src, "p.py").expect("compiles");
