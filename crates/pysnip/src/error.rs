@@ -266,17 +266,47 @@ impl PyError {
             }
         } else {
             out.push_str("Traceback (most recent call last):\n");
+            // Like CPython: after 3 identical frames (file, line, function) in a row, the
+            // rest of the run is collapsed into "[Previous line repeated N more times]".
+            let mut prev: Option<&Frame> = None;
+            let mut count = 0usize;
             for f in &self.frames {
+                let same =
+                    prev.is_some_and(|p| p.file == f.file && p.line == f.line && p.func == f.func);
+                if !same {
+                    push_repeated(&mut out, count);
+                    count = 0;
+                    prev = Some(f);
+                }
+                count += 1;
+                if count > RECURSIVE_CUTOFF {
+                    continue;
+                }
                 out.push_str(&format!(
                     "  File \"{}\", line {}, in {}\n",
                     f.file, f.line, f.func
                 ));
                 push_source(&mut out, f, false);
             }
+            push_repeated(&mut out, count);
         }
         out.push_str(&self.last_line());
         out.push('\n');
         out
+    }
+}
+
+/// Identical consecutive traceback entries shown before the rest are collapsed (CPython's value).
+const RECURSIVE_CUTOFF: usize = 3;
+
+fn push_repeated(out: &mut String, count: usize) {
+    if count > RECURSIVE_CUTOFF {
+        let n = count - RECURSIVE_CUTOFF;
+        out.push_str(&format!(
+            "  [Previous line repeated {} more time{}]\n",
+            n,
+            if n > 1 { "s" } else { "" }
+        ));
     }
 }
 

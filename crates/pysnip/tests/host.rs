@@ -407,6 +407,49 @@ fn runaway_recursion_is_a_recursion_error() {
     assert_eq!(e.kind, "RecursionError");
 }
 
+fn render_error(src: &str, file: &str) -> pysnip::PyError {
+    let prog = pysnip::compile(src, file).expect("compiles");
+    let mut p = Process::new(&prog, Limits::default());
+    let mut h = KafkaMock::new();
+    match p.run(&mut h, 10_000_000) {
+        RunStatus::Error(e) => e,
+        _ => panic!("expected an error"),
+    }
+}
+
+#[test]
+fn repeated_traceback_lines_are_collapsed_like_cpython() {
+    // Expected texts are CPython 3.11's output for the same programs.
+    let frame = "  File \"r.py\", line 2, in f\n    return f(n + 1)\n           ^^^^^^^^\n";
+    let e = render_error("def f(n):\n    return f(n + 1)\n\nf(0)\n", "r.py");
+    let n = e.frames.len() - 1 - 3;
+    assert!(n > 100, "{} frames", e.frames.len());
+    assert_eq!(
+        e.render(),
+        format!(
+            "Traceback (most recent call last):\n  File \"r.py\", line 4, in <module>\n    f(0)\n{}{}{}  [Previous line repeated {} more times]\nRecursionError: maximum recursion depth exceeded\n",
+            frame, frame, frame, n
+        )
+    );
+    let g = "  File \"g.py\", line 4, in g\n    return g(n - 1)\n           ^^^^^^^^\n";
+    let tail = "  File \"g.py\", line 3, in g\n    raise ValueError(\"x\")\nValueError: x\n";
+    let src =
+        "def g(n):\n    if n == 0:\n        raise ValueError(\"x\")\n    return g(n - 1)\n\ng(4)\n";
+    assert_eq!(
+        render_error(src, "g.py").render(),
+        format!(
+            "Traceback (most recent call last):\n  File \"g.py\", line 6, in <module>\n    g(4)\n{g}{g}{g}  [Previous line repeated 1 more time]\n{tail}"
+        )
+    );
+    let src = src.replace("g(4)", "g(3)");
+    assert_eq!(
+        render_error(&src, "g.py").render(),
+        format!(
+            "Traceback (most recent call last):\n  File \"g.py\", line 6, in <module>\n    g(3)\n{g}{g}{g}{tail}"
+        )
+    );
+}
+
 #[test]
 fn unsupported_features_have_clear_errors() {
     for (src, msg) in [
