@@ -123,6 +123,8 @@ fn type_sample(t: TypeKind) -> Option<Value> {
 }
 
 /// Calls an unbound method of a built-in type: `str.upper('a')` is `'a'.upper()`.
+#[cold]
+#[inline(never)]
 fn call_unbound(
     p: &mut Process,
     h: &mut dyn Host,
