@@ -86,6 +86,30 @@ fn owners(s: &Session, group: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Makes `member` leave (its Leave button), then steps event by event (Right arrow) until the
+/// stage shows the rebalance banner; fails if it never does.
+fn leave_and_step_to_the_rebalance_banner(s: &Session, member: &str) {
+    let button = s
+        .find(&format!(
+            ".member[data-member='{member}'] [data-fault='leave']"
+        ))
+        .unwrap();
+    s.click(&button).unwrap();
+    s.execute("document.activeElement.blur(); return true;", vec![])
+        .unwrap();
+    for _ in 0..400 {
+        if !s.find_all("[data-rebalancing]").unwrap().is_empty() {
+            return;
+        }
+        s.execute(
+            "document.body.dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowRight', bubbles: true})); return true;",
+            vec![],
+        )
+        .unwrap();
+    }
+    panic!("a rebalance banner never appeared after {member} left");
+}
+
 const GROUP: &str = "analytics-group";
 
 /// Waits until `group` is stable with `n` members whose partition counts are `counts` (sorted).
@@ -415,27 +439,7 @@ fn a_rebalance_shows_a_banner_with_the_generation_while_it_happens() {
         "return document.querySelector(\"[data-action='play']\").getAttribute('aria-pressed') === 'false';",
     );
     let leaver = &ms[0].0;
-    let button = s
-        .find(&format!(
-            ".member[data-member='{leaver}'] [data-fault='leave']"
-        ))
-        .unwrap();
-    s.click(&button).unwrap();
-    s.execute("document.activeElement.blur(); return true;", vec![])
-        .unwrap();
-    let mut seen = false;
-    for _ in 0..400 {
-        if !s.find_all("[data-rebalancing]").unwrap().is_empty() {
-            seen = true;
-            break;
-        }
-        s.execute(
-            "document.body.dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowRight', bubbles: true})); return true;",
-            vec![],
-        )
-        .unwrap();
-    }
-    assert!(seen, "a rebalance banner appears");
+    leave_and_step_to_the_rebalance_banner(&s, leaver);
     let banner = s.find("[data-rebalancing]").unwrap();
     let text = s.text(&banner).unwrap();
     assert!(text.contains("Rebalancing"), "{text}");
@@ -523,27 +527,7 @@ fn cooperative_sticky_keeps_the_partitions_that_do_not_move() {
     s.click(&s.find("[data-action='play']").unwrap()).unwrap();
     let stayer = ms.iter().find(|m| m.2 == 2).map(|m| m.0.clone()).unwrap();
     let leaver = ms.iter().find(|m| m.2 == 1).map(|m| m.0.clone()).unwrap();
-    let button = s
-        .find(&format!(
-            ".member[data-member='{leaver}'] [data-fault='leave']"
-        ))
-        .unwrap();
-    s.click(&button).unwrap();
-    s.execute("document.activeElement.blur(); return true;", vec![])
-        .unwrap();
-    let mut seen = false;
-    for _ in 0..400 {
-        if !s.find_all("[data-rebalancing]").unwrap().is_empty() {
-            seen = true;
-            break;
-        }
-        s.execute(
-            "document.body.dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowRight', bubbles: true})); return true;",
-            vec![],
-        )
-        .unwrap();
-    }
-    assert!(seen, "a rebalance banner appears");
+    leave_and_step_to_the_rebalance_banner(&s, &leaver);
     let text = s.text(&s.find("[data-rebalancing]").unwrap()).unwrap();
     assert!(text.contains("cooperative"), "{text}");
     let kept = s
