@@ -23,39 +23,26 @@ pub const POLL_TICK_MS: u64 = 100;
 /// Most records one scenario may hold, so a runaway producer loop ends with a clear error.
 pub const MAX_RECORDS: u64 = 200_000;
 
-/// kafka-python's producer config keys (3.0.x `KafkaProducer.DEFAULT_CONFIG`).
-const PRODUCER_CONFIGS: &[&str] = &[
-    "acks",
-    "allow_auto_create_topics",
+/// Config keys every kafka-python 3.0.x client takes (`KafkaAdminClient.DEFAULT_CONFIG`: connection, security, metrics).
+const CLIENT_CONFIGS: &[&str] = &[
     "api_version",
-    "batch_size",
     "bootstrap_servers",
     "bootstrap_timeout_ms",
     "client_dns_lookup",
     "client_id",
-    "compression_type",
     "connections_max_idle_ms",
-    "delivery_timeout_ms",
-    "enable_idempotence",
     "kafka_client",
-    "key_serializer",
-    "linger_ms",
-    "max_block_ms",
     "max_in_flight_requests_per_connection",
-    "max_request_size",
     "metadata_max_age_ms",
     "metric_reporters",
-    "metrics_enabled",
     "metrics_num_samples",
     "metrics_sample_window_ms",
-    "partitioner",
     "proxy_url",
     "receive_buffer_bytes",
     "receive_message_max_bytes",
     "reconnect_backoff_max_ms",
     "reconnect_backoff_ms",
     "request_timeout_ms",
-    "retries",
     "retry_backoff_ms",
     "sasl_kerberos_domain_name",
     "sasl_kerberos_name",
@@ -72,29 +59,40 @@ const PRODUCER_CONFIGS: &[&str] = &[
     "ssl_cafile",
     "ssl_certfile",
     "ssl_check_hostname",
-    "ssl_ciphers",
     "ssl_context",
     "ssl_crlfile",
     "ssl_keyfile",
     "ssl_password",
+];
+
+/// Keys only `KafkaProducer.DEFAULT_CONFIG` adds.
+const PRODUCER_ONLY: &[&str] = &[
+    "acks",
+    "allow_auto_create_topics",
+    "batch_size",
+    "compression_type",
+    "delivery_timeout_ms",
+    "enable_idempotence",
+    "key_serializer",
+    "linger_ms",
+    "max_block_ms",
+    "max_request_size",
+    "metrics_enabled",
+    "partitioner",
+    "retries",
+    "ssl_ciphers",
     "transaction_timeout_ms",
     "transactional_id",
     "value_serializer",
 ];
 
-/// kafka-python's consumer config keys (3.0.x `KafkaConsumer.DEFAULT_CONFIG`).
-const CONSUMER_CONFIGS: &[&str] = &[
+/// Keys only `KafkaConsumer.DEFAULT_CONFIG` adds.
+const CONSUMER_ONLY: &[&str] = &[
     "allow_auto_create_topics",
-    "api_version",
     "auto_commit_interval_ms",
     "auto_offset_reset",
-    "bootstrap_servers",
-    "bootstrap_timeout_ms",
     "check_crcs",
-    "client_dns_lookup",
-    "client_id",
     "client_rack",
-    "connections_max_idle_ms",
     "consumer_timeout_ms",
     "default_offset_commit_callback",
     "enable_auto_commit",
@@ -107,91 +105,22 @@ const CONSUMER_CONFIGS: &[&str] = &[
     "group_instance_id",
     "heartbeat_interval_ms",
     "isolation_level",
-    "kafka_client",
     "key_deserializer",
-    "max_in_flight_requests_per_connection",
     "max_partition_fetch_bytes",
     "max_poll_interval_ms",
     "max_poll_records",
-    "metadata_max_age_ms",
     "metric_group_prefix",
-    "metric_reporters",
     "metrics_enabled",
-    "metrics_num_samples",
-    "metrics_sample_window_ms",
     "partition_assignment_strategy",
-    "proxy_url",
-    "receive_buffer_bytes",
-    "receive_message_max_bytes",
-    "reconnect_backoff_max_ms",
-    "reconnect_backoff_ms",
-    "request_timeout_ms",
-    "retry_backoff_ms",
-    "sasl_kerberos_domain_name",
-    "sasl_kerberos_name",
-    "sasl_kerberos_service_name",
-    "sasl_mechanism",
-    "sasl_oauth_token_provider",
-    "sasl_plain_password",
-    "sasl_plain_username",
-    "security_protocol",
-    "selector",
-    "send_buffer_bytes",
     "session_timeout_ms",
-    "socket_options",
-    "socks5_proxy",
-    "ssl_cafile",
-    "ssl_certfile",
-    "ssl_check_hostname",
     "ssl_ciphers",
-    "ssl_context",
-    "ssl_crlfile",
-    "ssl_keyfile",
-    "ssl_password",
     "value_deserializer",
 ];
 
-/// kafka-python's admin client config keys (3.0.x).
-const ADMIN_CONFIGS: &[&str] = &[
-    "api_version",
-    "bootstrap_servers",
-    "bootstrap_timeout_ms",
-    "client_dns_lookup",
-    "client_id",
-    "connections_max_idle_ms",
-    "kafka_client",
-    "max_in_flight_requests_per_connection",
-    "metadata_max_age_ms",
-    "metric_reporters",
-    "metrics_num_samples",
-    "metrics_sample_window_ms",
-    "proxy_url",
-    "receive_buffer_bytes",
-    "receive_message_max_bytes",
-    "reconnect_backoff_max_ms",
-    "reconnect_backoff_ms",
-    "request_timeout_ms",
-    "retry_backoff_ms",
-    "sasl_kerberos_domain_name",
-    "sasl_kerberos_name",
-    "sasl_kerberos_service_name",
-    "sasl_mechanism",
-    "sasl_oauth_token_provider",
-    "sasl_plain_password",
-    "sasl_plain_username",
-    "security_protocol",
-    "selector",
-    "send_buffer_bytes",
-    "socket_options",
-    "socks5_proxy",
-    "ssl_cafile",
-    "ssl_certfile",
-    "ssl_check_hostname",
-    "ssl_context",
-    "ssl_crlfile",
-    "ssl_keyfile",
-    "ssl_password",
-];
+/// Each client's accepted keys: the shared ones plus its own.
+const PRODUCER_CONFIGS: &[&[&str]] = &[CLIENT_CONFIGS, PRODUCER_ONLY];
+const CONSUMER_CONFIGS: &[&[&str]] = &[CLIENT_CONFIGS, CONSUMER_ONLY];
+const ADMIN_CONFIGS: &[&[&str]] = &[CLIENT_CONFIGS];
 
 /// kafka.errors classes of kafka-python 3.0.12: (name, parent). Parents come first.
 const ERROR_CLASSES: &[(&str, &str)] = &[
@@ -427,7 +356,7 @@ fn kw_take(kwargs: &mut Vec<(String, Value)>, name: &str) -> Option<Value> {
 }
 
 /// The closest name in `known` to `name` (edit distance at most 3, or a prefix/suffix match).
-pub fn suggest(name: &str, known: &[&str]) -> Option<String> {
+pub fn suggest(name: &str, known: &[&[&str]]) -> Option<String> {
     fn distance(a: &str, b: &str) -> usize {
         let b: Vec<char> = b.chars().collect();
         let mut prev: Vec<usize> = (0..=b.len()).collect();
@@ -442,7 +371,7 @@ pub fn suggest(name: &str, known: &[&str]) -> Option<String> {
         prev[b.len()]
     }
     let mut best: Option<(usize, &str)> = None;
-    for k in known {
+    for k in known.iter().copied().flatten() {
         let d = if k.starts_with(name) || k.ends_with(name) {
             1
         } else {
@@ -578,11 +507,12 @@ impl ProcHost<'_> {
         &self,
         class: &str,
         kwargs: &[(String, Value)],
-        known: &[&str],
+        known: &[&[&str]],
     ) -> Result<(), Exception> {
+        let is_known = |k: &str| known.iter().any(|list| list.contains(&k));
         let unknown: Vec<String> = kwargs
             .iter()
-            .filter(|(k, _)| !known.contains(&k.as_str()))
+            .filter(|(k, _)| !is_known(k))
             .map(|(k, _)| k.clone())
             .collect();
         if unknown.is_empty() {
@@ -596,7 +526,7 @@ impl ProcHost<'_> {
         let shown = if class == "KafkaProducer" {
             let items: Vec<String> = kwargs
                 .iter()
-                .filter(|(k, _)| !known.contains(&k.as_str()))
+                .filter(|(k, _)| !is_known(k))
                 .map(|(k, v)| format!("'{k}': {}", pysnip::format::repr(v)))
                 .collect();
             format!("{{{}}}", items.join(", "))
