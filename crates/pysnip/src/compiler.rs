@@ -714,6 +714,34 @@ impl Compiler {
 
     // ----- statements -----
 
+    /// The rest of a `while` or `for` loop after its head: the body inside a loop block, the
+    /// jump back to `top`, the exit jump `exit` patched to the `else` body, breaks patched past it.
+    fn loop_rest(
+        &mut self,
+        is_for: bool,
+        top: usize,
+        exit: usize,
+        body: &[Stmt],
+        orelse: &[Stmt],
+    ) -> CResult<()> {
+        self.u().fblocks.push(FBlock::Loop {
+            is_for,
+            breaks: vec![],
+            cont: top,
+        });
+        self.stmts(body)?;
+        self.emit(Op::Jump(top as u32));
+        let fb = self.u().fblocks.pop();
+        self.patch(exit);
+        self.stmts(orelse)?;
+        if let Some(FBlock::Loop { breaks, .. }) = fb {
+            for b in breaks {
+                self.patch(b);
+            }
+        }
+        Ok(())
+    }
+
     fn stmts(&mut self, body: &[Stmt]) -> CResult<()> {
         for s in body {
             self.with_span(s.span, |c| c.stmt(s))?;
@@ -754,21 +782,7 @@ impl Compiler {
                 let top = self.here();
                 self.expr(cond)?;
                 let exit = self.emit(Op::JumpIfFalse(0));
-                self.u().fblocks.push(FBlock::Loop {
-                    is_for: false,
-                    breaks: vec![],
-                    cont: top,
-                });
-                self.stmts(body)?;
-                self.emit(Op::Jump(top as u32));
-                let fb = self.u().fblocks.pop();
-                self.patch(exit);
-                self.stmts(orelse)?;
-                if let Some(FBlock::Loop { breaks, .. }) = fb {
-                    for b in breaks {
-                        self.patch(b);
-                    }
-                }
+                self.loop_rest(false, top, exit, body, orelse)?;
             }
             StmtKind::For(target, iter, body, orelse) => {
                 self.expr(iter)?;
@@ -776,21 +790,7 @@ impl Compiler {
                 let top = self.here();
                 let fi = self.with_span(iter.span, |c| Ok(c.emit(Op::ForIter(0))))?;
                 self.store_target(target)?;
-                self.u().fblocks.push(FBlock::Loop {
-                    is_for: true,
-                    breaks: vec![],
-                    cont: top,
-                });
-                self.stmts(body)?;
-                self.emit(Op::Jump(top as u32));
-                let fb = self.u().fblocks.pop();
-                self.patch(fi);
-                self.stmts(orelse)?;
-                if let Some(FBlock::Loop { breaks, .. }) = fb {
-                    for b in breaks {
-                        self.patch(b);
-                    }
-                }
+                self.loop_rest(true, top, fi, body, orelse)?;
             }
             StmtKind::Break | StmtKind::Continue => {
                 let is_break = matches!(s.kind, StmtKind::Break);

@@ -128,6 +128,15 @@ fn repeat_count(n: i64) -> usize {
     }
 }
 
+/// `seq * n`: the repeat count and the resulting length, a MemoryError if it overflows.
+fn repeat_sizes(len: usize, n: &Value) -> Result<(usize, usize), Exception> {
+    let k = repeat_count(int_like(n).unwrap_or(0));
+    let total = len
+        .checked_mul(k)
+        .ok_or_else(|| Exception::builtin("MemoryError", ""))?;
+    Ok((k, total))
+}
+
 pub fn binary(
     limits: &Limits,
     op: BinOp,
@@ -283,30 +292,18 @@ pub fn binary(
             b.type_name()
         ))),
         (Mul, Value::Str(s), n) | (Mul, n, Value::Str(s)) if int_like(n).is_some() => {
-            let k = repeat_count(int_like(n).unwrap_or(0));
-            let total = s
-                .len()
-                .checked_mul(k)
-                .ok_or_else(|| Exception::builtin("MemoryError", ""))?;
+            let (k, total) = repeat_sizes(s.len(), n)?;
             limits.check_str(total)?;
             Ok(Value::Str(Rc::from(s.repeat(k))))
         }
         (Mul, Value::Bytes(s), n) | (Mul, n, Value::Bytes(s)) if int_like(n).is_some() => {
-            let k = repeat_count(int_like(n).unwrap_or(0));
-            let total = s
-                .len()
-                .checked_mul(k)
-                .ok_or_else(|| Exception::builtin("MemoryError", ""))?;
+            let (k, total) = repeat_sizes(s.len(), n)?;
             limits.check_str(total)?;
             Ok(Value::Bytes(Rc::from(s.repeat(k))))
         }
         (Mul, Value::List(l), n) | (Mul, n, Value::List(l)) if int_like(n).is_some() => {
-            let k = repeat_count(int_like(n).unwrap_or(0));
             let l = l.borrow();
-            let total = l
-                .len()
-                .checked_mul(k)
-                .ok_or_else(|| Exception::builtin("MemoryError", ""))?;
+            let (k, total) = repeat_sizes(l.len(), n)?;
             limits.check_len(total)?;
             let mut v = Vec::with_capacity(total);
             for _ in 0..k {
@@ -315,11 +312,7 @@ pub fn binary(
             Ok(Value::list(v))
         }
         (Mul, Value::Tuple(l), n) | (Mul, n, Value::Tuple(l)) if int_like(n).is_some() => {
-            let k = repeat_count(int_like(n).unwrap_or(0));
-            let total = l
-                .len()
-                .checked_mul(k)
-                .ok_or_else(|| Exception::builtin("MemoryError", ""))?;
+            let (k, total) = repeat_sizes(l.len(), n)?;
             limits.check_len(total)?;
             let mut v = Vec::with_capacity(total);
             for _ in 0..k {

@@ -651,15 +651,7 @@ impl Process {
                             if let (Value::Int(a), Value::Int(b)) =
                                 (&self.stack[n - 2], &self.stack[n - 1])
                             {
-                                let r = match c {
-                                    CmpOp::Lt => Some(a < b),
-                                    CmpOp::Le => Some(a <= b),
-                                    CmpOp::Gt => Some(a > b),
-                                    CmpOp::Ge => Some(a >= b),
-                                    CmpOp::Eq => Some(a == b),
-                                    CmpOp::Ne => Some(a != b),
-                                    _ => None,
-                                };
+                                let r = int_compare(c, *a, *b);
                                 if let Some(r) = r {
                                     forget_scalar(self.stack.pop());
                                     forget_scalar(self.stack.pop());
@@ -747,15 +739,7 @@ impl Process {
                             if let (Value::Int(a), Value::Int(b)) =
                                 (&self.stack[n - 2], &self.stack[n - 1])
                             {
-                                let r = match c {
-                                    CmpOp::Lt => Some(a < b),
-                                    CmpOp::Le => Some(a <= b),
-                                    CmpOp::Gt => Some(a > b),
-                                    CmpOp::Ge => Some(a >= b),
-                                    CmpOp::Eq => Some(a == b),
-                                    CmpOp::Ne => Some(a != b),
-                                    _ => None,
-                                };
+                                let r = int_compare(c, *a, *b);
                                 if let Some(r) = r {
                                     forget_scalar(self.stack.pop());
                                     if let Some(slot) = self.stack.get_mut(n - 2) {
@@ -2390,4 +2374,18 @@ fn bind_args(
         }
     }
     Ok(locals)
+}
+
+/// The fast path of an int comparison (`None` for `in`, `is` and the like).
+#[inline(always)]
+fn int_compare(c: CmpOp, a: i64, b: i64) -> Option<bool> {
+    match c {
+        CmpOp::Lt => Some(a < b),
+        CmpOp::Le => Some(a <= b),
+        CmpOp::Gt => Some(a > b),
+        CmpOp::Ge => Some(a >= b),
+        CmpOp::Eq => Some(a == b),
+        CmpOp::Ne => Some(a != b),
+        _ => None,
+    }
 }
