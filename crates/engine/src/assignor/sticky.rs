@@ -463,13 +463,17 @@ impl<'a> Executor<'a> {
         parts
     }
 
-    fn assign_partition(&mut self, tp: &Tp) {
-        let chosen = self
-            .sorted_current_subscriptions
+    /// The least-loaded consumer that may own `tp` (kafka-python walks its sorted subscriptions).
+    fn least_loaded_candidate(&self, tp: &Tp) -> Option<String> {
+        self.sorted_current_subscriptions
             .iter()
             .map(|(_, c)| c)
             .find(|c| self.potential_consumers(tp).contains(c))
-            .cloned();
+            .cloned()
+    }
+
+    fn assign_partition(&mut self, tp: &Tp) {
+        let chosen = self.least_loaded_candidate(tp);
         if let Some(consumer) = chosen {
             self.remove_from_sorted(&consumer);
             self.current_assignment
@@ -590,12 +594,7 @@ impl<'a> Executor<'a> {
     }
 
     fn reassign_partition(&mut self, tp: &Tp) {
-        let chosen = self
-            .sorted_current_subscriptions
-            .iter()
-            .map(|(_, c)| c)
-            .find(|c| self.potential_consumers(tp).contains(c))
-            .cloned();
+        let chosen = self.least_loaded_candidate(tp);
         if let Some(new_consumer) = chosen {
             self.reassign_partition_to_consumer(tp, &new_consumer);
         }
