@@ -255,8 +255,12 @@ fn assign_bad_arguments_exit_2() {
     assert_usage_error(&[], "missing subcommand");
 }
 
+/// Writes `text` to a file called `name` in a folder of its own (tests run in parallel and
+/// several write a `producer.py`: a shared folder let one test read another's half-written file).
 fn temp_file(name: &str, text: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("kplay-cli-test-{}", std::process::id()));
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("kplay-cli-test-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join(name);
     std::fs::write(&path, text).expect("write temp file");
