@@ -10,7 +10,7 @@ use yew::prelude::*;
 use crate::i18n::{t, Lang, Msg};
 use crate::sim::DepartReason;
 use crate::storage::strategy_name;
-use view::{CellView, GroupView, LaneView, ProducerView, ViewRc};
+use view::{CellView, GroupView, LaneView, MemberView, ProducerView, ViewRc};
 
 /// Where things go in the drawing (SVG units, CSS px at scale 1).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -644,7 +644,10 @@ fn group_box(
             { for g.members.iter().enumerate().map(|(mi, m)| {
                 let my = GROUP_HEAD + mi as f64 * MEMBER_H;
                 let (icon, status) = status_text(lang, m.status);
-                let parts = if m.assignment.is_empty() && g.rebalancing() {
+                let phase = rebalance_phase(lang, g, m);
+                let parts = if let Some((_, text)) = &phase {
+                    text.clone()
+                } else if m.assignment.is_empty() && g.rebalancing() {
                     t(lang, Msg::AwaitingAssignment).to_string()
                 } else if m.assignment.is_empty() {
                     t(lang, Msg::Idle).to_string()
@@ -658,10 +661,11 @@ fn group_box(
                 html! {
                     <g class={classes!("member", down.then_some("down"), (m.status == MemberStatus::Stalled).then_some("stalled"))}
                        data-member={m.member_id.clone()} data-status={status} data-partitions={m.assignment.len().to_string()}
+                       data-phase={phase.as_ref().map_or("stable", |p| p.0)} data-owned={m.owned.len().to_string()}
                        transform={format!("translate(8 {my})")}>
                         <rect class="member-bg" width={(l.gw - 16.0).to_string()} height={(MEMBER_H - 4.0).to_string()} rx="6" />
                         <text class="m-label" x="8" y="15">{ format!("{icon} {}", short(&label, 16)) }</text>
-                        <text class="m-sub" x="8" y="29">{ if down { status.to_string() } else { short(&parts, 26) } }</text>
+                        <text class="m-sub" x="8" y="29">{ if down { status.to_string() } else { short(&parts, 32) } }</text>
                         if let Some(pid) = m.process {
                             { member_buttons(lang, l.gw, pid, &m.label, on_fault) }
                         }
@@ -690,6 +694,54 @@ fn group_box(
             }) }
         </g>
     }
+}
+
+/// Where a member is in the rebalance in progress (JoinGroup, then SyncGroup) and what its client
+/// holds meanwhile: an eager member revokes everything before it rejoins, a cooperative one keeps
+/// what stays. `None` outside a rebalance.
+fn rebalance_phase(lang: Lang, g: &GroupView, m: &MemberView) -> Option<(&'static str, String)> {
+    let held = || {
+        let ps: Vec<String> = m
+            .owned
+            .iter()
+            .take(6)
+            .map(|(_, p)| format!("P{p}"))
+            .collect();
+        ps.join(" ")
+    };
+    let phase = match g.state {
+        GroupState::PreparingRebalance if m.joined => (
+            "joined",
+            if m.owned.is_empty() {
+                t(lang, Msg::PhaseJoinedNone).to_string()
+            } else {
+                format!("{} {}", t(lang, Msg::PhaseJoinedKeeps), held())
+            },
+        ),
+        GroupState::PreparingRebalance => (
+            "rejoin",
+            if m.owned.is_empty() {
+                format!(
+                    "{} · {}",
+                    t(lang, Msg::PhaseRevoked),
+                    t(lang, Msg::PhaseMustRejoin)
+                )
+            } else {
+                format!(
+                    "{} {} · {}",
+                    t(lang, Msg::PhaseHolds),
+                    held(),
+                    t(lang, Msg::PhaseMustRejoin)
+                )
+            },
+        ),
+        GroupState::CompletingRebalance if m.leader => {
+            ("assigning", t(lang, Msg::PhaseLeaderAssigns).to_string())
+        }
+        GroupState::CompletingRebalance => ("sync", t(lang, Msg::PhaseAwaitSync).to_string()),
+        _ => return None,
+    };
+    Some(phase)
 }
 
 fn member_buttons(

@@ -61,6 +61,8 @@ pub struct MemberView {
     pub process: Option<ProcessId>,
     pub leader: bool,
     pub lag: u64,
+    /// Has sent its JoinGroup for the rebalance in progress.
+    pub joined: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -256,6 +258,7 @@ pub fn build(sim: &Sim, prev: &StageView, animate: bool, cells: u64) -> StageVie
                             .unwrap_or_default(),
                         process,
                         leader: g.leader() == Some(&*m.member_id),
+                        joined: m.joined,
                         lag: lags
                             .iter()
                             .filter(|l| l.owner.as_deref() == Some(&*m.member_id))

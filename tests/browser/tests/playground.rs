@@ -110,6 +110,41 @@ fn leave_and_step_to_the_rebalance_banner(s: &Session, member: &str) {
     panic!("a rebalance banner never appeared after {member} left");
 }
 
+/// Steps event by event (Right arrow) until the rebalance banner goes away, and returns the
+/// phases `member` showed on the way (`data-phase`, `data-owned`), each change once.
+fn walk_rebalance_phases(s: &Session, member: &str) -> Vec<(String, u64)> {
+    let mut seen: Vec<(String, u64)> = Vec::new();
+    for _ in 0..400 {
+        let now = s
+            .execute(
+                &format!(
+                    "const m = document.querySelector(\".member[data-member='{member}']\");
+                     const banner = document.querySelector('[data-rebalancing]') !== null;
+                     return m ? [banner, m.dataset.phase, Number(m.dataset.owned)] : [banner, 'gone', 0];"
+                ),
+                vec![],
+            )
+            .unwrap();
+        let banner = now[0].as_bool().unwrap_or(false);
+        let phase = (
+            now[1].as_str().unwrap_or("").to_string(),
+            now[2].as_u64().unwrap_or(0),
+        );
+        if seen.last() != Some(&phase) {
+            seen.push(phase);
+        }
+        if !banner {
+            return seen;
+        }
+        s.execute(
+            "document.body.dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowRight', bubbles: true})); return true;",
+            vec![],
+        )
+        .unwrap();
+    }
+    panic!("the rebalance never ended; {member} went through {seen:?}");
+}
+
 const GROUP: &str = "analytics-group";
 
 /// Waits until `group` is stable with `n` members whose partition counts are `counts` (sorted).
@@ -445,6 +480,25 @@ fn a_rebalance_shows_a_banner_with_the_generation_while_it_happens() {
     assert!(text.contains("Rebalancing"), "{text}");
     assert!(text.contains("generation"), "{text}");
     s.screenshot("rebalance-banner-1280x800").unwrap();
+    // The member that stays shows each step of the eager protocol: it holds its partitions until
+    // its heartbeat hears of the rebalance, revokes them all, sends JoinGroup, then (the only
+    // member, so the leader) computes the assignment before SyncGroup ends the rebalance.
+    let stayer = &ms[1].0;
+    let phases = walk_rebalance_phases(&s, stayer);
+    assert!(
+        phases.iter().any(|p| p.0 == "rejoin" && p.1 > 0),
+        "eager: holds its partitions until it hears of the rebalance: {phases:?}"
+    );
+    assert!(
+        phases.iter().any(|p| p.0 != "stable" && p.1 == 0),
+        "eager: revokes everything before the new assignment: {phases:?}"
+    );
+    assert!(phases.iter().any(|p| p.0 == "assigning"), "{phases:?}");
+    assert_eq!(
+        phases.last(),
+        Some(&("stable".to_string(), 3)),
+        "{phases:?}"
+    );
     // It goes away when the group is stable again, the remaining member owning everything.
     s.click(&s.find("[data-action='play']").unwrap()).unwrap();
     let ms = wait_for_members(&s, 1, &[3]);
@@ -543,6 +597,22 @@ fn cooperative_sticky_keeps_the_partitions_that_do_not_move() {
         "{stayer} still holds its two partitions during the rebalance"
     );
     s.screenshot("cooperative-rebalance-1280x800").unwrap();
+    // The member that stays sends JoinGroup still holding both its partitions (cooperative: it
+    // revokes only what moves, here nothing).
+    let phases = walk_rebalance_phases(&s, &stayer);
+    assert!(
+        phases.iter().any(|p| p.0 == "assigning" && p.1 == 2),
+        "cooperative: still holds its two partitions after its JoinGroup: {phases:?}"
+    );
+    assert_eq!(
+        phases.last(),
+        Some(&("stable".to_string(), 3)),
+        "{phases:?}"
+    );
+    assert!(
+        phases.iter().all(|p| p.1 >= 2),
+        "cooperative: never dropped what it kept: {phases:?}"
+    );
     s.click(&s.find("[data-action='play']").unwrap()).unwrap();
     wait_for_members(&s, 1, &[3]);
 }
