@@ -134,7 +134,7 @@ fn call_unbound(
     kwargs: Kw,
 ) -> R {
     if args.is_empty() {
-        return Err(Exception::type_error(format!(
+        return Err(Exception::type_error_fmt(format_args!(
             "unbound method {}.{}() needs an argument",
             t.name(),
             name
@@ -146,7 +146,7 @@ fn call_unbound(
         None => false,
     };
     if !ok {
-        return Err(Exception::type_error(format!(
+        return Err(Exception::type_error_fmt(format_args!(
             "descriptor '{}' for '{}' objects doesn't apply to a '{}' object",
             name,
             t.name(),
@@ -165,7 +165,7 @@ fn kwarg(kwargs: &Kw, name: &str) -> Option<Value> {
 
 fn no_kwargs(fname: &str, kwargs: &Kw) -> Result<(), Exception> {
     if let Some((k, _)) = kwargs.first() {
-        return Err(Exception::type_error(format!(
+        return Err(Exception::type_error_fmt(format_args!(
             "{}() got an unexpected keyword argument '{}'",
             fname, k
         )));
@@ -176,7 +176,7 @@ fn no_kwargs(fname: &str, kwargs: &Kw) -> Result<(), Exception> {
 fn nargs(fname: &str, args: &[Value], min: usize, max: usize) -> Result<(), Exception> {
     if args.len() < min || args.len() > max {
         if min == max {
-            return Err(Exception::type_error(format!(
+            return Err(Exception::type_error_fmt(format_args!(
                 "{}() takes exactly {} argument{} ({} given)",
                 fname,
                 min,
@@ -185,7 +185,7 @@ fn nargs(fname: &str, args: &[Value], min: usize, max: usize) -> Result<(), Exce
             )));
         }
         if args.len() < min {
-            return Err(Exception::type_error(format!(
+            return Err(Exception::type_error_fmt(format_args!(
                 "{} expected at least {} argument{}, got {}",
                 fname,
                 min,
@@ -193,7 +193,7 @@ fn nargs(fname: &str, args: &[Value], min: usize, max: usize) -> Result<(), Exce
                 args.len()
             )));
         }
-        return Err(Exception::type_error(format!(
+        return Err(Exception::type_error_fmt(format_args!(
             "{} expected at most {} argument{}, got {}",
             fname,
             max,
@@ -206,7 +206,7 @@ fn nargs(fname: &str, args: &[Value], min: usize, max: usize) -> Result<(), Exce
 
 fn int_arg(v: &Value, what: &str) -> Result<i64, Exception> {
     v.as_int().ok_or_else(|| {
-        Exception::type_error(format!(
+        Exception::type_error_fmt(format_args!(
             "'{}' object cannot be interpreted as an integer{}",
             v.type_name(),
             what
@@ -244,7 +244,7 @@ pub fn make_iter(v: &Value) -> R {
         Value::Iter(_) => return Ok(v.clone()),
         Value::Host(h) => IterState::Host((**h).clone()),
         other => {
-            return Err(Exception::type_error(format!(
+            return Err(Exception::type_error_fmt(format_args!(
                 "'{}' object is not iterable",
                 other.type_name()
             )))
@@ -270,14 +270,14 @@ fn b_print(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) -> R
             ("end", Value::None) => {}
             ("flush", _) | ("file", _) => {}
             ("sep", o) | ("end", o) => {
-                return Err(Exception::type_error(format!(
+                return Err(Exception::type_error_fmt(format_args!(
                     "{} must be None or a string, not {}",
                     k,
                     o.type_name()
                 )))
             }
             _ => {
-                return Err(Exception::type_error(format!(
+                return Err(Exception::type_error_fmt(format_args!(
                     "'{}' is an invalid keyword argument for print()",
                     k
                 )))
@@ -316,7 +316,7 @@ fn b_len(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) -> R
         Value::Record(r) => r.fields.len(),
         Value::View(v) => v.1.borrow().len(),
         other => {
-            return Err(Exception::type_error(format!(
+            return Err(Exception::type_error_fmt(format_args!(
                 "object of type '{}' has no len()",
                 other.type_name()
             )))
@@ -411,7 +411,7 @@ fn b_sorted(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) -> 
         .unwrap_or(false);
     for (k, _) in &kwargs {
         if &**k != "key" && &**k != "reverse" {
-            return Err(Exception::type_error(format!(
+            return Err(Exception::type_error_fmt(format_args!(
                 "sorted() got an unexpected keyword argument '{}'",
                 k
             )));
@@ -434,7 +434,7 @@ fn b_reversed(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) -
             items.reverse();
             Ok(items_iter(items))
         }
-        other => Err(Exception::type_error(format!(
+        other => Err(Exception::type_error_fmt(format_args!(
             "'{}' object is not reversible",
             other.type_name()
         ))),
@@ -470,7 +470,7 @@ fn minmax(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, kwargs: Kw, is_ma
     let items = if args.len() == 1 {
         p.collect(h, &args[0])?
     } else if args.is_empty() {
-        return Err(Exception::type_error(format!(
+        return Err(Exception::type_error_fmt(format_args!(
             "{} expected at least 1 argument, got 0",
             fname
         )));
@@ -480,7 +480,7 @@ fn minmax(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, kwargs: Kw, is_ma
     if items.is_empty() {
         return match default {
             Some(d) => Ok(d),
-            None => Err(Exception::value_error(format!(
+            None => Err(Exception::value_error_fmt(format_args!(
                 "{}() arg is an empty sequence",
                 fname
             ))),
@@ -550,7 +550,7 @@ fn b_abs(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
                 "bad operand type for abs(): 'datetime'",
             )),
         },
-        other => Err(Exception::type_error(format!(
+        other => Err(Exception::type_error_fmt(format_args!(
             "bad operand type for abs(): '{}'",
             other.type_name()
         ))),
@@ -624,7 +624,7 @@ fn b_round(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) ->
                 Ok(Value::Float(if r.is_finite() { r } else { 0.0 }))
             }
         }
-        (other, _) => Err(Exception::type_error(format!(
+        (other, _) => Err(Exception::type_error_fmt(format_args!(
             "type {} doesn't define __round__ method",
             other.type_name()
         ))),
@@ -701,7 +701,7 @@ fn issubclass(c: &Value, info: &Value) -> Result<bool, Exception> {
 
 fn b_issubclass(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
     if args.len() != 2 {
-        return Err(Exception::type_error(format!(
+        return Err(Exception::type_error_fmt(format_args!(
             "issubclass expected 2 arguments, got {}",
             args.len()
         )));
@@ -846,14 +846,14 @@ fn b_ord(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
             let mut it = s.chars();
             match (it.next(), it.next()) {
                 (Some(c), None) => Ok(Value::Int(c as i64)),
-                _ => Err(Exception::type_error(format!(
+                _ => Err(Exception::type_error_fmt(format_args!(
                     "ord() expected a character, but string of length {} found",
                     s.chars().count()
                 ))),
             }
         }
         Value::Bytes(b) if b.len() == 1 => Ok(Value::Int(b[0] as i64)),
-        other => Err(Exception::type_error(format!(
+        other => Err(Exception::type_error_fmt(format_args!(
             "ord() expected string of length 1, but {} found",
             other.type_name()
         ))),
@@ -878,7 +878,7 @@ fn b_iter(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
 fn b_next(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
     nargs("next", &args, 1, 2)?;
     if !matches!(args[0], Value::Iter(_)) {
-        return Err(Exception::type_error(format!(
+        return Err(Exception::type_error_fmt(format_args!(
             "'{}' object is not an iterator",
             args[0].type_name()
         )));
@@ -1103,7 +1103,7 @@ pub fn construct(
                     }
                 };
                 return parse_int(&s, b).map(Value::Int).ok_or_else(|| {
-                    Exception::value_error(format!(
+                    Exception::value_error_fmt(format_args!(
                         "invalid literal for int() with base {}: {}",
                         b,
                         crate::format::str_repr(&s)
@@ -1118,16 +1118,16 @@ pub fn construct(
                     if s.trim().chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+' || c == '_') && !s.trim().is_empty() && s.trim().len() > 18 {
                         ops::overflow()
                     } else {
-                        Exception::value_error(format!("invalid literal for int() with base 10: {}", crate::format::str_repr(s)))
+                        Exception::value_error_fmt(format_args!("invalid literal for int() with base 10: {}", crate::format::str_repr(s)))
                     }
                 }),
                 Value::Bytes(b) => {
                     let s = String::from_utf8_lossy(b).to_string();
                     parse_int(&s, 10).map(Value::Int).ok_or_else(|| {
-                        Exception::value_error(format!("invalid literal for int() with base 10: {}", crate::format::bytes_repr(b)))
+                        Exception::value_error_fmt(format_args!("invalid literal for int() with base 10: {}", crate::format::bytes_repr(b)))
                     })
                 }
-                other => Err(Exception::type_error(format!(
+                other => Err(Exception::type_error_fmt(format_args!(
                     "int() argument must be a string, a bytes-like object or a real number, not '{}'",
                     other.type_name()
                 ))),
@@ -1136,7 +1136,7 @@ pub fn construct(
         TypeKind::Float => match args.first() {
             None => Ok(Value::Float(0.0)),
             Some(Value::Str(s)) => parse_float(s).map(Value::Float).ok_or_else(|| {
-                Exception::value_error(format!(
+                Exception::value_error_fmt(format_args!(
                     "could not convert string to float: {}",
                     crate::format::str_repr(s)
                 ))
@@ -1144,14 +1144,14 @@ pub fn construct(
             Some(Value::Bytes(b)) => {
                 let s = String::from_utf8_lossy(b).to_string();
                 parse_float(&s).map(Value::Float).ok_or_else(|| {
-                    Exception::value_error(format!(
+                    Exception::value_error_fmt(format_args!(
                         "could not convert string to float: {}",
                         crate::format::bytes_repr(b)
                     ))
                 })
             }
             Some(v) => v.as_float().map(Value::Float).ok_or_else(|| {
-                Exception::type_error(format!(
+                Exception::type_error_fmt(format_args!(
                     "float() argument must be a string or a real number, not '{}'",
                     v.type_name()
                 ))
@@ -1230,7 +1230,7 @@ pub fn construct(
             )),
         },
         TypeKind::Object => Ok(Value::record("object", vec![])),
-        _ => Err(Exception::type_error(format!(
+        _ => Err(Exception::type_error_fmt(format_args!(
             "cannot create '{}' instances",
             name
         ))),
@@ -1282,7 +1282,7 @@ fn dict_update(
             Value::Tuple(t) => t.to_vec(),
             Value::List(l) => l.borrow().clone(),
             other => {
-                return Err(Exception::type_error(format!(
+                return Err(Exception::type_error_fmt(format_args!(
                     "cannot convert dictionary update sequence element #{} to a sequence",
                     {
                         let _ = other;
@@ -1292,7 +1292,7 @@ fn dict_update(
             }
         };
         if pair.len() != 2 {
-            return Err(Exception::value_error(format!(
+            return Err(Exception::value_error_fmt(format_args!(
                 "dictionary update sequence element #{} has length {}; 2 is required",
                 i,
                 pair.len()
@@ -1344,9 +1344,9 @@ pub fn decode(b: &[u8], enc: Option<&Value>, errors: Option<&Value>) -> R {
                     }
                     _ => format!("position {}", pos),
                 };
-                Err(Exception::builtin(
+                Err(Exception::builtin_fmt(
                     "UnicodeDecodeError",
-                    format!(
+                    format_args!(
                         "'utf-8' codec can't decode byte 0x{:02x} in {}: {}",
                         byte, end, reason
                     ),
@@ -1356,9 +1356,9 @@ pub fn decode(b: &[u8], enc: Option<&Value>, errors: Option<&Value>) -> R {
         "ascii" => {
             if let Some(pos) = b.iter().position(|c| *c >= 0x80) {
                 if errors == "strict" {
-                    return Err(Exception::builtin(
+                    return Err(Exception::builtin_fmt(
                         "UnicodeDecodeError",
-                        format!("'ascii' codec can't decode byte 0x{:02x} in position {}: ordinal not in range(128)", b[pos], pos),
+                        format_args!("'ascii' codec can't decode byte 0x{:02x} in position {}: ordinal not in range(128)", b[pos], pos),
                     ));
                 }
             }
@@ -1372,9 +1372,9 @@ pub fn decode(b: &[u8], enc: Option<&Value>, errors: Option<&Value>) -> R {
         "latin-1" | "latin1" | "iso-8859-1" => Ok(Value::str(
             &b.iter().map(|c| *c as char).collect::<String>(),
         )),
-        other => Err(Exception::builtin(
+        other => Err(Exception::builtin_fmt(
             "LookupError",
-            format!("unknown encoding: {}", other),
+            format_args!("unknown encoding: {}", other),
         )),
     }
 }
@@ -1485,12 +1485,12 @@ pub fn has_method(v: &Value, name: &str) -> bool {
 fn str_arg<'a>(args: &'a [Value], i: usize, m: &str) -> Result<&'a str, Exception> {
     match args.get(i) {
         Some(Value::Str(s)) => Ok(s),
-        Some(other) => Err(Exception::type_error(format!(
+        Some(other) => Err(Exception::type_error_fmt(format_args!(
             "{}() argument must be str, not {}",
             m,
             other.type_name()
         ))),
-        None => Err(Exception::type_error(format!(
+        None => Err(Exception::type_error_fmt(format_args!(
             "{}() takes at least {} argument",
             m,
             i + 1
@@ -1577,7 +1577,7 @@ fn prefix_match(s: &str, arg: &Value, ends: bool, m: &str) -> Result<bool, Excep
             }
             Ok(false)
         }
-        other => Err(Exception::type_error(format!(
+        other => Err(Exception::type_error_fmt(format_args!(
             "{} first arg must be str or a tuple of str, not {}",
             m,
             other.type_name()
@@ -1649,7 +1649,7 @@ fn str_method(
                     };
                     Ok(Value::list(parts))
                 }
-                other => Err(Exception::type_error(format!(
+                other => Err(Exception::type_error_fmt(format_args!(
                     "must be str or None, not {}",
                     other.type_name()
                 ))),
@@ -1666,7 +1666,7 @@ fn str_method(
                 match it {
                     Value::Str(x) => r.push_str(x),
                     other => {
-                        return Err(Exception::type_error(format!(
+                        return Err(Exception::type_error_fmt(format_args!(
                             "sequence item {}: expected str instance, {} found",
                             i,
                             other.type_name()
@@ -1682,7 +1682,7 @@ fn str_method(
                 None | Some(Value::None) => None,
                 Some(Value::Str(c)) => Some(c.chars().collect()),
                 Some(other) => {
-                    return Err(Exception::type_error(format!(
+                    return Err(Exception::type_error_fmt(format_args!(
                         "{} arg must be None or str, not {}",
                         name,
                         other.type_name()
@@ -1773,9 +1773,9 @@ fn str_method(
                 "utf-8" | "utf8" => Ok(Value::bytes(st.as_bytes())),
                 "ascii" => {
                     if let Some((i, c)) = st.chars().enumerate().find(|(_, c)| !c.is_ascii()) {
-                        return Err(Exception::builtin(
+                        return Err(Exception::builtin_fmt(
                             "UnicodeEncodeError",
-                            format!(
+                            format_args!(
                                 "'ascii' codec can't encode character '\\u{:04x}' in position {}: ordinal not in range(128)",
                                 c as u32, i
                             ),
@@ -1786,9 +1786,9 @@ fn str_method(
                 "latin-1" | "latin1" => Ok(Value::bytes(
                     &st.chars().map(|c| c as u32 as u8).collect::<Vec<u8>>(),
                 )),
-                other => Err(Exception::builtin(
+                other => Err(Exception::builtin_fmt(
                     "LookupError",
-                    format!("unknown encoding: {}", other),
+                    format_args!("unknown encoding: {}", other),
                 )),
             }
         }
@@ -1953,9 +1953,9 @@ fn str_method(
             let suf = str_arg(&args, 0, name)?;
             Ok(Value::str(st.strip_suffix(suf).unwrap_or(st)))
         }
-        _ => Err(Exception::builtin(
+        _ => Err(Exception::builtin_fmt(
             "AttributeError",
-            format!("'str' object has no attribute '{}'", name),
+            format_args!("'str' object has no attribute '{}'", name),
         )),
     }
 }
@@ -2009,9 +2009,9 @@ pub fn str_format(
             let (base, mut rest) = (&fname[..split], &fname[split..]);
             let mut v = if base.is_empty() {
                 let v = args.get(auto).cloned().ok_or_else(|| {
-                    Exception::builtin(
+                    Exception::builtin_fmt(
                         "IndexError",
-                        format!(
+                        format_args!(
                             "Replacement index {} out of range for positional args tuple",
                             auto
                         ),
@@ -2021,9 +2021,9 @@ pub fn str_format(
                 v
             } else if let Ok(n) = base.parse::<usize>() {
                 args.get(n).cloned().ok_or_else(|| {
-                    Exception::builtin(
+                    Exception::builtin_fmt(
                         "IndexError",
-                        format!(
+                        format_args!(
                             "Replacement index {} out of range for positional args tuple",
                             n
                         ),
@@ -2091,7 +2091,7 @@ fn bytes_method(s: &Rc<Vec<u8>>, name: &str, args: Vec<Value>, kwargs: Kw) -> R 
     let bytes_arg = |i: usize| -> Result<Vec<u8>, Exception> {
         match args.get(i) {
             Some(Value::Bytes(b)) => Ok(b.to_vec()),
-            Some(other) => Err(Exception::type_error(format!(
+            Some(other) => Err(Exception::type_error_fmt(format_args!(
                 "a bytes-like object is required, not '{}'",
                 other.type_name()
             ))),
@@ -2192,9 +2192,9 @@ fn bytes_method(s: &Rc<Vec<u8>>, name: &str, args: Vec<Value>, kwargs: Kw) -> R 
                 Ok(r.first().map(back).unwrap_or(Value::bytes(b"")))
             }
         }
-        _ => Err(Exception::builtin(
+        _ => Err(Exception::builtin_fmt(
             "AttributeError",
-            format!("'bytes' object has no attribute '{}'", name),
+            format_args!("'bytes' object has no attribute '{}'", name),
         )),
     }
 }
@@ -2263,7 +2263,7 @@ fn list_method(
             let l = l.borrow();
             match l.iter().position(|x| x.eq(&args[0])) {
                 Some(i) => Ok(Value::Int(i as i64)),
-                None => Err(Exception::value_error(format!(
+                None => Err(Exception::value_error_fmt(format_args!(
                     "{} is not in list",
                     crate::format::repr(&args[0])
                 ))),
@@ -2299,9 +2299,9 @@ fn list_method(
             l.borrow_mut().clear();
             Ok(Value::None)
         }
-        _ => Err(Exception::builtin(
+        _ => Err(Exception::builtin_fmt(
             "AttributeError",
-            format!("'{}' object has no attribute '{}'", recv.type_name(), name),
+            format_args!("'{}' object has no attribute '{}'", recv.type_name(), name),
         )),
     }
 }
@@ -2367,9 +2367,9 @@ fn dict_method(
             d.borrow_mut().clear();
             Ok(Value::None)
         }
-        _ => Err(Exception::builtin(
+        _ => Err(Exception::builtin_fmt(
             "AttributeError",
-            format!("'dict' object has no attribute '{}'", name),
+            format_args!("'dict' object has no attribute '{}'", name),
         )),
     }
 }
@@ -2503,9 +2503,9 @@ fn set_method(
             d.borrow_mut().clear();
             Ok(Value::None)
         }
-        _ => Err(Exception::builtin(
+        _ => Err(Exception::builtin_fmt(
             "AttributeError",
-            format!("'set' object has no attribute '{}'", name),
+            format_args!("'set' object has no attribute '{}'", name),
         )),
     }
 }
@@ -2539,23 +2539,23 @@ pub fn call_method(
                     .map(|i| Value::Int(i as i64))
                     .ok_or_else(|| Exception::value_error("tuple.index(x): x not in tuple"))
             }
-            _ => Err(Exception::builtin(
+            _ => Err(Exception::builtin_fmt(
                 "AttributeError",
-                format!("'tuple' object has no attribute '{}'", name),
+                format_args!("'tuple' object has no attribute '{}'", name),
             )),
         },
         Value::Int(i) => match name {
             "bit_length" => Ok(Value::Int(64 - i.unsigned_abs().leading_zeros() as i64)),
-            _ => Err(Exception::builtin(
+            _ => Err(Exception::builtin_fmt(
                 "AttributeError",
-                format!("'int' object has no attribute '{}'", name),
+                format_args!("'int' object has no attribute '{}'", name),
             )),
         },
         Value::Float(f) => match name {
             "is_integer" => Ok(Value::Bool(f.is_finite() && f.fract() == 0.0)),
-            _ => Err(Exception::builtin(
+            _ => Err(Exception::builtin_fmt(
                 "AttributeError",
-                format!("'float' object has no attribute '{}'", name),
+                format_args!("'float' object has no attribute '{}'", name),
             )),
         },
         Value::Record(r) if name == "_asdict" => Ok(Value::dict(

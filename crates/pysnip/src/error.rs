@@ -2,6 +2,7 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::fmt;
 use std::rc::Rc;
 
 use crate::value::Value;
@@ -147,13 +148,40 @@ impl Exception {
     }
     /// An instance of a built-in class by name, e.g. `Exception::builtin("ValueError", "bad")`.
     pub fn builtin(class: &str, msg: impl AsRef<str>) -> Exception {
-        Exception::new(&builtin_class(class), msg.as_ref())
+        Exception::builtin_str(class, msg.as_ref())
     }
     pub fn type_error(msg: impl AsRef<str>) -> Exception {
-        Exception::builtin("TypeError", msg)
+        Exception::builtin_str("TypeError", msg.as_ref())
     }
     pub fn value_error(msg: impl AsRef<str>) -> Exception {
-        Exception::builtin("ValueError", msg)
+        Exception::builtin_str("ValueError", msg.as_ref())
+    }
+    // The constructors below are out of line and cold: raising is the rare path, and each of
+    // the hundreds of raise sites then costs a call instead of an inlined format-and-build.
+    #[cold]
+    #[inline(never)]
+    fn builtin_str(class: &str, msg: &str) -> Exception {
+        Exception::new(&builtin_class(class), msg)
+    }
+    /// Like [`Exception::builtin`] with a message from `format_args!` (formatted here, not at
+    /// the raise site).
+    #[cold]
+    #[inline(never)]
+    pub fn builtin_fmt(class: &str, msg: fmt::Arguments<'_>) -> Exception {
+        Exception::with_args(
+            &builtin_class(class),
+            vec![Value::Str(Rc::new(fmt::format(msg)))],
+        )
+    }
+    #[cold]
+    #[inline(never)]
+    pub fn type_error_fmt(msg: fmt::Arguments<'_>) -> Exception {
+        Exception::builtin_fmt("TypeError", msg)
+    }
+    #[cold]
+    #[inline(never)]
+    pub fn value_error_fmt(msg: fmt::Arguments<'_>) -> Exception {
+        Exception::builtin_fmt("ValueError", msg)
     }
     pub fn class(&self) -> &Rc<ExceptionClass> {
         &self.0.class

@@ -490,7 +490,7 @@ pub fn format_value(
         Value::Str(s) => {
             if let Some(t) = spec.ty {
                 if t != 's' {
-                    return Err(Exception::value_error(format!(
+                    return Err(Exception::value_error_fmt(format_args!(
                         "Unknown format code '{}' for object of type 'str'",
                         t
                     )));
@@ -512,7 +512,7 @@ pub fn format_value(
         }
         _ => {
             if spec.ty.is_some() || spec.precision.is_some() || spec.sign.is_some() {
-                return Err(Exception::type_error(format!(
+                return Err(Exception::type_error_fmt(format_args!(
                     "unsupported format string passed to {}.__format__",
                     v.type_name()
                 )));
@@ -541,7 +541,7 @@ fn format_int(i: i64, spec: &Spec) -> Result<String, Exception> {
             return Ok(pad(c.to_string(), "", spec, false));
         }
         Some(t) => {
-            return Err(Exception::value_error(format!(
+            return Err(Exception::value_error_fmt(format_args!(
                 "Unknown format code '{}' for object of type 'int'",
                 t
             )))
@@ -680,7 +680,7 @@ fn format_float(f: f64, spec: &Spec) -> Result<String, Exception> {
         }
         Some('n') => float_body(f, 'g', spec.precision, spec.alt),
         Some(t) => {
-            return Err(Exception::value_error(format!(
+            return Err(Exception::value_error_fmt(format_args!(
                 "Unknown format code '{}' for object of type 'float'",
                 t
             )))
@@ -827,7 +827,7 @@ pub fn percent_format(
                         *f as i64
                     }
                     other => other.as_int().ok_or_else(|| {
-                        Exception::type_error(format!(
+                        Exception::type_error_fmt(format_args!(
                             "%{} format: a real number is required, not {}",
                             ty,
                             other.type_name()
@@ -843,7 +843,7 @@ pub fn percent_format(
             }
             'x' | 'X' | 'o' => {
                 let n = v.as_int().ok_or_else(|| {
-                    Exception::type_error(format!(
+                    Exception::type_error_fmt(format_args!(
                         "%{} format: an integer is required, not {}",
                         ty,
                         v.type_name()
@@ -873,7 +873,10 @@ pub fn percent_format(
             }
             'e' | 'E' | 'f' | 'F' | 'g' | 'G' => {
                 let f = v.as_float().ok_or_else(|| {
-                    Exception::type_error(format!("must be real number, not {}", v.type_name()))
+                    Exception::type_error_fmt(format_args!(
+                        "must be real number, not {}",
+                        v.type_name()
+                    ))
                 })?;
                 let body = float_body(f, ty, Some(spec.precision.unwrap_or(6)), spec.alt);
                 pad(
@@ -899,7 +902,7 @@ pub fn percent_format(
                 }
             },
             other => {
-                return Err(Exception::value_error(format!(
+                return Err(Exception::value_error_fmt(format_args!(
                     "unsupported format character '{}' (0x{:x}) at index {}",
                     other,
                     other as u32,

@@ -35,9 +35,9 @@ impl Default for Limits {
 impl Limits {
     pub fn check_str(&self, len: usize) -> Result<(), Exception> {
         if len > self.max_string_bytes {
-            return Err(Exception::builtin(
+            return Err(Exception::builtin_fmt(
                 "MemoryError",
-                format!(
+                format_args!(
                     "string of {} bytes exceeds the playground limit of {} bytes",
                     len, self.max_string_bytes
                 ),
@@ -47,9 +47,9 @@ impl Limits {
     }
     pub fn check_len(&self, len: usize) -> Result<(), Exception> {
         if len > self.max_collection_len {
-            return Err(Exception::builtin(
+            return Err(Exception::builtin_fmt(
                 "MemoryError",
-                format!(
+                format_args!(
                     "collection of {} items exceeds the playground limit of {} items",
                     len, self.max_collection_len
                 ),

@@ -16,7 +16,7 @@ pub fn overflow() -> Exception {
 }
 
 fn unsupported(op: BinOp, a: &Value, b: &Value) -> Exception {
-    Exception::type_error(format!(
+    Exception::type_error_fmt(format_args!(
         "unsupported operand type(s) for {}: '{}' and '{}'",
         op.symbol(),
         a.type_name(),
@@ -260,7 +260,7 @@ pub fn binary(
             s.push_str(y);
             Ok(Value::Str(Rc::from(s)))
         }
-        (Add, Value::Str(_), _) => Err(Exception::type_error(format!(
+        (Add, Value::Str(_), _) => Err(Exception::type_error_fmt(format_args!(
             "can only concatenate str (not \"{}\") to str",
             b.type_name()
         ))),
@@ -277,7 +277,7 @@ pub fn binary(
             v.extend(y.iter().cloned());
             Ok(Value::list(v))
         }
-        (Add, Value::List(_), _) => Err(Exception::type_error(format!(
+        (Add, Value::List(_), _) => Err(Exception::type_error_fmt(format_args!(
             "can only concatenate list (not \"{}\") to list",
             b.type_name()
         ))),
@@ -287,7 +287,7 @@ pub fn binary(
             v.extend(y.iter().cloned());
             Ok(Value::tuple(v))
         }
-        (Add, Value::Tuple(_), _) => Err(Exception::type_error(format!(
+        (Add, Value::Tuple(_), _) => Err(Exception::type_error_fmt(format_args!(
             "can only concatenate tuple (not \"{}\") to tuple",
             b.type_name()
         ))),
@@ -462,7 +462,7 @@ fn order_depth(
             }
         }
         _ => {
-            return Err(Exception::type_error(format!(
+            return Err(Exception::type_error_fmt(format_args!(
                 "'{}' not supported between instances of '{}' and '{}'",
                 cmp_sym(op),
                 a.type_name(),
@@ -489,7 +489,7 @@ pub fn contains(container: &Value, item: &Value) -> Result<bool, Exception> {
     match container {
         Value::Str(s) => match item {
             Value::Str(x) => Ok(s.contains(&**x)),
-            other => Err(Exception::type_error(format!(
+            other => Err(Exception::type_error_fmt(format_args!(
                 "'in <string>' requires string as left operand, not {}",
                 other.type_name()
             ))),
@@ -497,7 +497,7 @@ pub fn contains(container: &Value, item: &Value) -> Result<bool, Exception> {
         Value::Bytes(b) => match item {
             Value::Bytes(x) => Ok(x.is_empty() || b.windows(x.len()).any(|w| w == x.as_slice())),
             Value::Int(i) => Ok(b.iter().any(|c| *c as i64 == *i)),
-            other => Err(Exception::type_error(format!(
+            other => Err(Exception::type_error_fmt(format_args!(
                 "a bytes-like object is required, not '{}'",
                 other.type_name()
             ))),
@@ -523,7 +523,7 @@ pub fn contains(container: &Value, item: &Value) -> Result<bool, Exception> {
             }
             None => Ok(false),
         },
-        other => Err(Exception::type_error(format!(
+        other => Err(Exception::type_error_fmt(format_args!(
             "argument of type '{}' is not iterable",
             other.type_name()
         ))),
@@ -534,9 +534,9 @@ fn index_of(len: usize, idx: i64, what: &str) -> Result<usize, Exception> {
     let n = len as i64;
     let i = if idx < 0 { idx + n } else { idx };
     if i < 0 || i >= n {
-        return Err(Exception::builtin(
+        return Err(Exception::builtin_fmt(
             "IndexError",
-            format!("{} index out of range", what),
+            format_args!("{} index out of range", what),
         ));
     }
     Ok(i as usize)
@@ -669,13 +669,13 @@ pub fn getitem(obj: &Value, idx: &Value) -> Result<Value, Exception> {
                 Value::Record(_) => "tuple".to_string(),
                 other => other.type_name(),
             };
-            Err(Exception::type_error(format!(
+            Err(Exception::type_error_fmt(format_args!(
                 "{} indices must be integers or slices, not {}",
                 what,
                 idx.type_name()
             )))
         }
-        _ => Err(Exception::type_error(format!(
+        _ => Err(Exception::type_error_fmt(format_args!(
             "'{}' object is not subscriptable",
             obj.type_name()
         ))),
@@ -700,7 +700,7 @@ pub fn setitem(
                 Value::List(x) => x.borrow().clone(),
                 Value::Tuple(t) => t.to_vec(),
                 other => {
-                    return Err(Exception::type_error(format!(
+                    return Err(Exception::type_error_fmt(format_args!(
                         "can only assign an iterable, not '{}'",
                         other.type_name()
                     )))
@@ -724,7 +724,7 @@ pub fn setitem(
                 Ok(())
             } else {
                 if ix.len() != items.len() {
-                    return Err(Exception::value_error(format!(
+                    return Err(Exception::value_error_fmt(format_args!(
                         "attempt to assign sequence of size {} to extended slice of size {}",
                         items.len(),
                         ix.len()
@@ -741,11 +741,11 @@ pub fn setitem(
             proc.limits.check_len(len + 1)?;
             d.borrow_mut().insert(idx, v)
         }
-        (Value::List(_), _) => Err(Exception::type_error(format!(
+        (Value::List(_), _) => Err(Exception::type_error_fmt(format_args!(
             "list indices must be integers or slices, not {}",
             idx.type_name()
         ))),
-        _ => Err(Exception::type_error(format!(
+        _ => Err(Exception::type_error_fmt(format_args!(
             "'{}' object does not support item assignment",
             obj.type_name()
         ))),
@@ -776,7 +776,7 @@ pub fn delitem(obj: &Value, idx: &Value) -> Result<(), Exception> {
                 vec![k.clone()],
             )),
         },
-        _ => Err(Exception::type_error(format!(
+        _ => Err(Exception::type_error_fmt(format_args!(
             "'{}' object does not support item deletion",
             obj.type_name()
         ))),

@@ -665,7 +665,7 @@ impl HKey {
                     .into(),
             ),
             Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::Slice(_) => {
-                return Err(Exception::type_error(format!(
+                return Err(Exception::type_error_fmt(format_args!(
                     "unhashable type: '{}'",
                     v.type_name()
                 )))
@@ -691,7 +691,7 @@ impl HKey {
             Value::HostMethod(m) => HKey::Ptr(Rc::as_ptr(m) as *const u8 as usize),
             Value::Iter(i) => HKey::Ptr(Rc::as_ptr(i) as *const u8 as usize),
             Value::View(_) => {
-                return Err(Exception::type_error(format!(
+                return Err(Exception::type_error_fmt(format_args!(
                     "unhashable type: '{}'",
                     v.type_name()
                 )))

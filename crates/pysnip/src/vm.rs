@@ -439,9 +439,9 @@ impl Process {
         while let Some((v, depth)) = work.pop() {
             visited += 1;
             if depth as usize > MAX_CONTAINER_NESTING {
-                return Err(Exception::builtin(
+                return Err(Exception::builtin_fmt(
                     "MemoryError",
-                    format!(
+                    format_args!(
                         "containers nested more than {} levels deep",
                         MAX_CONTAINER_NESTING
                     ),
@@ -492,9 +492,9 @@ impl Process {
                 _ => {}
             }
             if total > limit {
-                return Err(Exception::builtin(
+                return Err(Exception::builtin_fmt(
                     "MemoryError",
-                    format!("the program uses more than {} MB of memory", limit >> 20),
+                    format_args!("the program uses more than {} MB of memory", limit >> 20),
                 ));
             }
         }
@@ -992,9 +992,9 @@ impl Process {
                         .last()
                         .and_then(|f| f.code.local_names.get(i as usize).cloned())
                         .unwrap_or_else(|| Rc::from("?"));
-                    return Err(Exception::builtin(
+                    return Err(Exception::builtin_fmt(
                         "UnboundLocalError",
-                        format!("cannot access local variable '{}' where it is not associated with a value", name),
+                        format_args!("cannot access local variable '{}' where it is not associated with a value", name),
                     ));
                 }
                 self.stack.push(v);
@@ -1042,9 +1042,9 @@ impl Process {
                                 .get(i as usize)
                                 .cloned()
                                 .unwrap_or_else(|| Rc::from("?"));
-                            return Err(Exception::builtin(
+                            return Err(Exception::builtin_fmt(
                                 "NameError",
-                                format!("name '{}' is not defined", name),
+                                format_args!("name '{}' is not defined", name),
                             ));
                         }
                     },
@@ -1066,9 +1066,9 @@ impl Process {
                         .get(i as usize)
                         .cloned()
                         .unwrap_or_else(|| Rc::from("?"));
-                    return Err(Exception::builtin(
+                    return Err(Exception::builtin_fmt(
                         "NameError",
-                        format!("name '{}' is not defined", name),
+                        format_args!("name '{}' is not defined", name),
                     ));
                 }
             }
@@ -1082,9 +1082,9 @@ impl Process {
                 let name = self.name_of(n);
                 let obj = self.pop();
                 let _v = self.pop();
-                return Err(Exception::builtin(
+                return Err(Exception::builtin_fmt(
                     "AttributeError",
-                    format!(
+                    format_args!(
                         "'{}' object attribute '{}' cannot be set in the playground",
                         obj.type_name(),
                         name
@@ -1146,7 +1146,7 @@ impl Process {
                         Value::Bool(b) => Value::Int(-(b as i64)),
                         Value::Float(f) => Value::Float(-f),
                         other => {
-                            return Err(Exception::type_error(format!(
+                            return Err(Exception::type_error_fmt(format_args!(
                                 "bad operand type for unary -: '{}'",
                                 other.type_name()
                             )))
@@ -1156,7 +1156,7 @@ impl Process {
                         Value::Int(_) | Value::Float(_) => a,
                         Value::Bool(b) => Value::Int(b as i64),
                         other => {
-                            return Err(Exception::type_error(format!(
+                            return Err(Exception::type_error_fmt(format_args!(
                                 "bad operand type for unary +: '{}'",
                                 other.type_name()
                             )))
@@ -1166,7 +1166,7 @@ impl Process {
                         Value::Int(i) => Value::Int(!i),
                         Value::Bool(b) => Value::Int(!(b as i64)),
                         other => {
-                            return Err(Exception::type_error(format!(
+                            return Err(Exception::type_error_fmt(format_args!(
                                 "bad operand type for unary ~: '{}'",
                                 other.type_name()
                             )))
@@ -1322,7 +1322,7 @@ impl Process {
             Op::DictMerge => {
                 let v = self.pop();
                 let Value::Dict(src) = &v else {
-                    return Err(Exception::type_error(format!(
+                    return Err(Exception::type_error_fmt(format_args!(
                         "'{}' object is not a mapping",
                         v.type_name()
                     )));
@@ -1348,12 +1348,12 @@ impl Process {
                 let items = self.unpack_items(host, &v)?;
                 if items.len() != n as usize {
                     return Err(if items.len() > n as usize {
-                        Exception::value_error(format!(
+                        Exception::value_error_fmt(format_args!(
                             "too many values to unpack (expected {})",
                             n
                         ))
                     } else {
-                        Exception::value_error(format!(
+                        Exception::value_error_fmt(format_args!(
                             "not enough values to unpack (expected {}, got {})",
                             n,
                             items.len()
@@ -1367,7 +1367,7 @@ impl Process {
                 let items = self.unpack_items(host, &v)?;
                 let (b, a) = (before as usize, after as usize);
                 if items.len() < b + a {
-                    return Err(Exception::value_error(format!(
+                    return Err(Exception::value_error_fmt(format_args!(
                         "not enough values to unpack (expected at least {}, got {})",
                         b + a,
                         items.len()
@@ -1599,9 +1599,9 @@ impl Process {
                 let name = self.name_of(n);
                 let m = self.top();
                 let Value::Module(module) = &m else {
-                    return Err(Exception::builtin(
+                    return Err(Exception::builtin_fmt(
                         "ImportError",
-                        format!("cannot import name '{}'", name),
+                        format_args!("cannot import name '{}'", name),
                     ));
                 };
                 let v = match module.get(&name) {
@@ -1611,9 +1611,9 @@ impl Process {
                         match self.import_module(host, &full) {
                             Ok(v) => v,
                             Err(_) => {
-                                return Err(Exception::builtin(
+                                return Err(Exception::builtin_fmt(
                                     "ImportError",
-                                    format!(
+                                    format_args!(
                                         "cannot import name '{}' from '{}' (unknown location)",
                                         name, module.name
                                     ),
@@ -1793,7 +1793,7 @@ impl Process {
             )?)),
             Value::ExcClass(c) => {
                 if !kwargs.is_empty() {
-                    return Err(Exception::type_error(format!(
+                    return Err(Exception::type_error_fmt(format_args!(
                         "{}() takes no keyword arguments",
                         c.name
                     )));
@@ -1810,7 +1810,7 @@ impl Process {
                 let (h, name) = ((m.0).clone(), m.1.clone());
                 self.host_call(host, &h, Some(&name), args, kwargs)
             }
-            other => Err(Exception::type_error(format!(
+            other => Err(Exception::type_error_fmt(format_args!(
                 "'{}' object is not callable",
                 other.type_name()
             ))),
@@ -1842,7 +1842,7 @@ impl Process {
             Value::ExcClass(c) => Ok(Exception::with_args(&c, vec![])),
             other => {
                 let _ = host;
-                Err(Exception::type_error(format!(
+                Err(Exception::type_error_fmt(format_args!(
                     "exceptions must derive from BaseException, not {}",
                     other.type_name()
                 )))
@@ -1867,7 +1867,7 @@ impl Process {
             Value::Record(r) => Ok(r.fields.iter().map(|(_, v)| v.clone()).collect()),
             _ => self.collect(host, v).map_err(|e| {
                 if e.is_a("TypeError") {
-                    Exception::type_error(format!(
+                    Exception::type_error_fmt(format_args!(
                         "cannot unpack non-iterable {} object",
                         v.type_name()
                     ))
@@ -1927,7 +1927,7 @@ impl Process {
         it: &Value,
     ) -> Result<IterNext, Exception> {
         let Value::Iter(cell) = it else {
-            return Err(Exception::type_error(format!(
+            return Err(Exception::type_error_fmt(format_args!(
                 "'{}' object is not an iterator",
                 it.type_name()
             )));
@@ -2028,16 +2028,16 @@ impl Process {
         name: &str,
     ) -> Result<Value, Exception> {
         let no_attr = |t: &str| {
-            Exception::builtin(
+            Exception::builtin_fmt(
                 "AttributeError",
-                format!("'{}' object has no attribute '{}'", t, name),
+                format_args!("'{}' object has no attribute '{}'", t, name),
             )
         };
         match obj {
             Value::Module(m) => m.get(name).ok_or_else(|| {
-                Exception::builtin(
+                Exception::builtin_fmt(
                     "AttributeError",
-                    format!("module '{}' has no attribute '{}'", m.name, name),
+                    format_args!("module '{}' has no attribute '{}'", m.name, name),
                 )
             }),
             Value::Host(h) => host.get_attr(h, name),
@@ -2058,17 +2058,17 @@ impl Process {
             },
             Value::ExcClass(c) => match name {
                 "__name__" => Ok(Value::str(&c.name)),
-                _ => Err(Exception::builtin(
+                _ => Err(Exception::builtin_fmt(
                     "AttributeError",
-                    format!("type object '{}' has no attribute '{}'", c.name, name),
+                    format_args!("type object '{}' has no attribute '{}'", c.name, name),
                 )),
             },
             Value::Type(t) => match name {
                 "__name__" => Ok(Value::str(t.name())),
                 _ => builtins::type_attr(*t, name).ok_or_else(|| {
-                    Exception::builtin(
+                    Exception::builtin_fmt(
                         "AttributeError",
-                        format!("type object '{}' has no attribute '{}'", t.name(), name),
+                        format_args!("type object '{}' has no attribute '{}'", t.name(), name),
                     )
                 }),
             },
@@ -2117,9 +2117,9 @@ impl Process {
                             let _ = pm;
                         }
                     }
-                    return Err(Exception::builtin(
+                    return Err(Exception::builtin_fmt(
                         "ModuleNotFoundError",
-                        format!("No module named '{}'", name),
+                        format_args!("No module named '{}'", name),
                     ));
                 }
             }
@@ -2305,7 +2305,7 @@ fn bind_args(
     for (k, v) in kwargs {
         if let Some(i) = code.local_names[..np].iter().position(|n| *n == k) {
             if !matches!(locals[i], Value::Unbound) {
-                return Err(Exception::type_error(format!(
+                return Err(Exception::type_error_fmt(format_args!(
                     "{}() got multiple values for argument '{}'",
                     name, k
                 )));
@@ -2316,7 +2316,7 @@ fn bind_args(
         } else if kwarg_slot.is_some() {
             let _ = kwdict.insert(Value::str(&k), v);
         } else {
-            return Err(Exception::type_error(format!(
+            return Err(Exception::type_error_fmt(format_args!(
                 "{}() got an unexpected keyword argument '{}'",
                 name, k
             )));
@@ -2352,7 +2352,7 @@ fn bind_args(
                 names[names.len() - 1]
             ),
         };
-        return Err(Exception::type_error(format!(
+        return Err(Exception::type_error_fmt(format_args!(
             "{}() missing {} required positional argument{}: {}",
             name,
             missing.len(),
@@ -2365,7 +2365,7 @@ fn bind_args(
             match f.kwdefaults.iter().find(|(n, _)| n == k) {
                 Some((_, v)) => locals[kwonly_start + i] = v.clone(),
                 None => {
-                    return Err(Exception::type_error(format!(
+                    return Err(Exception::type_error_fmt(format_args!(
                         "{}() missing 1 required keyword-only argument: '{}'",
                         name, k
                     )))

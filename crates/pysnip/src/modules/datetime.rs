@@ -116,7 +116,7 @@ fn td_new(_p: &mut Process, _h: &mut dyn Host, a: Vec<Value>, k: Kw) -> R {
     }
     for (n, v) in &k {
         let i = names.iter().position(|x| *x == &**n).ok_or_else(|| {
-            Exception::type_error(format!(
+            Exception::type_error_fmt(format_args!(
                 "'{}' is an invalid keyword argument for __new__()",
                 n
             ))
@@ -399,9 +399,9 @@ pub fn call_method(
         }
         (Native::Datetime { us, .. }, "weekday") => Ok(Value::Int(parts(*us).wday)),
         (Native::Timedelta { us }, "total_seconds") => Ok(Value::Float(*us as f64 / 1e6)),
-        _ => Err(Exception::builtin(
+        _ => Err(Exception::builtin_fmt(
             "AttributeError",
-            format!("'{}' object has no attribute '{}'", recv.type_name(), name),
+            format_args!("'{}' object has no attribute '{}'", recv.type_name(), name),
         )),
     }
 }

@@ -69,7 +69,7 @@ fn dumps(p: &mut Process, h: &mut dyn Host, a: Vec<Value>, k: Kw) -> R {
                 | "check_circular"
                 | "cls"
         ) {
-            return Err(Exception::type_error(format!(
+            return Err(Exception::type_error_fmt(format_args!(
                 "dumps() got an unexpected keyword argument '{}'",
                 n
             )));
@@ -80,7 +80,7 @@ fn dumps(p: &mut Process, h: &mut dyn Host, a: Vec<Value>, k: Kw) -> R {
         Some(Value::Int(n)) => Some(" ".repeat(n.clamp(0, 1000) as usize)),
         Some(Value::Str(s)) => Some(s.to_string()),
         Some(o) => {
-            return Err(Exception::type_error(format!(
+            return Err(Exception::type_error_fmt(format_args!(
                 "indent must be int or str, not {}",
                 o.type_name()
             )))
@@ -153,7 +153,7 @@ fn float_json(f: f64, opts: &Opts) -> Result<String, Exception> {
         return Ok(float_repr(f));
     }
     if !opts.allow_nan {
-        return Err(Exception::value_error(format!(
+        return Err(Exception::value_error_fmt(format_args!(
             "Out of range float values are not JSON compliant: {}",
             float_repr(f)
         )));
@@ -251,7 +251,7 @@ fn encode(
                         if opts.skipkeys {
                             continue;
                         }
-                        return Err(Exception::type_error(format!(
+                        return Err(Exception::type_error_fmt(format_args!(
                             "keys must be str, int, float, bool or None, not {}",
                             other.type_name()
                         )));
@@ -275,7 +275,7 @@ fn encode(
                 let r = p.call_value(h, &f, vec![other.clone()])?;
                 return encode(p, h, &r, opts, depth + 1, out);
             }
-            return Err(Exception::type_error(format!(
+            return Err(Exception::type_error_fmt(format_args!(
                 "Object of type {} is not JSON serializable",
                 other.type_name()
             )));
@@ -595,7 +595,7 @@ fn loads(_p: &mut Process, _h: &mut dyn Host, a: Vec<Value>, _k: Kw) -> R {
             };
             loads_str(s.strip_prefix('\u{feff}').unwrap_or(&s))
         }
-        Some(other) => Err(Exception::type_error(format!(
+        Some(other) => Err(Exception::type_error_fmt(format_args!(
             "the JSON object must be str, bytes or bytearray, not {}",
             other.type_name()
         ))),

@@ -89,7 +89,7 @@ fn r_random(_p: &mut Process, h: &mut dyn Host, _a: Vec<Value>, _k: Kw) -> R {
 fn r_randint(_p: &mut Process, h: &mut dyn Host, a: Vec<Value>, _k: Kw) -> R {
     let (lo, hi) = (int(a.first())?, int(a.get(1))?);
     if hi < lo {
-        return Err(Exception::value_error(format!(
+        return Err(Exception::value_error_fmt(format_args!(
             "empty range in randrange({}, {})",
             lo,
             hi as i128 + 1
@@ -114,7 +114,7 @@ fn r_randrange(_p: &mut Process, h: &mut dyn Host, a: Vec<Value>, _k: Kw) -> R {
     }
     let n = crate::value::range_len(start, stop, step);
     if n <= 0 {
-        return Err(Exception::value_error(format!(
+        return Err(Exception::value_error_fmt(format_args!(
             "empty range in randrange({}, {})",
             start, stop
         )));

@@ -139,7 +139,7 @@ fn s_write(p: &mut Process, h: &mut dyn Host, a: Vec<Value>, _k: Kw) -> R {
     let s = match a.first() {
         Some(Value::Str(s)) => s.to_string(),
         Some(other) => {
-            return Err(Exception::type_error(format!(
+            return Err(Exception::type_error_fmt(format_args!(
                 "write() argument must be str, not {}",
                 other.type_name()
             )))
