@@ -1,6 +1,5 @@
 //! Compiler from the AST to bytecode: scope analysis (locals, cells, globals) and code objects.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use crate::ast::*;
@@ -175,21 +174,86 @@ pub struct CompileError {
 
 type CResult<T> = Result<T, CompileError>;
 
+// ---------------- name maps ----------------
+
+/// A map keyed by name, kept as a vector sorted by name: lookups and iteration order are those
+/// of a `BTreeMap<Rc<str>, V>`, for much less code in the wasm bundle (the maps only live while
+/// compiling and hold a snippet's names).
+#[derive(Clone, Debug)]
+struct NameMap<V>(Vec<(Rc<str>, V)>);
+
+/// A set of names in name order.
+type NameSet = NameMap<()>;
+
+impl<V> Default for NameMap<V> {
+    fn default() -> Self {
+        NameMap(Vec::new())
+    }
+}
+
+impl<V: Copy> NameMap<V> {
+    fn find(&self, k: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(n, _)| (**n).cmp(k))
+    }
+    fn get(&self, k: &str) -> Option<V> {
+        let i = self.find(k).ok()?;
+        self.0.get(i).map(|e| e.1)
+    }
+    fn contains(&self, k: &str) -> bool {
+        self.find(k).is_ok()
+    }
+    /// Inserts or replaces; true when the name was not there.
+    fn insert(&mut self, k: Rc<str>, v: V) -> bool {
+        match self.find(&k) {
+            Ok(i) => {
+                if let Some(e) = self.0.get_mut(i) {
+                    e.1 = v;
+                }
+                false
+            }
+            Err(i) => {
+                self.0.insert(i, (k, v));
+                true
+            }
+        }
+    }
+    /// The names in order.
+    fn iter(&self) -> impl Iterator<Item = &Rc<str>> {
+        self.0.iter().map(|(n, _)| n)
+    }
+}
+
+impl Extend<Rc<str>> for NameSet {
+    fn extend<I: IntoIterator<Item = Rc<str>>>(&mut self, iter: I) {
+        for n in iter {
+            self.insert(n, ());
+        }
+    }
+}
+
+impl FromIterator<Rc<str>> for NameSet {
+    fn from_iter<I: IntoIterator<Item = Rc<str>>>(iter: I) -> Self {
+        let mut s = NameSet::default();
+        s.extend(iter);
+        s
+    }
+}
+
 // ---------------- scope analysis ----------------
 
 #[derive(Default, Debug)]
 struct Collector {
     assigned: Vec<Rc<str>>,
-    assigned_set: BTreeSet<Rc<str>>,
-    uses: BTreeSet<Rc<str>>,
-    globals: BTreeSet<Rc<str>>,
-    nonlocals: BTreeSet<Rc<str>>,
-    nested_free: BTreeSet<Rc<str>>,
+    assigned_set: NameSet,
+    uses: NameSet,
+    globals: NameSet,
+    nonlocals: NameSet,
+    nested_free: NameSet,
 }
 
 impl Collector {
     fn assign(&mut self, n: &Rc<str>) {
-        if self.assigned_set.insert(n.clone()) {
+        if self.assigned_set.insert(n.clone(), ()) {
             self.assigned.push(n.clone());
         }
     }
@@ -218,7 +282,7 @@ impl Collector {
             StmtKind::AugAssign(t, _, v) => {
                 self.expr(v);
                 if let ExprKind::Name(n) = &t.kind {
-                    self.uses.insert(n.clone());
+                    self.uses.insert(n.clone(), ());
                 }
                 self.target(t);
             }
@@ -238,7 +302,7 @@ impl Collector {
                 self.assign(&f.name);
                 self.func_defaults(f);
                 let free = free_of_func(f);
-                self.nested_free.extend(free);
+                self.nested_free.extend(free.0.into_iter().map(|e| e.0));
             }
             StmtKind::ExcClass(n, b) => {
                 self.expr(b);
@@ -320,12 +384,12 @@ impl Collector {
             self.expr(&first.iter);
         }
         let free = free_of_comp(elts, gens);
-        self.nested_free.extend(free);
+        self.nested_free.extend(free.0.into_iter().map(|e| e.0));
     }
     fn expr(&mut self, e: &Expr) {
         match &e.kind {
             ExprKind::Name(n) => {
-                self.uses.insert(n.clone());
+                self.uses.insert(n.clone(), ());
             }
             ExprKind::Const(_) => {}
             ExprKind::List(v) | ExprKind::Tuple(v) | ExprKind::Set(v) => {
@@ -376,7 +440,7 @@ impl Collector {
             ExprKind::Lambda(f) => {
                 self.func_defaults(f);
                 let free = free_of_func(f);
-                self.nested_free.extend(free);
+                self.nested_free.extend(free.0.into_iter().map(|e| e.0));
             }
             ExprKind::ListComp(elt, gens) | ExprKind::SetComp(elt, gens) => self.comp(&[elt], gens),
             ExprKind::DictComp(k, v, gens) => self.comp(&[k, v], gens),
@@ -420,17 +484,17 @@ fn analyze_func(f: &FuncDef) -> Collector {
     c
 }
 
-fn free_of(c: &Collector, locals: &[Rc<str>]) -> BTreeSet<Rc<str>> {
+fn free_of(c: &Collector, locals: &[Rc<str>]) -> NameSet {
     c.uses
         .iter()
         .chain(c.nested_free.iter())
         .chain(c.nonlocals.iter())
-        .filter(|n| !locals.contains(n) && !c.globals.contains(*n))
+        .filter(|n| !locals.contains(n) && !c.globals.contains(n))
         .cloned()
         .collect()
 }
 
-fn free_of_func(f: &FuncDef) -> BTreeSet<Rc<str>> {
+fn free_of_func(f: &FuncDef) -> NameSet {
     let c = analyze_func(f);
     let locals = c.locals_with_params(&func_params(f));
     free_of(&c, &locals)
@@ -451,7 +515,7 @@ fn analyze_comp(elts: &[&Expr], gens: &[Comprehension]) -> Collector {
     c
 }
 
-fn free_of_comp(elts: &[&Expr], gens: &[Comprehension]) -> BTreeSet<Rc<str>> {
+fn free_of_comp(elts: &[&Expr], gens: &[Comprehension]) -> NameSet {
     let c = analyze_comp(elts, gens);
     let locals = c.locals_with_params(&[Rc::from(".0")]);
     free_of(&c, &locals)
@@ -481,12 +545,12 @@ enum NameRef {
 
 struct Globals {
     names: Vec<Rc<str>>,
-    index: BTreeMap<Rc<str>, u32>,
+    index: NameMap<u32>,
 }
 
 impl Globals {
     fn get(&mut self, n: &Rc<str>) -> u32 {
-        if let Some(&i) = self.index.get(n) {
+        if let Some(i) = self.index.get(n) {
             return i;
         }
         let i = self.names.len() as u32;
@@ -502,11 +566,11 @@ struct Unit {
     locals: Vec<Rc<str>>,
     cell_names: Vec<Rc<str>>,
     free_names: Vec<Rc<str>>,
-    globals_decl: BTreeSet<Rc<str>>,
+    globals_decl: NameSet,
     fblocks: Vec<FBlock>,
     span: Span,
-    const_index: BTreeMap<String, u32>,
-    name_index: BTreeMap<Rc<str>, u32>,
+    const_index: NameMap<u32>,
+    name_index: NameMap<u32>,
 }
 
 impl Unit {
@@ -537,11 +601,11 @@ impl Unit {
             locals: Vec::new(),
             cell_names: Vec::new(),
             free_names: Vec::new(),
-            globals_decl: BTreeSet::new(),
+            globals_decl: NameSet::default(),
             fblocks: Vec::new(),
             span,
-            const_index: BTreeMap::new(),
-            name_index: BTreeMap::new(),
+            const_index: NameMap::default(),
+            name_index: NameMap::default(),
         }
     }
     /// Names available to nested functions as free variables.
@@ -570,7 +634,7 @@ pub fn compile_files(
         units: vec![Unit::new(Rc::from("<module>"), true, Span::default())],
         globals: Globals {
             names: Vec::new(),
-            index: BTreeMap::new(),
+            index: NameMap::default(),
         },
     };
     for body in &bodies {
@@ -642,14 +706,14 @@ impl Compiler {
         let key = const_key(&v);
         let u = self.u();
         if let Some(k) = &key {
-            if let Some(&i) = u.const_index.get(k) {
+            if let Some(i) = u.const_index.get(k) {
                 return i;
             }
         }
         let i = u.code.consts.len() as u32;
         u.code.consts.push(v);
         if let Some(k) = key {
-            u.const_index.insert(k, i);
+            u.const_index.insert(Rc::from(k), i);
         }
         i
     }
@@ -659,7 +723,7 @@ impl Compiler {
     }
     fn name_idx(&mut self, n: &Rc<str>) -> u32 {
         let u = self.u();
-        if let Some(&i) = u.name_index.get(n) {
+        if let Some(i) = u.name_index.get(n) {
             return i;
         }
         let i = u.code.names.len() as u32;
@@ -1151,14 +1215,14 @@ impl Compiler {
             .filter(|n| parent_is_function && available.contains(n))
             .cloned()
             .collect();
-        for n in &coll.nonlocals {
+        for n in coll.nonlocals.iter() {
             if !unit.free_names.contains(n) {
                 return self.err(format!("no binding for nonlocal '{}' found", n), f.span);
             }
         }
         unit.cell_names = locals
             .iter()
-            .filter(|n| coll.nested_free.contains(*n))
+            .filter(|n| coll.nested_free.contains(n))
             .cloned()
             .collect();
         unit.globals_decl = coll.globals.clone();
@@ -1244,7 +1308,7 @@ impl Compiler {
             .collect();
         unit.cell_names = locals
             .iter()
-            .filter(|n| coll.nested_free.contains(*n))
+            .filter(|n| coll.nested_free.contains(n))
             .cloned()
             .collect();
         unit.code.cells = unit
