@@ -3,6 +3,8 @@
 
 pub mod view;
 
+use std::rc::Rc;
+
 use kafka_engine::{EvictReason, GroupState, MemberStatus};
 use kplay_runner::{FaultKind, ProcState, ProcessId};
 use yew::prelude::*;
@@ -487,16 +489,26 @@ fn lane(props: &LaneProps) -> Html {
                 <text x={(CW / 2.0).to_string()} y="25">{ lane.log_end }</text>
                 <title>{ format!("{}: {}", t(lang, Msg::LogEnd), lane.log_end) }</title>
             </g>
-            // A fragment of its own: keyed cells must not share a list with unkeyed siblings
-            // (html! flattens `for` into the parent's children), or every shift recreates them.
-            <>{ for lane.cells.iter().map(|c| {
-                let x = slot_x(l, lane, c.offset);
-                let row_y = TOP + c.from_row.min(prod_rows.saturating_sub(1)) as f64 * (PROD_H + 8.0) + PROD_H / 2.0;
-                html! {
-                    <Cell key={c.offset} cell={c.clone()} x={x} dx={l.prod_w - x} dy={if l.prod_w > 0.0 { row_y - (y + LANE_H / 2.0) } else { 0.0 }}
-                          topic={*topic} partition={lane.partition} lang={lang} on_hover={on_hover.clone()} />
-                }
-            }) }</>
+            // Cells sit at a place fixed by their offset inside a group that slides left as the
+            // log grows: a new record moves one transform, not every cell of the lane. A group of
+            // its own also keeps the keyed cells apart from unkeyed siblings (html! flattens `for`
+            // into the parent's children), or every shift would recreate them.
+            <g class="cells" transform={format!("translate({} 0)", -(lane.first_shown as f64) * STEP)}>
+                { for lane.cells.iter().map(|c| {
+                    // Only a record that flies in needs where it flies from.
+                    let (dx, dy) = if c.fresh {
+                        let row_y = TOP + c.from_row.min(prod_rows.saturating_sub(1)) as f64 * (PROD_H + 8.0) + PROD_H / 2.0;
+                        let dy = if l.prod_w > 0.0 { row_y - (y + LANE_H / 2.0) } else { 0.0 };
+                        (l.prod_w - slot_x(l, lane, c.offset), dy)
+                    } else {
+                        (0.0, 0.0)
+                    };
+                    html! {
+                        <Cell key={c.offset} cell={c.clone()} x={l.cell_x0 + c.offset as f64 * STEP} dx={dx} dy={dy}
+                              topic={*topic} partition={lane.partition} lang={lang} on_hover={on_hover.clone()} />
+                    }
+                }) }
+            </g>
             { for groups.iter().map(|g| {
                 let color = group_color(g.index);
                 let marker = g.committed.map(|c| {
@@ -548,7 +560,7 @@ pub fn compact(n: u64) -> String {
 
 #[derive(Properties, PartialEq)]
 struct CellProps {
-    cell: CellView,
+    cell: Rc<CellView>,
     x: f64,
     dx: f64,
     dy: f64,

@@ -3,12 +3,13 @@
 
 use std::rc::Rc;
 
+use kafka_engine::log::Record;
 use kafka_engine::{GroupState, MemberStatus, Strategy};
 use kplay_runner::{ProcState, ProcessId};
 
 use crate::sim::{DepartReason, Sim, QUICK_SEND_CLIENT};
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CellView {
     pub offset: u64,
     pub key: Option<String>,
@@ -32,7 +33,8 @@ pub struct LaneView {
     pub first_shown: u64,
     /// Records from this offset on arrived while the page watched: they fly in.
     pub fresh_from: u64,
-    pub cells: Vec<CellView>,
+    /// Shared with the previous picture while unchanged (compared by pointer first).
+    pub cells: Vec<Rc<CellView>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -126,6 +128,30 @@ fn text(b: Option<&[u8]>) -> Option<String> {
     b.map(|b| String::from_utf8_lossy(b).into_owned())
 }
 
+/// Whether `c` is what `build` would draw for record `r` (a re-run can put another record at the
+/// same offset).
+fn shows(c: &CellView, r: &Record) -> bool {
+    let key_same = match (&c.key, &r.key) {
+        (Some(a), Some(b)) => a.as_bytes() == &b[..],
+        (None, None) => true,
+        _ => false,
+    };
+    let value_same = c.tombstone == r.is_tombstone()
+        && match &r.value {
+            Some(v) => c.value.as_bytes() == &v[..],
+            None => c.value == "null",
+        };
+    key_same
+        && value_same
+        && c.timestamp == r.timestamp
+        && *c.producer == *r.producer
+        && c.headers.len() == r.headers.len()
+        && c.headers
+            .iter()
+            .zip(&r.headers)
+            .all(|((ck, cv), (rk, rv))| ck == rk && cv.as_bytes() == &rv[..])
+}
+
 fn process_label(sim: &Sim, consumer: u32) -> Option<(String, ProcessId)> {
     sim.scenario()
         .processes()
@@ -189,22 +215,40 @@ pub fn build(sim: &Sim, prev: &StageView, animate: bool, cells: u64) -> StageVie
                     } else {
                         u64::MAX
                     };
+                    let prev_cells = prev_topic
+                        .and_then(|pt| pt.lanes.get(p.partition() as usize))
+                        .map(|l| &l.cells[..])
+                        .unwrap_or(&[]);
                     let shown = p
                         .records_from(first_shown)
-                        .map(|r| CellView {
-                            offset: r.offset,
-                            key: text(r.key.as_deref()),
-                            value: text(r.value.as_deref()).unwrap_or_else(|| "null".into()),
-                            timestamp: r.timestamp,
-                            headers: r
-                                .headers
-                                .iter()
-                                .map(|(k, v)| (k.clone(), String::from_utf8_lossy(v).into_owned()))
-                                .collect(),
-                            producer: r.producer.to_string(),
-                            tombstone: r.is_tombstone(),
-                            from_row: row_of(&r.producer),
-                            fresh: r.offset >= fresh_from,
+                        .map(|r| {
+                            let from_row = row_of(&r.producer);
+                            let fresh = r.offset >= fresh_from;
+                            // A cell already drawn for this very record is kept as it is.
+                            if let Ok(i) = prev_cells.binary_search_by_key(&r.offset, |c| c.offset)
+                            {
+                                let c = &prev_cells[i];
+                                if c.from_row == from_row && c.fresh == fresh && shows(c, r) {
+                                    return c.clone();
+                                }
+                            }
+                            Rc::new(CellView {
+                                offset: r.offset,
+                                key: text(r.key.as_deref()),
+                                value: text(r.value.as_deref()).unwrap_or_else(|| "null".into()),
+                                timestamp: r.timestamp,
+                                headers: r
+                                    .headers
+                                    .iter()
+                                    .map(|(k, v)| {
+                                        (k.clone(), String::from_utf8_lossy(v).into_owned())
+                                    })
+                                    .collect(),
+                                producer: r.producer.to_string(),
+                                tombstone: r.is_tombstone(),
+                                from_row,
+                                fresh,
+                            })
                         })
                         .collect();
                     LaneView {
