@@ -180,7 +180,8 @@ pub enum StmtKind {
         body: Vec<Stmt>,
         handlers: Vec<Handler>,
         orelse: Vec<Stmt>,
-        finalbody: Vec<Stmt>,
+        /// Shared: the compiler emits it once per exit path (no copy of the statements).
+        finalbody: Rc<Vec<Stmt>>,
     },
     Raise(Option<Expr>, Option<Expr>),
     Assert(Expr, Option<Expr>),

@@ -918,7 +918,7 @@ impl Compiler {
                 if finalbody.is_empty() {
                     self.try_except(body, handlers, orelse)?;
                 } else {
-                    let fin = Rc::new(finalbody.clone());
+                    let fin = Rc::clone(finalbody);
                     let setup = self.emit(Op::SetupExcept(0));
                     self.u().fblocks.push(FBlock::Finally(fin));
                     if handlers.is_empty() {

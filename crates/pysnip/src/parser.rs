@@ -357,7 +357,7 @@ impl<'a> Parser<'a> {
                     body,
                     handlers,
                     orelse,
-                    finalbody,
+                    finalbody: Rc::new(finalbody),
                 }
             }
             Tok::Kw("with") => {
