@@ -51,6 +51,7 @@ pub enum Msg {
     Partition,
     Topic,
     PartitionsCount,
+    PartitionOne,
     KeyHint,
     SwitchLanguage,
     LanguageLabel,
@@ -164,6 +165,7 @@ fn pair(msg: Msg) -> (&'static str, &'static str) {
         Partition => ("Partición", "Partition"),
         Topic => ("Topic", "Topic"),
         PartitionsCount => ("particiones", "partitions"),
+        PartitionOne => ("partición", "partition"),
         KeyHint => (
             "La partición es murmur2(clave) mod particiones, como en Kafka.",
             "The partition is murmur2(key) mod partitions, as in Kafka.",

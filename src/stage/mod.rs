@@ -263,11 +263,12 @@ pub fn stage(props: &StageProps) -> Html {
                     }
                     <text class="col-title" x={l.gx.to_string()} y={(groups_top - 18.0).to_string()}>{ t(lang, Msg::Groups) }</text>
                     { for v.topics.iter().enumerate().map(|(ti, topic)| {
-                        let total: u64 = topic.lanes.iter().map(|l| l.log_end - l.log_start).sum();
+                        let total: u64 = topic.lanes.iter().map(|l| l.stored).sum();
+                        let parts = if topic.lanes.len() == 1 { Msg::PartitionOne } else { Msg::PartitionsCount };
                         html! {
                             <g class="topic" data-topic={topic.name.clone()}>
                                 <text class="topic-title" x={l.lane_x0.to_string()} y={(topic_y[ti] - 2.0).to_string()}>
-                                    { format!("{} {} · {} {} · {} {}", t(lang, Msg::Topic), topic.name, topic.lanes.len(), t(lang, Msg::PartitionsCount), total, t(lang, Msg::Messages)) }
+                                    { format!("{} {} · {} {} · {} {}", t(lang, Msg::Topic), topic.name, topic.lanes.len(), t(lang, parts), total, t(lang, Msg::Messages)) }
                                 </text>
                                 <>{ for topic.lanes.iter().enumerate().map(|(pi, lane)| {
                                     let ly = lane_y[ti][pi];
@@ -459,7 +460,7 @@ fn lane(props: &LaneProps) -> Html {
     let end_x = slot_x(l, lane, lane.log_end);
     html! {
         <g class="lane" data-partition={lane.partition.to_string()} data-log-start={lane.log_start.to_string()}
-           data-log-end={lane.log_end.to_string()} transform={format!("translate(0 {y})")}>
+           data-log-end={lane.log_end.to_string()} data-stored={lane.stored.to_string()} transform={format!("translate(0 {y})")}>
             <rect class="lane-bg" x={l.lane_x0.to_string()} y="0" width={(l.lane_x1 - l.lane_x0).to_string()} height={LANE_H.to_string()} rx="8" />
             <text class="lane-label" x={(l.lane_x0 + 8.0).to_string()} y={label_y.to_string()}>{ format!("P{}", lane.partition) }</text>
             if lane.log_start > 0 {

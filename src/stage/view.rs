@@ -29,6 +29,8 @@ pub struct LaneView {
     pub partition: u32,
     pub log_start: u64,
     pub log_end: u64,
+    /// Records stored (fewer than `log_end - log_start` once compaction has removed some).
+    pub stored: u64,
     /// Offset of the first cell slot drawn.
     pub first_shown: u64,
     /// Records from this offset on arrived while the page watched: they fly in.
@@ -255,6 +257,7 @@ pub fn build(sim: &Sim, prev: &StageView, animate: bool, cells: u64) -> StageVie
                         partition: p.partition(),
                         log_start,
                         log_end,
+                        stored: p.record_count(),
                         first_shown,
                         fresh_from: if animate { fresh_from } else { log_end },
                         cells: shown,

@@ -696,3 +696,95 @@ fn plus_consumer_joins_now_and_the_group_rebalances_to_one_partition_each() {
     );
     s.screenshot("plus-consumer-1280x800").unwrap();
 }
+
+#[test]
+fn retention_deletes_old_segments_and_compaction_leaves_holes_on_the_lanes() {
+    let s = open_app(1280, 800, "?lang=en&speed=100");
+    open_tab(&s, "producer.py");
+    // Tiny segments (a record here is about 10 bytes: three to a segment); the log cleaner runs every 300 s of
+    // virtual time (log.retention.check.interval.ms), 3 s of real time at 100x.
+    set_code(
+        &s,
+        "from kafka import KafkaProducer\n\
+         from kafka.admin import KafkaAdminClient, NewTopic\n\
+         import time\n\
+         \n\
+         admin = KafkaAdminClient()\n\
+         admin.create_topics([\n\
+         \x20   NewTopic('short-lived', num_partitions=1, replication_factor=1,\n\
+         \x20            topic_configs={'retention.bytes': '60', 'segment.bytes': '30'}),\n\
+         \x20   NewTopic('latest-per-key', num_partitions=1, replication_factor=1,\n\
+         \x20            topic_configs={'cleanup.policy': 'compact', 'segment.bytes': '30'}),\n\
+         ])\n\
+         producer = KafkaProducer()\n\
+         for i in range(30):\n\
+         \x20   producer.send('short-lived', key=b'k', value=str(i).encode())\n\
+         \x20   producer.send('latest-per-key', key=str(i % 3).encode(), value=str(i).encode())\n\
+         \x20   time.sleep(1)\n",
+    );
+    let lane = |topic: &str| format!("document.querySelector(\"[data-topic='{topic}'] .lane\")");
+    // Retention: the lane's log start moves past 0 and the deleted part is drawn.
+    s.wait_until(
+        "retention to delete the old segments",
+        &format!(
+            "const l = {}; return !!l && Number(l.dataset.logStart) > 0 && !!l.querySelector('.deleted');",
+            lane("short-lived")
+        ),
+    );
+    // Compaction: offsets keep their numbers, so removed records leave empty slots between cells.
+    s.wait_until(
+        "compaction to leave holes",
+        &format!(
+            "const l = {}; return !!l && l.querySelectorAll('.slot').length > 0;",
+            lane("latest-per-key")
+        ),
+    );
+    let cells = s
+        .execute(
+            &format!(
+                "const l = {};
+                 return [Number(l.dataset.logEnd), Array.from(l.querySelectorAll('.cell')).map(c => [Number(c.dataset.offset), c.dataset.key])];",
+                lane("latest-per-key")
+            ),
+            vec![],
+        )
+        .unwrap();
+    assert_eq!(cells[0].as_u64(), Some(30), "one record a second for 30 s");
+    let drawn: Vec<(u64, String)> = cells[1]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c[0].as_u64().unwrap(),
+                c[1].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    // Offsets per topic run 0..30; the newest record of each key (offsets 27, 28, 29 hold keys
+    // 0, 1, 2) is never compacted away.
+    for (offset, key) in [(27, "0"), (28, "1"), (29, "2")] {
+        assert!(
+            drawn.contains(&(offset, key.to_string())),
+            "offset {offset} (key {key}) stays: {drawn:?}"
+        );
+    }
+    // The topic's title counts the records stored, not the offsets handed out.
+    let stored = s
+        .execute(
+            &format!(
+                "const l = {}; return [Number(l.dataset.stored), Number(l.dataset.logStart), l.closest('.topic').querySelector('.topic-title').textContent];",
+                lane("latest-per-key")
+            ),
+            vec![],
+        )
+        .unwrap();
+    let (n, start) = (stored[0].as_u64().unwrap(), stored[1].as_u64().unwrap());
+    assert!(n < 30 - start, "compaction removed records: {stored:?}");
+    let title = stored[2].as_str().unwrap();
+    assert!(
+        title.contains(&format!("1 partition · {n} messages")),
+        "{title}"
+    );
+    s.screenshot("retention-compaction-1280x800").unwrap();
+}
