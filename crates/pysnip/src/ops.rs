@@ -762,11 +762,19 @@ pub fn delitem(obj: &Value, idx: &Value) -> Result<(), Exception> {
         }
         (Value::List(l), Value::Slice(s)) => {
             let mut l = l.borrow_mut();
-            let mut ix = slice_indices(l.len(), s)?;
-            ix.sort_unstable();
-            for i in ix.into_iter().rev() {
-                l.remove(i);
+            // Mark the slice's positions and keep the rest (no sort, one pass).
+            let mut gone = vec![false; l.len()];
+            for i in slice_indices(l.len(), s)? {
+                if let Some(g) = gone.get_mut(i) {
+                    *g = true;
+                }
             }
+            let mut at = 0;
+            l.retain(|_| {
+                let keep = !gone.get(at).copied().unwrap_or(false);
+                at += 1;
+                keep
+            });
             Ok(())
         }
         (Value::Dict(d), k) => match d.borrow_mut().remove(k)? {
