@@ -822,9 +822,11 @@ impl Cluster {
         for t in topics {
             valid_topic_name(t)?;
         }
-        let mut sorted: Vec<String> = topics.to_vec();
-        sorted.sort();
-        sorted.dedup();
+        // Sorting `&str` (not `String`) reuses the one string sort the engine already has.
+        let mut names: Vec<&str> = topics.iter().map(String::as_str).collect();
+        names.sort_unstable();
+        names.dedup();
+        let sorted: Vec<String> = names.into_iter().map(str::to_string).collect();
         if self.cfg.auto_create_topics {
             for t in &sorted {
                 if !self.topics.contains_key(t.as_str()) {
@@ -884,7 +886,7 @@ impl Cluster {
             return Ok(());
         };
         let mut list: Vec<TopicPartition> = tps.to_vec();
-        list.sort();
+        list.sort_unstable();
         list.dedup();
         let old = std::mem::take(&mut cons.owned);
         cons.owned = list
@@ -2184,7 +2186,7 @@ impl Cluster {
                     }
                 }
             }
-            list.sort();
+            list.sort_unstable();
             result.insert(m.member_id.clone(), list);
         }
         let mut deliveries: Vec<(ConsumerId, u32, Name, Vec<TopicPartition>)> = Vec::new();
@@ -2214,16 +2216,16 @@ impl Cluster {
                 .filter(|o| !list.contains(&o.tp))
                 .map(|o| o.tp.clone())
                 .collect();
-            cons.owned.retain(|o| list.contains(&o.tp));
-            for tp in &list {
-                if !cons.owned.iter().any(|o| &o.tp == tp) {
-                    cons.owned.push(OwnedPartition {
-                        tp: tp.clone(),
-                        position: None,
-                    });
-                }
-            }
-            cons.owned.sort_by(|a, b| a.tp.cmp(&b.tp));
+            // The new assignment in `list`'s (sorted, duplicate-free) order, keeping the
+            // positions of partitions the consumer already owned.
+            let old = std::mem::take(&mut cons.owned);
+            cons.owned = list
+                .iter()
+                .map(|tp| OwnedPartition {
+                    tp: tp.clone(),
+                    position: old.iter().find(|o| &o.tp == tp).and_then(|o| o.position),
+                })
+                .collect();
             cons.generation = Some(generation);
             cons.joining = false;
             cons.next_auto_commit = now.saturating_add(cons.cfg.auto_commit_interval_ms);
@@ -2310,7 +2312,11 @@ impl Cluster {
         let Some(g) = self.groups.get(group) else {
             return Vec::new();
         };
-        let mut tps: BTreeSet<TopicPartition> = g.offsets.keys().cloned().collect();
+        // Inserted one by one: collecting into a set would add a sort just for this.
+        let mut tps: BTreeSet<TopicPartition> = BTreeSet::new();
+        for tp in g.offsets.keys() {
+            tps.insert(tp.clone());
+        }
         let mut owners: BTreeMap<TopicPartition, Name> = BTreeMap::new();
         for m in g.members.values() {
             for t in &m.topics {

@@ -12,7 +12,7 @@
 //!   travel in the JoinGroup subscription; their order can matter to the sticky algorithm.
 //! - Static membership (`group.instance.id`) is not modelled: every member is dynamic.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 mod range;
 mod roundrobin;
@@ -105,11 +105,35 @@ pub type Assignment = BTreeMap<String, Vec<TopicPartition>>;
 #[derive(Clone, Debug)]
 pub(crate) struct Member<'a> {
     pub id: &'a str,
-    pub topics: BTreeSet<&'a str>,
+    /// Sorted, without duplicates (a sorted `Vec` rather than a `BTreeSet`: less wasm code).
+    pub topics: Vec<&'a str>,
     /// Grouped by topic, topics in first-appearance order (the wire format's order).
     pub owned: Vec<TopicPartition>,
     /// kafka-python's `DEFAULT_GENERATION_ID` (-1) when unknown.
     pub generation: i32,
+}
+
+impl Member<'_> {
+    /// Whether the member subscribes to `topic`.
+    pub fn subscribes(&self, topic: &str) -> bool {
+        self.topics.binary_search(&topic).is_ok()
+    }
+}
+
+/// The topics the leader's metadata knows with their partition counts, sorted by topic.
+pub(crate) type ClusterTopics<'a> = [(&'a str, u32)];
+
+/// The partition count of `topic` in `cluster`, if the leader's metadata has it.
+pub(crate) fn partition_count(cluster: &ClusterTopics<'_>, topic: &str) -> Option<u32> {
+    let i = cluster.binary_search_by(|(t, _)| (*t).cmp(topic)).ok()?;
+    cluster.get(i).map(|(_, n)| *n)
+}
+
+/// `names` sorted, without duplicates.
+fn sorted_set(mut names: Vec<&str>) -> Vec<&str> {
+    names.sort_unstable();
+    names.dedup();
+    names
 }
 
 /// The partitions grouped by topic, topics in first-appearance order, partitions in their order:
@@ -133,7 +157,7 @@ fn normalise(members: &[MemberSubscription]) -> Vec<Member<'_>> {
     for m in members {
         let member = Member {
             id: m.member_id.as_str(),
-            topics: m.topics.iter().map(String::as_str).collect(),
+            topics: sorted_set(m.topics.iter().map(String::as_str).collect()),
             owned: group_by_topic(&m.owned),
             generation: m.generation.unwrap_or(-1),
         };
@@ -150,14 +174,12 @@ fn normalise(members: &[MemberSubscription]) -> Vec<Member<'_>> {
 fn cluster_topics<'a>(
     partitions_per_topic: &BTreeMap<String, u32>,
     members: &[Member<'a>],
-) -> BTreeMap<&'a str, u32> {
-    let mut topics = BTreeMap::new();
-    for m in members {
-        for &t in &m.topics {
-            topics.insert(t, partitions_per_topic.get(t).copied().unwrap_or(0));
-        }
-    }
-    topics
+) -> Vec<(&'a str, u32)> {
+    let names = members.iter().flat_map(|m| m.topics.iter().copied());
+    sorted_set(names.collect())
+        .into_iter()
+        .map(|t| (t, partitions_per_topic.get(t).copied().unwrap_or(0)))
+        .collect()
 }
 
 /// Computes the assignment `strategy` gives `members` for topics with these partition counts.
@@ -180,7 +202,7 @@ pub fn assign(
         assignment.entry(m.id.to_string()).or_default();
     }
     for parts in assignment.values_mut() {
-        parts.sort();
+        parts.sort_unstable();
         parts.dedup();
     }
     assignment

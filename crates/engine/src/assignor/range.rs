@@ -1,16 +1,15 @@
 //! The range assignor: per topic, contiguous runs of partitions over the sorted subscribers.
 
-use super::{Assignment, Member, TopicPartition};
-use std::collections::BTreeMap;
+use super::{Assignment, ClusterTopics, Member, TopicPartition};
 
 /// kafka-python's `RangePartitionAssignor.assign`: for each topic, its subscribers sorted by
 /// member id each get `P / C` contiguous partitions, the first `P % C` of them one more.
-pub(crate) fn assign(cluster: &BTreeMap<&str, u32>, members: &[Member<'_>]) -> Assignment {
+pub(crate) fn assign(cluster: &ClusterTopics<'_>, members: &[Member<'_>]) -> Assignment {
     let mut assignment = Assignment::new();
-    for (&topic, &count) in cluster {
+    for &(topic, count) in cluster {
         let mut consumers: Vec<&str> = members
             .iter()
-            .filter(|m| m.topics.contains(topic))
+            .filter(|m| m.subscribes(topic))
             .map(|m| m.id)
             .collect();
         consumers.sort_unstable();

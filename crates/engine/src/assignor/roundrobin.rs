@@ -1,12 +1,11 @@
 //! The roundrobin assignor: all partitions dealt over the sorted members in a circle.
 
-use super::{Assignment, Member, TopicPartition};
-use std::collections::BTreeMap;
+use super::{Assignment, ClusterTopics, Member, TopicPartition};
 
 /// kafka-python's `RoundRobinPartitionAssignor.assign`: every partition of every subscribed
 /// topic, sorted by (topic, partition), goes to the next member in the circle of members sorted
 /// by id, skipping members not subscribed to its topic.
-pub(crate) fn assign(cluster: &BTreeMap<&str, u32>, members: &[Member<'_>]) -> Assignment {
+pub(crate) fn assign(cluster: &ClusterTopics<'_>, members: &[Member<'_>]) -> Assignment {
     let mut assignment = Assignment::new();
     let mut sorted: Vec<&Member<'_>> = members.iter().collect();
     sorted.sort_unstable_by(|a, b| a.id.cmp(b.id));
@@ -14,12 +13,12 @@ pub(crate) fn assign(cluster: &BTreeMap<&str, u32>, members: &[Member<'_>]) -> A
         return assignment;
     }
     let mut next = 0usize;
-    for (&topic, &count) in cluster {
+    for &(topic, count) in cluster {
         // Every topic of `cluster` has a subscriber, so the search always ends.
         for partition in 0..count {
             let found = (0..sorted.len())
                 .map(|k| (next + k) % sorted.len())
-                .find(|&i| sorted.get(i).is_some_and(|m| m.topics.contains(topic)));
+                .find(|&i| sorted.get(i).is_some_and(|m| m.subscribes(topic)));
             let Some(i) = found else { break };
             if let Some(m) = sorted.get(i) {
                 assignment

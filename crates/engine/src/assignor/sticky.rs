@@ -6,7 +6,7 @@
 //! choice there depends on the process's string hash seed. Both only arise when more than one
 //! candidate exists; this implementation then takes the smallest (topic, partition).
 
-use super::{Assignment, Member, TopicPartition};
+use super::{partition_count, Assignment, ClusterTopics, Member, TopicPartition};
 use std::collections::{BTreeMap, BTreeSet};
 
 type Tp = TopicPartition;
@@ -15,7 +15,7 @@ type Tp = TopicPartition;
 const MAX_REASSIGNMENT_ROUNDS: usize = 100_000;
 
 /// kafka-python's `StickyPartitionAssignor.assign`.
-pub(crate) fn assign(cluster: &BTreeMap<&str, u32>, members: &[Member<'_>]) -> Assignment {
+pub(crate) fn assign(cluster: &ClusterTopics<'_>, members: &[Member<'_>]) -> Assignment {
     let mut executor = Executor::new(cluster, members);
     executor.perform_initial_assignment();
     executor.balance();
@@ -28,7 +28,7 @@ pub(crate) fn assign(cluster: &BTreeMap<&str, u32>, members: &[Member<'_>]) -> A
 /// kafka-python's `CooperativeStickyAssignor.assign`: the sticky assignment, minus every
 /// partition another member still owns (it is revoked first and handed over next round).
 pub(crate) fn assign_cooperative(
-    cluster: &BTreeMap<&str, u32>,
+    cluster: &ClusterTopics<'_>,
     members: &[Member<'_>],
 ) -> Assignment {
     let target = assign(cluster, members);
@@ -123,7 +123,7 @@ impl PartitionMovements {
 /// kafka-python's `StickyAssignmentExecutor`, field for field.
 struct Executor<'a> {
     /// member id -> subscribed topics, in the members' order.
-    members: Vec<(&'a str, &'a BTreeSet<&'a str>)>,
+    members: &'a [Member<'a>],
     current_assignment: BTreeMap<String, Vec<Tp>>,
     previous_assignment: BTreeMap<Tp, String>,
     current_partition_consumer: BTreeMap<Tp, String>,
@@ -150,9 +150,9 @@ fn remove_first(list: &mut Vec<Tp>, item: &Tp) -> bool {
 }
 
 impl<'a> Executor<'a> {
-    fn new(cluster: &BTreeMap<&str, u32>, members: &'a [Member<'a>]) -> Self {
+    fn new(cluster: &ClusterTopics<'_>, members: &'a [Member<'a>]) -> Self {
         let mut ex = Executor {
-            members: members.iter().map(|m| (m.id, &m.topics)).collect(),
+            members,
             current_assignment: BTreeMap::new(),
             previous_assignment: BTreeMap::new(),
             current_partition_consumer: BTreeMap::new(),
@@ -166,7 +166,7 @@ impl<'a> Executor<'a> {
             movements: PartitionMovements::default(),
         };
         ex.init_current_assignments(members);
-        for (&topic, &count) in cluster {
+        for &(topic, count) in cluster {
             for p in 0..count {
                 ex.partition_to_all_potential_consumers
                     .insert(Tp::new(topic, p), Vec::new());
@@ -175,7 +175,7 @@ impl<'a> Executor<'a> {
         for m in members {
             let mut potential = Vec::new();
             for &topic in &m.topics {
-                let Some(&count) = cluster.get(topic) else {
+                let Some(count) = partition_count(cluster, topic) else {
                     continue;
                 };
                 for p in 0..count {
@@ -262,7 +262,7 @@ impl<'a> Executor<'a> {
     fn is_subscribed(&self, consumer: &str, topic: &str) -> bool {
         self.members
             .iter()
-            .any(|(id, topics)| *id == consumer && topics.contains(topic))
+            .any(|m| m.id == consumer && m.subscribes(topic))
     }
 
     fn perform_initial_assignment(&mut self) {
@@ -459,7 +459,7 @@ impl<'a> Executor<'a> {
             .get(member)
             .cloned()
             .unwrap_or_default();
-        parts.sort();
+        parts.sort_unstable();
         parts
     }
 

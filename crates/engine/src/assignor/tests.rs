@@ -1,6 +1,7 @@
 //! Tests of the assignors against Kafka's and kafka-python's documented cases.
 
 use super::*;
+use std::collections::BTreeSet;
 
 fn topics(spec: &[(&str, u32)]) -> BTreeMap<String, u32> {
     spec.iter().map(|(t, n)| (t.to_string(), *n)).collect()
