@@ -119,17 +119,23 @@ impl<'a> Parser<'a> {
         }
     }
     fn err<T>(&self, msg: impl Into<String>) -> Result<T, ParseError> {
+        Err(self.error(msg.into()))
+    }
+    /// The error at the current token (out of line: one copy for every `err` instantiation).
+    #[cold]
+    #[inline(never)]
+    fn error(&self, msg: String) -> ParseError {
         let (start, end) = self
             .toks
             .get(self.pos)
             .map(|t| (t.start, t.end.max(t.start + 1)))
             .unwrap_or((self.src.len(), self.src.len() + 1));
-        Err(ParseError {
-            msg: msg.into(),
+        ParseError {
+            msg,
             start,
             end,
             indentation: false,
-        })
+        }
     }
     fn err_at<T>(&self, msg: impl Into<String>, span: Span) -> Result<T, ParseError> {
         Err(ParseError {
@@ -140,17 +146,22 @@ impl<'a> Parser<'a> {
         })
     }
     fn invalid<T>(&self) -> Result<T, ParseError> {
+        Err(self.invalid_error())
+    }
+    #[cold]
+    #[inline(never)]
+    fn invalid_error(&self) -> ParseError {
         match self.tok() {
-            Tok::Indent => Err(ParseError {
+            Tok::Indent => ParseError {
                 msg: "unexpected indent".into(),
                 start: self.start(),
                 end: self.start() + 1,
                 indentation: true,
-            }),
+            },
             Tok::Kw(k) if matches!(*k, "async" | "await" | "yield") => {
-                self.err(format!("'{}' is not supported in the playground", k))
+                self.error(format!("'{}' is not supported in the playground", k))
             }
-            _ => self.err("invalid syntax"),
+            _ => self.error("invalid syntax".into()),
         }
     }
     fn expect_op(&mut self, op: &str) -> Result<(), ParseError> {
