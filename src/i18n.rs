@@ -52,6 +52,7 @@ pub enum Msg {
     Topic,
     PartitionsCount,
     PartitionOne,
+    MessageOne,
     KeyHint,
     SwitchLanguage,
     LanguageLabel,
@@ -166,6 +167,7 @@ fn pair(msg: Msg) -> (&'static str, &'static str) {
         Topic => ("Topic", "Topic"),
         PartitionsCount => ("particiones", "partitions"),
         PartitionOne => ("partición", "partition"),
+        MessageOne => ("mensaje", "message"),
         KeyHint => (
             "La partición es murmur2(clave) mod particiones, como en Kafka.",
             "The partition is murmur2(key) mod partitions, as in Kafka.",

@@ -67,6 +67,8 @@ const TOP: f64 = 34.0;
 const LANE_H: f64 = 42.0;
 const LANE_GAP: f64 = 8.0;
 const PROD_H: f64 = 40.0;
+/// How long (virtual ms) an arrow keeps flowing after its member's fetch position moved.
+const FLOW_MS: u64 = 1_500;
 const GROUP_HEAD: f64 = 38.0;
 const MEMBER_H: f64 = 40.0;
 const DEPART_H: f64 = 28.0;
@@ -268,7 +270,7 @@ pub fn stage(props: &StageProps) -> Html {
                         html! {
                             <g class="topic" data-topic={topic.name.clone()}>
                                 <text class="topic-title" x={l.lane_x0.to_string()} y={(topic_y[ti] - 2.0).to_string()}>
-                                    { format!("{} {} · {} {} · {} {}", t(lang, Msg::Topic), topic.name, topic.lanes.len(), t(lang, parts), total, t(lang, Msg::Messages)) }
+                                    { format!("{} {} · {} {} · {} {}", t(lang, Msg::Topic), topic.name, topic.lanes.len(), t(lang, parts), total, t(lang, if total == 1 { Msg::MessageOne } else { Msg::Messages })) }
                                 </text>
                                 <>{ for topic.lanes.iter().enumerate().map(|(pi, lane)| {
                                     let ly = lane_y[ti][pi];
@@ -292,8 +294,8 @@ pub fn stage(props: &StageProps) -> Html {
                             // From what each member's client holds right now: during an eager
                             // rebalance the arrows go, during a cooperative one most stay.
                             g.members.iter().enumerate().flat_map(move |(mi, m)| {
-                                m.owned.iter().map(move |tp| (mi, m, tp))
-                            }).filter_map(move |(mi, m, (topic, partition))| {
+                                m.owned.iter().enumerate().map(move |(oi, tp)| (mi, m, oi, tp))
+                            }).filter_map(move |(mi, m, oi, (topic, partition))| {
                                 let ti = topics.iter().position(|tv| &tv.name == topic)?;
                                 let ly = *lane_y.get(ti)?.get(*partition as usize)? + LANE_H / 2.0;
                                 let my = gy0 + GROUP_HEAD + mi as f64 * MEMBER_H + MEMBER_H / 2.0 - 2.0;
@@ -310,9 +312,17 @@ pub fn stage(props: &StageProps) -> Html {
                                     format!("M{x0},{ly} C{mx},{ly} {mx},{my} {x1},{my}")
                                 };
                                 let moving = g.rebalancing();
+                                // Records reached this member from the partition in the last
+                                // 1.5 s of virtual time: the arrow flows.
+                                let flowing = m
+                                    .fetch
+                                    .get(oi)
+                                    .and_then(|f| f.1)
+                                    .is_some_and(|t| v.now_ms.saturating_sub(t) < FLOW_MS);
                                 Some(html! {
                                     <path key={format!("{}-{}-{}-{}", g.id, m.member_id, topic, partition)}
-                                          class={classes!("arrow", moving.then_some("moving"))} data-group={g.id.clone()}
+                                          class={classes!("arrow", moving.then_some("moving"), flowing.then_some("flow"))} data-group={g.id.clone()}
+                                          data-partition={partition.to_string()} data-flow={flowing.then_some("true")}
                                           d={d}
                                           stroke={group_color(gi)} marker-end="" />
                                 })

@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use kafka_engine::log::Record;
-use kafka_engine::{GroupState, MemberStatus, Strategy};
+use kafka_engine::{GroupState, MemberStatus, OwnedPartition, Strategy};
 use kplay_runner::{ProcState, ProcessId};
 
 use crate::sim::{DepartReason, Sim, QUICK_SEND_CLIENT};
@@ -62,6 +62,9 @@ pub struct MemberView {
     /// What its client really holds now (eager rebalances revoke everything at the join;
     /// cooperative ones keep what doesn't move).
     pub owned: Vec<(String, u32)>,
+    /// For each `owned` partition: the client's fetch position, and the virtual time it last
+    /// moved (records flowed to this member).
+    pub fetch: Vec<(Option<u64>, Option<u64>)>,
     pub process: Option<ProcessId>,
     pub leader: bool,
     pub lag: u64,
@@ -271,6 +274,7 @@ pub fn build(sim: &Sim, prev: &StageView, animate: bool, cells: u64) -> StageVie
         })
         .collect();
 
+    let now_ms = cluster.now();
     let groups = cluster
         .groups()
         .map(|g| {
@@ -278,6 +282,16 @@ pub fn build(sim: &Sim, prev: &StageView, animate: bool, cells: u64) -> StageVie
             let members = g
                 .members()
                 .map(|m| {
+                    let owned: &[OwnedPartition] = cluster
+                        .consumer(m.consumer)
+                        .filter(|c| c.member_id() == Some(&*m.member_id))
+                        .map(|c| c.owned())
+                        .unwrap_or(&[]);
+                    let prev_member = prev
+                        .groups
+                        .iter()
+                        .find(|pg| pg.id == g.id())
+                        .and_then(|pg| pg.members.iter().find(|pm| pm.member_id == *m.member_id));
                     let (label, process) = match process_label(sim, m.consumer.0) {
                         Some((l, p)) => (l, Some(p)),
                         None => (m.client_id.to_string(), None),
@@ -293,16 +307,33 @@ pub fn build(sim: &Sim, prev: &StageView, animate: bool, cells: u64) -> StageVie
                             .iter()
                             .map(|tp| (tp.topic.clone(), tp.partition))
                             .collect(),
-                        owned: cluster
-                            .consumer(m.consumer)
-                            .filter(|c| c.member_id() == Some(&*m.member_id))
-                            .map(|c| {
-                                c.owned()
-                                    .iter()
-                                    .map(|o| (o.tp.topic.clone(), o.tp.partition))
-                                    .collect()
+                        owned: owned
+                            .iter()
+                            .map(|o| (o.tp.topic.clone(), o.tp.partition))
+                            .collect(),
+                        fetch: owned
+                            .iter()
+                            .map(|o| {
+                                let before = prev_member.and_then(|pm| {
+                                    pm.owned
+                                        .iter()
+                                        .position(|(t, p)| *t == o.tp.topic && *p == o.tp.partition)
+                                        .and_then(|i| pm.fetch.get(i))
+                                });
+                                let moved_at = match before {
+                                    Some((Some(was), last)) => {
+                                        if o.position.is_some_and(|now| now > *was) {
+                                            Some(now_ms)
+                                        } else {
+                                            *last
+                                        }
+                                    }
+                                    Some((None, last)) => *last,
+                                    None => None,
+                                };
+                                (o.position, moved_at)
                             })
-                            .unwrap_or_default(),
+                            .collect(),
                         process,
                         leader: g.leader() == Some(&*m.member_id),
                         joined: m.joined,

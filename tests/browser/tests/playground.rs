@@ -788,3 +788,24 @@ fn retention_deletes_old_segments_and_compaction_leaves_holes_on_the_lanes() {
     );
     s.screenshot("retention-compaction-1280x800").unwrap();
 }
+
+#[test]
+fn arrows_flow_while_records_reach_their_member_and_stop_when_none_do() {
+    let s = open_app(1280, 800, "?lang=en&speed=1");
+    // The lesson's producer sends the post's transaction at 5 s: the arrow from its partition
+    // to the consumer flows while the record is fetched.
+    s.wait_until(
+        "an arrow to flow",
+        "const a = document.querySelector('.arrows .arrow[data-flow]'); return !!a && getComputedStyle(a).strokeDasharray !== 'none';",
+    );
+    s.screenshot("flowing-arrow-1280x800").unwrap();
+    // Once the producer is done and the group has caught up (lag 0), nothing flows any more.
+    s.wait_until(
+        "the group to catch up",
+        &format!("const g = document.querySelector(\".group[data-group='{GROUP}']\"); return !!g && g.dataset.lag === '0' && document.querySelector('.producer')?.textContent.includes('finished');"),
+    );
+    s.wait_until(
+        "the arrows to stop",
+        "return document.querySelectorAll('.arrows .arrow').length > 0 && !document.querySelector('.arrows .arrow[data-flow]');",
+    );
+}
