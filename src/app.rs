@@ -71,7 +71,7 @@ pub struct State {
     pub notice: Option<Msg>,
     pub last_sent: Option<(u32, u64)>,
     pub perf_big: bool,
-    /// The stage's layout, from the window's width when the page opened.
+    /// The stage's layout, from the window's width (it follows resizes).
     pub layout: Layout,
 }
 
@@ -106,6 +106,8 @@ pub enum Action {
     ToggleLanguage,
     Jump(usize, u32),
     DismissNotice,
+    /// The window's width crossed the narrow/wide threshold.
+    Resize(Layout),
 }
 
 fn query() -> Vec<(String, String)> {
@@ -135,7 +137,7 @@ fn browser_lang() -> Option<Lang> {
 }
 
 /// The narrow stage below 640 px of window width (a blog column), the wide one otherwise.
-fn initial_layout() -> Layout {
+fn window_layout() -> Layout {
     let width = web_sys::window()
         .and_then(|w| w.inner_width().ok())
         .and_then(|v| v.as_f64())
@@ -237,7 +239,7 @@ impl State {
             notice,
             last_sent: None,
             perf_big,
-            layout: initial_layout(),
+            layout: window_layout(),
         };
         state.refresh(true);
         state
@@ -549,6 +551,13 @@ impl Reducible for State {
                 next.jump = Some((line, next.jump_seq));
             }
             Action::DismissNotice => next.notice = None,
+            Action::Resize(layout) => {
+                if layout == next.layout {
+                    return self;
+                }
+                next.layout = layout;
+                next.refresh(true);
+            }
         }
         Rc::new(next)
     }
@@ -653,6 +662,26 @@ fn use_global_keys(dispatch: UseReducerDispatcher<State>) {
     });
 }
 
+/// Switches the stage between its wide and narrow layouts when the window is resized (an
+/// iframe made narrower, a phone turned).
+#[hook]
+fn use_resize(dispatch: UseReducerDispatcher<State>) {
+    use_effect_with((), move |_| {
+        let cb =
+            Closure::<dyn FnMut()>::new(move || dispatch.dispatch(Action::Resize(window_layout())));
+        if let Some(w) = web_sys::window() {
+            let _ = w.add_event_listener_with_callback("resize", cb.as_ref().unchecked_ref());
+        }
+        move || {
+            if let Some(w) = web_sys::window() {
+                let _ =
+                    w.remove_event_listener_with_callback("resize", cb.as_ref().unchecked_ref());
+            }
+            drop(cb);
+        }
+    });
+}
+
 /// Re-runs 400 ms after the last edit.
 #[hook]
 fn use_debounced_rerun(edit_seq: u64, dispatch: UseReducerDispatcher<State>) {
@@ -685,6 +714,7 @@ pub fn app() -> Html {
     let dispatcher = state.dispatcher();
     use_frame_loop(dispatcher.clone());
     use_global_keys(dispatcher.clone());
+    use_resize(dispatcher.clone());
     use_debounced_rerun(state.edit_seq, dispatcher.clone());
 
     // After every render: close the frame's work measurement and the edit-to-screen one.

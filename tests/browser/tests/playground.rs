@@ -809,3 +809,19 @@ fn arrows_flow_while_records_reach_their_member_and_stop_when_none_do() {
         "return document.querySelectorAll('.arrows .arrow').length > 0 && !document.querySelector('.arrows .arrow[data-flow]');",
     );
 }
+
+#[test]
+fn the_stage_switches_layout_when_the_window_is_resized() {
+    let s = open_app(1280, 800, "?lang=en");
+    s.wait_for(".stage-svg");
+    let narrow = "return document.querySelector('.stage-svg').classList.contains('narrow');";
+    assert_eq!(s.execute(narrow, vec![]).unwrap(), json!(false));
+    // An iframe in a blog column: groups go under the lanes.
+    s.set_viewport(420, 720).unwrap();
+    s.wait_until("the narrow layout", narrow);
+    s.set_viewport(1280, 800).unwrap();
+    s.wait_until(
+        "the wide layout again",
+        "return !document.querySelector('.stage-svg').classList.contains('narrow');",
+    );
+}
