@@ -717,7 +717,7 @@ fn b_issubclass(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, _k: Kw) -
 
 fn b_repr(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
     nargs("repr", &args, 1, 1)?;
-    Ok(Value::str(&p.repr(h, &args[0])))
+    Ok(Value::string(p.repr(h, &args[0])))
 }
 
 fn b_any(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
@@ -821,7 +821,7 @@ fn radix(args: &[Value], name: &str, prefix: &str, f: fn(u64) -> String) -> R {
     nargs(name, args, 1, 1)?;
     let i = int_arg(&args[0], "")?;
     let s = f(i.unsigned_abs());
-    Ok(Value::str(&format!(
+    Ok(Value::string(format!(
         "{}{}{}",
         if i < 0 { "-" } else { "" },
         prefix,
@@ -867,7 +867,7 @@ fn b_chr(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
         .ok()
         .and_then(char::from_u32)
         .ok_or_else(|| Exception::value_error("chr() arg not in range(0x110000)"))?;
-    Ok(Value::str(&c.to_string()))
+    Ok(Value::string(c.to_string()))
 }
 
 fn b_iter(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
@@ -958,7 +958,7 @@ fn b_format(_p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
         .and_then(|s| s.as_str())
         .unwrap_or("")
         .to_string();
-    Ok(Value::str(&crate::format::format_value(
+    Ok(Value::string(crate::format::format_value(
         &args[0],
         &spec,
         &mut |r| h.repr(r),
@@ -1159,7 +1159,7 @@ pub fn construct(
         },
         TypeKind::Str => match args.as_slice() {
             [] => Ok(Value::str("")),
-            [v] => Ok(Value::str(&p.str_of(h, v))),
+            [v] => Ok(Value::string(p.str_of(h, v))),
             [Value::Bytes(b), ..] => decode(b, args.get(1), args.get(2)),
             _ => Err(Exception::type_error("decoding str is not supported")),
         },
@@ -1322,7 +1322,7 @@ pub fn decode(b: &[u8], enc: Option<&Value>, errors: Option<&Value>) -> R {
             Err(e) => {
                 if errors == "replace" || errors == "ignore" {
                     let s = String::from_utf8_lossy(b).to_string();
-                    return Ok(Value::str(&if errors == "ignore" {
+                    return Ok(Value::string(if errors == "ignore" {
                         s.replace('\u{fffd}', "")
                     } else {
                         s
@@ -1597,7 +1597,7 @@ fn str_method(
     let limits = p.limits.clone();
     let out = |x: String| -> R {
         limits.check_str(x.len())?;
-        Ok(Value::str(&x))
+        Ok(Value::string(x))
     };
     match name {
         "split" | "rsplit" => {
@@ -1675,7 +1675,7 @@ fn str_method(
                 }
                 limits.check_str(r.len())?;
             }
-            Ok(Value::str(&r))
+            Ok(Value::string(r))
         }
         "strip" | "lstrip" | "rstrip" => {
             let chars: Option<Vec<char>> = match args.first() {
@@ -1699,9 +1699,9 @@ fn str_method(
                 _ => st.trim_end_matches(f),
             }))
         }
-        "lower" => Ok(Value::str(&crate::case::to_lower(st))),
-        "casefold" => Ok(Value::str(&crate::case::to_lower(st))),
-        "upper" => Ok(Value::str(&crate::case::to_upper(st))),
+        "lower" => Ok(Value::string(crate::case::to_lower(st))),
+        "casefold" => Ok(Value::string(crate::case::to_lower(st))),
+        "upper" => Ok(Value::string(crate::case::to_upper(st))),
         "swapcase" => {
             let mut r = String::with_capacity(st.len());
             for c in st.chars() {
@@ -1711,7 +1711,7 @@ fn str_method(
                     crate::case::push_upper(c, &mut r);
                 }
             }
-            Ok(Value::str(&r))
+            Ok(Value::string(r))
         }
         "replace" => {
             let old = str_arg(&args, 0, "replace")?;
@@ -1742,7 +1742,7 @@ fn str_method(
                 if k < n {
                     r.push_str(new);
                 }
-                return Ok(Value::str(&r));
+                return Ok(Value::string(r));
             }
             out(if count < 0 {
                 st.replace(old, new)
@@ -1862,7 +1862,7 @@ fn str_method(
                 }
                 prev_cased = c.is_alphabetic();
             }
-            Ok(Value::str(&r))
+            Ok(Value::string(r))
         }
         "capitalize" => {
             let mut it = st.chars();
@@ -1874,7 +1874,7 @@ fn str_method(
                 }
                 None => String::new(),
             };
-            Ok(Value::str(&r))
+            Ok(Value::string(r))
         }
         "isdigit" | "isnumeric" | "isdecimal" => Ok(Value::Bool(
             !st.is_empty() && st.chars().all(|c| c.is_numeric()),
@@ -1909,14 +1909,13 @@ fn str_method(
                     if keep {
                         cur.push_str(&end);
                     }
-                    res.push(Value::str(&cur));
-                    cur.clear();
+                    res.push(Value::string(std::mem::take(&mut cur)));
                 } else {
                     cur.push(c);
                 }
             }
             if !cur.is_empty() {
-                res.push(Value::str(&cur));
+                res.push(Value::string(cur));
             }
             Ok(Value::list(res))
         }
@@ -2059,8 +2058,8 @@ pub fn str_format(
                 }
             }
             let v = match conv {
-                Some('r') | Some('a') => Value::str(&p.repr(h, &v)),
-                Some('s') => Value::str(&p.str_of(h, &v)),
+                Some('r') | Some('a') => Value::string(p.repr(h, &v)),
+                Some('s') => Value::string(p.str_of(h, &v)),
                 _ => v,
             };
             let spec = if spec.contains('{') {
@@ -2153,7 +2152,7 @@ fn bytes_method(s: &Rc<Vec<u8>>, name: &str, args: Vec<Value>, kwargs: Kw) -> R 
             let conv = |v: &Value| -> Value {
                 match v {
                     Value::Bytes(b) => {
-                        Value::str(&b.iter().map(|x| *x as char).collect::<String>())
+                        Value::string(b.iter().map(|x| *x as char).collect::<String>())
                     }
                     o => o.clone(),
                 }
@@ -2174,7 +2173,7 @@ fn bytes_method(s: &Rc<Vec<u8>>, name: &str, args: Vec<Value>, kwargs: Kw) -> R 
                             "empty pattern is not supported in the playground",
                         ));
                     }
-                    vec![Value::str(&st.replace(&**a, b))]
+                    vec![Value::string(st.replace(&**a, b))]
                 }
             };
             let back = |v: &Value| {

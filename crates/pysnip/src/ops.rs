@@ -323,7 +323,7 @@ pub fn binary(
         (Mod, Value::Str(f), args) => {
             let s = crate::format::percent_format(f, args, host)?;
             limits.check_str(s.len())?;
-            Ok(Value::str(&s))
+            Ok(Value::string(s))
         }
         (Mod, Value::Bytes(f), args) => {
             let fs = String::from_utf8_lossy(f).to_string();

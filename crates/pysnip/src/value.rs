@@ -293,6 +293,10 @@ impl Value {
     pub fn str(s: &str) -> Value {
         Value::Str(Rc::new(s.to_string()))
     }
+    /// A str value taking the text (no copy).
+    pub fn string(s: String) -> Value {
+        Value::Str(Rc::new(s))
+    }
     pub fn bytes(b: &[u8]) -> Value {
         Value::Bytes(Rc::new(b.to_vec()))
     }

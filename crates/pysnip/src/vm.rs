@@ -1628,14 +1628,14 @@ impl Process {
                 let spec = if has_spec { Some(self.pop()) } else { None };
                 let v = self.pop();
                 let v = match conv {
-                    1 | 3 => Value::str(&self.repr(host, &v)),
-                    2 => Value::str(&self.str_of(host, &v)),
+                    1 | 3 => Value::string(self.repr(host, &v)),
+                    2 => Value::string(self.str_of(host, &v)),
                     _ => v,
                 };
                 let spec = spec.as_ref().and_then(|s| s.as_str()).unwrap_or("");
                 let s = match (&v, spec) {
                     (Value::Str(_), "") => v,
-                    _ => Value::str(&crate::format::format_value(&v, spec, &mut |h| {
+                    _ => Value::string(crate::format::format_value(&v, spec, &mut |h| {
                         host.repr(h)
                     })?),
                 };
@@ -1650,7 +1650,7 @@ impl Process {
                     }
                 }
                 self.limits.check_str(s.len())?;
-                self.stack.push(Value::str(&s));
+                self.stack.push(Value::string(s));
             }
             Op::MakeExcClass(c) => {
                 let name = self.const_of(c);

@@ -361,7 +361,7 @@ pub fn native_attr(v: &Value, name: &str) -> Option<Value> {
             _ => return None,
         }),
         Native::Uuid(u) => Some(match name {
-            "hex" => Value::str(&crate::modules::uuid::uuid_hex(*u)),
+            "hex" => Value::string(crate::modules::uuid::uuid_hex(*u)),
             "version" => Value::Int(4),
             _ => return None,
         }),
@@ -387,7 +387,7 @@ pub fn call_method(
                 .and_then(|s| s.as_str())
                 .unwrap_or("T")
                 .to_string();
-            Ok(Value::str(&isoformat(n, &sep)))
+            Ok(Value::string(isoformat(n, &sep)))
         }
         (Native::Datetime { us, .. }, "timestamp") => Ok(Value::Float(*us as f64 / 1e6)),
         (Native::Datetime { .. }, "strftime") => {
@@ -395,7 +395,7 @@ pub fn call_method(
                 .first()
                 .and_then(|s| s.as_str())
                 .ok_or_else(|| Exception::type_error("strftime() argument 1 must be str"))?;
-            Ok(Value::str(&strftime(n, f)))
+            Ok(Value::string(strftime(n, f)))
         }
         (Native::Datetime { us, .. }, "weekday") => Ok(Value::Int(parts(*us).wday)),
         (Native::Timedelta { us }, "total_seconds") => Ok(Value::Float(*us as f64 / 1e6)),

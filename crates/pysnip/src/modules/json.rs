@@ -120,7 +120,7 @@ fn dumps(p: &mut Process, h: &mut dyn Host, a: Vec<Value>, k: Kw) -> R {
     };
     let mut out = String::new();
     encode(p, h, obj, &opts, 0, &mut out)?;
-    Ok(Value::str(&out))
+    Ok(Value::string(out))
 }
 
 /// A JSON string literal, like CPython's encoder.
@@ -507,7 +507,7 @@ impl<'a> Parser<'a> {
             match c {
                 b'"' => {
                     self.pos += 1;
-                    return Ok(Value::str(&out));
+                    return Ok(Value::string(out));
                 }
                 b'\\' => {
                     let esc_pos = self.pos;

@@ -75,7 +75,7 @@ fn t_strftime(_p: &mut Process, h: &mut dyn Host, a: Vec<Value>, _k: Kw) -> R {
         _ => epoch_now_ms(h).saturating_mul(1000),
     };
     let dt = crate::value::Native::Datetime { us, utc: false };
-    Ok(Value::str(&crate::modules::datetime::strftime(&dt, fmt)))
+    Ok(Value::string(crate::modules::datetime::strftime(&dt, fmt)))
 }
 
 fn t_sleep(p: &mut Process, _h: &mut dyn Host, a: Vec<Value>, _k: Kw) -> R {
