@@ -1,5 +1,6 @@
 //! The console: each process's `print` output and errors; an error line jumps to the editor.
 
+use std::borrow::Cow;
 use std::rc::Rc;
 
 use kplay_runner::OutputKind;
@@ -70,7 +71,9 @@ fn row(props: &RowProps) -> Html {
         <>
             <span class="c-time">{ fmt_time(l.time_ms) }</span>
             <span class="c-proc">{ l.label.clone() }</span>
-            <span class="c-text">{ l.text.trim_end().to_string() }</span>
+            <span class="c-text">{
+                if l.kind == OutputKind::Info { note_text(lang, l.text.trim_end()).into_owned() } else { l.text.trim_end().to_string() }
+            }</span>
         </>
     };
     match l.line {
@@ -86,5 +89,95 @@ fn row(props: &RowProps) -> Html {
             }
         }
         None => html! { <div class={classes!("c-line", kind)} data-console={kind}>{ body }</div> },
+    }
+}
+
+/// The playground's own notes (a fault applied, a topic created) in the page's language. They
+/// come from the runner in English; anything else (kafka-python's own warnings) stays as it is.
+pub fn note_text(lang: Lang, text: &str) -> Cow<'_, str> {
+    if lang == Lang::En {
+        return Cow::Borrowed(text);
+    }
+    let es = match text {
+        "crashed: no more heartbeats, polls or commits" => {
+            "caído: sin heartbeats, polls ni commits"
+        }
+        "left the group: consumer.close()" => "salió del grupo: consumer.close()",
+        "restarted: runs again from the top as a new member" => {
+            "reiniciado: corre de nuevo desde el principio, como miembro nuevo"
+        }
+        _ => {
+            if let Some(ms) = text
+                .strip_prefix("stalled for ")
+                .and_then(|r| r.strip_suffix(" ms (heartbeats go on)"))
+            {
+                return Cow::Owned(format!("trabado {ms} ms (los heartbeats siguen)"));
+            }
+            if let Some((name, n)) = text
+                .strip_prefix("created topic ")
+                .and_then(|r| r.strip_suffix(" partitions"))
+                .and_then(|r| r.rsplit_once(" with "))
+            {
+                return Cow::Owned(format!("creó el topic {name} con {n} particiones"));
+            }
+            return Cow::Borrowed(text);
+        }
+    };
+    Cow::Borrowed(es)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kplay_runner::{FaultKind, ProcessId, ProgramSpec, Scenario, ScenarioSpec};
+
+    /// Every note the runner really writes (each fault, a topic created) reads in Spanish.
+    #[test]
+    fn the_runner_notes_read_in_spanish() {
+        let program = |name: &str, source: &str| ProgramSpec {
+            name: name.to_string(),
+            setup: String::new(),
+            source: source.to_string(),
+            instances: 1,
+            start_ms: 0,
+        };
+        let consumer = "from kafka import KafkaConsumer\nconsumer = KafkaConsumer('t', group_id='g')\nfor m in consumer:\n    print(m.offset)\n";
+        let admin = "from kafka.admin import KafkaAdminClient, NewTopic\nKafkaAdminClient().create_topics([NewTopic('t', num_partitions=2, replication_factor=1)])\n";
+        let mut sc = Scenario::new(ScenarioSpec {
+            programs: vec![
+                program("admin.py", admin),
+                program("a.py", consumer),
+                program("b.py", consumer),
+                program("c.py", consumer),
+            ],
+            ..ScenarioSpec::default()
+        });
+        sc.run_until(5_000);
+        sc.inject(ProcessId(1), FaultKind::Crash);
+        sc.inject(ProcessId(2), FaultKind::Stall(40_000));
+        sc.inject(ProcessId(3), FaultKind::Leave);
+        sc.run_until(6_000);
+        sc.inject(ProcessId(1), FaultKind::Restart);
+        sc.run_until(7_000);
+        let notes: Vec<&str> = sc
+            .output()
+            .iter()
+            .filter(|o| o.kind == OutputKind::Info)
+            .map(|o| o.text.trim_end())
+            .collect();
+        assert_eq!(notes.len(), 5, "{notes:?}");
+        for n in notes {
+            let es = note_text(Lang::Es, n);
+            assert_ne!(es, n, "a note without its Spanish: {n}");
+            assert_eq!(note_text(Lang::En, n), n);
+        }
+        assert_eq!(
+            note_text(Lang::Es, "created topic orders with 3 partitions"),
+            "creó el topic orders con 3 particiones"
+        );
+        assert_eq!(
+            note_text(Lang::Es, "stalled for 40000 ms (heartbeats go on)"),
+            "trabado 40000 ms (los heartbeats siguen)"
+        );
     }
 }
