@@ -1,7 +1,6 @@
 //! The bytecode VM: explicit frames and value stack, resumable after host blocks, fuel-bounded.
 
 use std::cell::RefCell;
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use crate::ast::{BinOp, CmpOp, UnOp};
@@ -414,7 +413,7 @@ impl Process {
     /// values visited (used to space out the next check) or MemoryError.
     fn check_memory(&self) -> Result<u64, Exception> {
         let limit = self.limits.max_total_bytes;
-        let mut seen = BTreeSet::new();
+        let mut seen = AddrSet::default();
         let mut total = 0usize;
         let mut visited = 0u64;
         let mut work: Vec<(Value, u32)> = Vec::new();
@@ -2387,5 +2386,42 @@ fn int_compare(c: CmpOp, a: i64, b: i64) -> Option<bool> {
         CmpOp::Eq => Some(a == b),
         CmpOp::Ne => Some(a != b),
         _ => None,
+    }
+}
+
+/// A set of non-zero addresses (open addressing, linear probing) for the memory walk's
+/// "already counted" check: far less code than a `BTreeSet<usize>`, and only membership is
+/// ever asked, so no iteration order can show.
+#[derive(Default)]
+struct AddrSet {
+    /// Power-of-two sized; 0 marks a free slot.
+    slots: Vec<usize>,
+    len: usize,
+}
+
+impl AddrSet {
+    /// Adds `a` (non-zero); false if it was already there.
+    fn insert(&mut self, a: usize) -> bool {
+        if (self.len + 1) * 2 > self.slots.len() {
+            let size = (self.slots.len() * 2).max(64);
+            let old = std::mem::replace(&mut self.slots, vec![0; size]);
+            self.len = 0;
+            for x in old.into_iter().filter(|&x| x != 0) {
+                self.insert(x);
+            }
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = (a >> 3).wrapping_mul(0x9E37_79B9) & mask;
+        loop {
+            match self.slots.get_mut(i) {
+                Some(x) if *x == a => return false,
+                Some(x) if *x == 0 => {
+                    *x = a;
+                    self.len += 1;
+                    return true;
+                }
+                _ => i = (i + 1) & mask,
+            }
+        }
     }
 }
