@@ -5,9 +5,13 @@
 //! owner in an older generation, and the partition to move back along a reverse movement); the
 //! choice there depends on the process's string hash seed. Both only arise when more than one
 //! candidate exists; this implementation then takes the smallest (topic, partition).
+//!
+//! Consumers and partitions are numbered in their sorted order (member id; topic, partition), so
+//! comparing numbers compares what kafka-python compares, and every dict keyed by a consumer or a
+//! partition is a `Vec` indexed by its number (much less code in the wasm bundle than a
+//! `BTreeMap` per key and value type).
 
 use super::{partition_count, Assignment, ClusterTopics, Member, TopicPartition};
-use std::collections::{BTreeMap, BTreeSet};
 
 type Tp = TopicPartition;
 
@@ -16,13 +20,7 @@ const MAX_REASSIGNMENT_ROUNDS: usize = 100_000;
 
 /// kafka-python's `StickyPartitionAssignor.assign`.
 pub(crate) fn assign(cluster: &ClusterTopics<'_>, members: &[Member<'_>]) -> Assignment {
-    let mut executor = Executor::new(cluster, members);
-    executor.perform_initial_assignment();
-    executor.balance();
-    members
-        .iter()
-        .map(|m| (m.id.to_string(), executor.final_assignment(m.id)))
-        .collect()
+    run(cluster, members, false)
 }
 
 /// kafka-python's `CooperativeStickyAssignor.assign`: the sticky assignment, minus every
@@ -31,116 +29,102 @@ pub(crate) fn assign_cooperative(
     cluster: &ClusterTopics<'_>,
     members: &[Member<'_>],
 ) -> Assignment {
-    let target = assign(cluster, members);
-    let mut currently_owned: BTreeMap<&Tp, &str> = BTreeMap::new();
+    run(cluster, members, true)
+}
+
+fn run(cluster: &ClusterTopics<'_>, members: &[Member<'_>], cooperative: bool) -> Assignment {
+    let mut executor = Executor::new(cluster, members);
+    executor.perform_initial_assignment();
+    executor.balance();
+    // Cooperative: the member that owns each partition now (the last claim wins).
+    let mut currently_owned: Vec<Option<usize>> = vec![None; executor.tps.len()];
+    if cooperative {
+        for m in members {
+            let c = executor.consumer_of(m.id);
+            for tp in &m.owned {
+                if let Some(slot) = executor
+                    .tp_index(tp)
+                    .and_then(|p| currently_owned.get_mut(p))
+                {
+                    *slot = c;
+                }
+            }
+        }
+    }
+    let mut assignment = Assignment::new();
     for m in members {
-        for tp in &m.owned {
-            currently_owned.insert(tp, m.id);
-        }
+        let c = executor.consumer_of(m.id);
+        let mut parts: Vec<Tp> = executor
+            .assigned(c)
+            .iter()
+            .filter(|&&p| match currently_owned.get(p).copied().flatten() {
+                None => true,
+                Some(owner) => Some(owner) == c,
+            })
+            .filter_map(|&p| executor.tps.get(p).cloned())
+            .collect();
+        parts.sort_unstable();
+        assignment.insert(m.id.to_string(), parts);
     }
-    target
-        .into_iter()
-        .map(|(member, parts)| {
-            let kept = parts
-                .into_iter()
-                .filter(|tp| match currently_owned.get(tp) {
-                    None => true,
-                    Some(owner) => *owner == member,
-                })
-                .collect();
-            (member, kept)
-        })
-        .collect()
+    assignment
 }
 
-/// Which partitions moved between which consumers during this rebalance
-/// (kafka-python's `PartitionMovements`).
-#[derive(Default)]
-struct PartitionMovements {
-    /// partition -> (source, destination)
-    movements: BTreeMap<Tp, (String, String)>,
-    /// topic -> (source, destination) -> partitions
-    by_topic: BTreeMap<String, BTreeMap<(String, String), BTreeSet<Tp>>>,
-}
+/// A set of `(number of assigned partitions, consumer)` pairs kept sorted in a `Vec` (a group
+/// has few consumers).
+#[derive(Clone, Default)]
+struct Ranking(Vec<(usize, usize)>);
 
-impl PartitionMovements {
-    fn remove_record(&mut self, partition: &Tp) -> Option<(String, String)> {
-        let pair = self.movements.remove(partition)?;
-        if let Some(pairs) = self.by_topic.get_mut(&partition.topic) {
-            if let Some(set) = pairs.get_mut(&pair) {
-                set.remove(partition);
-                if set.is_empty() {
-                    pairs.remove(&pair);
-                }
-            }
-            if pairs.is_empty() {
-                self.by_topic.remove(&partition.topic);
-            }
-        }
-        Some(pair)
-    }
-
-    fn add_record(&mut self, partition: &Tp, pair: (String, String)) {
-        self.movements.insert(partition.clone(), pair.clone());
-        self.by_topic
-            .entry(partition.topic.clone())
-            .or_default()
-            .entry(pair)
-            .or_default()
-            .insert(partition.clone());
-    }
-
-    fn move_partition(&mut self, partition: &Tp, old: &str, new: &str) {
-        match self.remove_record(partition) {
-            Some((src, _dst)) => {
-                if src != new {
-                    self.add_record(partition, (src, new.to_string()));
-                }
-            }
-            None => self.add_record(partition, (old.to_string(), new.to_string())),
+impl Ranking {
+    fn insert(&mut self, key: (usize, usize)) {
+        if let Err(i) = self.0.binary_search(&key) {
+            self.0.insert(i, key);
         }
     }
 
-    fn partition_to_be_moved(&self, partition: &Tp, old: &str, new: &str) -> Tp {
-        let Some(pairs) = self.by_topic.get(&partition.topic) else {
-            return partition.clone();
-        };
-        let old = match self.movements.get(partition) {
-            Some((src, _)) => src.as_str(),
-            None => old,
-        };
-        match pairs.get(&(new.to_string(), old.to_string())) {
-            Some(set) => set
-                .iter()
-                .next()
-                .cloned()
-                .unwrap_or_else(|| partition.clone()),
-            None => partition.clone(),
+    fn remove(&mut self, key: (usize, usize)) -> bool {
+        match self.0.binary_search(&key) {
+            Ok(i) => {
+                self.0.remove(i);
+                true
+            }
+            Err(_) => false,
         }
     }
 }
 
-/// kafka-python's `StickyAssignmentExecutor`, field for field.
+/// kafka-python's `StickyAssignmentExecutor`, field for field, over consumer and partition
+/// numbers. A consumer absent from kafka-python's `current_assignment` dict is `None` here.
 struct Executor<'a> {
-    /// member id -> subscribed topics, in the members' order.
     members: &'a [Member<'a>],
-    current_assignment: BTreeMap<String, Vec<Tp>>,
-    previous_assignment: BTreeMap<Tp, String>,
-    current_partition_consumer: BTreeMap<Tp, String>,
+    /// Consumer number -> member id, sorted.
+    ids: Vec<&'a str>,
+    /// Consumer number -> its position in `members`.
+    member_pos: Vec<usize>,
+    /// Partition number -> partition, sorted: those of the leader's metadata and the owned ones.
+    tps: Vec<Tp>,
+    /// Partition number -> the number of the first partition of its topic.
+    topic_start: Vec<usize>,
+    /// Partition number -> whether the leader's metadata has it (a key of kafka-python's
+    /// `partition_to_all_potential_consumers`).
+    in_cluster: Vec<bool>,
+    current_assignment: Vec<Option<Vec<usize>>>,
+    previous_assignment: Vec<Option<usize>>,
+    current_partition_consumer: Vec<Option<usize>>,
     is_fresh_assignment: bool,
-    partition_to_all_potential_consumers: BTreeMap<Tp, Vec<String>>,
+    partition_to_all_potential_consumers: Vec<Vec<usize>>,
     /// In the members' order.
-    consumer_to_all_potential_partitions: Vec<(String, Vec<Tp>)>,
+    consumer_to_all_potential_partitions: Vec<(usize, Vec<usize>)>,
     /// (number of assigned partitions, consumer), ascending.
-    sorted_current_subscriptions: BTreeSet<(usize, String)>,
-    sorted_partitions: Vec<Tp>,
-    unassigned_partitions: Vec<Tp>,
+    sorted_current_subscriptions: Ranking,
+    sorted_partitions: Vec<usize>,
+    unassigned_partitions: Vec<usize>,
     revocation_required: bool,
-    movements: PartitionMovements,
+    /// kafka-python's `PartitionMovements`: partition -> (source, destination).
+    movements: Vec<Option<(usize, usize)>>,
 }
 
-fn remove_first(list: &mut Vec<Tp>, item: &Tp) -> bool {
-    match list.iter().position(|x| x == item) {
+fn remove_first(list: &mut Vec<usize>, item: usize) -> bool {
+    match list.iter().position(|&x| x == item) {
         Some(i) => {
             list.remove(i);
             true
@@ -149,48 +133,128 @@ fn remove_first(list: &mut Vec<Tp>, item: &Tp) -> bool {
     }
 }
 
+fn set<T>(list: &mut [T], i: usize, value: T) {
+    if let Some(slot) = list.get_mut(i) {
+        *slot = value;
+    }
+}
+
 impl<'a> Executor<'a> {
     fn new(cluster: &ClusterTopics<'_>, members: &'a [Member<'a>]) -> Self {
+        let mut ids: Vec<&str> = members.iter().map(|m| m.id).collect();
+        ids.sort_unstable();
+        let mut member_pos = vec![0; ids.len()];
+        for (i, m) in members.iter().enumerate() {
+            if let Ok(c) = ids.binary_search(&m.id) {
+                set(&mut member_pos, c, i);
+            }
+        }
+        let mut tps: Vec<Tp> = Vec::new();
+        for &(topic, count) in cluster {
+            tps.extend((0..count).map(|p| Tp::new(topic, p)));
+        }
+        for m in members {
+            tps.extend(m.owned.iter().cloned());
+        }
+        tps.sort_unstable();
+        tps.dedup();
+        let n = tps.len();
+        let mut topic_start = Vec::with_capacity(n);
+        for (i, tp) in tps.iter().enumerate() {
+            let same = i > 0 && tps.get(i - 1).is_some_and(|prev| prev.topic == tp.topic);
+            let start = if same {
+                topic_start.last().copied().unwrap_or(0)
+            } else {
+                i
+            };
+            topic_start.push(start);
+        }
+        let in_cluster = tps
+            .iter()
+            .map(|tp| partition_count(cluster, &tp.topic).is_some_and(|c| tp.partition < c))
+            .collect();
+        let consumers = ids.len();
         let mut ex = Executor {
             members,
-            current_assignment: BTreeMap::new(),
-            previous_assignment: BTreeMap::new(),
-            current_partition_consumer: BTreeMap::new(),
+            ids,
+            member_pos,
+            tps,
+            topic_start,
+            in_cluster,
+            current_assignment: vec![None; consumers],
+            previous_assignment: vec![None; n],
+            current_partition_consumer: vec![None; n],
             is_fresh_assignment: false,
-            partition_to_all_potential_consumers: BTreeMap::new(),
+            partition_to_all_potential_consumers: vec![Vec::new(); n],
             consumer_to_all_potential_partitions: Vec::new(),
-            sorted_current_subscriptions: BTreeSet::new(),
+            sorted_current_subscriptions: Ranking::default(),
             sorted_partitions: Vec::new(),
             unassigned_partitions: Vec::new(),
             revocation_required: false,
-            movements: PartitionMovements::default(),
+            movements: vec![None; n],
         };
         ex.init_current_assignments(members);
-        for &(topic, count) in cluster {
-            for p in 0..count {
-                ex.partition_to_all_potential_consumers
-                    .insert(Tp::new(topic, p), Vec::new());
-            }
-        }
         for m in members {
+            let Some(c) = ex.consumer_of(m.id) else {
+                continue;
+            };
             let mut potential = Vec::new();
             for &topic in &m.topics {
                 let Some(count) = partition_count(cluster, topic) else {
                     continue;
                 };
                 for p in 0..count {
-                    let tp = Tp::new(topic, p);
-                    if let Some(consumers) = ex.partition_to_all_potential_consumers.get_mut(&tp) {
-                        consumers.push(m.id.to_string());
+                    let Some(i) = ex.tp_index(&Tp::new(topic, p)) else {
+                        continue;
+                    };
+                    if let Some(consumers) = ex.partition_to_all_potential_consumers.get_mut(i) {
+                        consumers.push(c);
                     }
-                    potential.push(tp);
+                    potential.push(i);
                 }
             }
-            ex.consumer_to_all_potential_partitions
-                .push((m.id.to_string(), potential));
-            ex.current_assignment.entry(m.id.to_string()).or_default();
+            ex.consumer_to_all_potential_partitions.push((c, potential));
+            ex.entry(c);
         }
         ex
+    }
+
+    fn consumer_of(&self, id: &str) -> Option<usize> {
+        self.ids.binary_search(&id).ok()
+    }
+
+    fn tp_index(&self, tp: &Tp) -> Option<usize> {
+        self.tps.binary_search(tp).ok()
+    }
+
+    /// kafka-python's `current_assignment[consumer]` through its defaultdict: enrols the
+    /// consumer with no partitions if needed.
+    fn entry(&mut self, c: usize) -> Option<&mut Vec<usize>> {
+        self.current_assignment
+            .get_mut(c)
+            .map(|slot| slot.get_or_insert_with(Vec::new))
+    }
+
+    fn assigned(&self, c: Option<usize>) -> &[usize] {
+        c.and_then(|c| self.current_assignment.get(c))
+            .and_then(Option::as_ref)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// The consumers kafka-python's `current_assignment` holds, in id order.
+    fn enrolled(&self) -> Vec<usize> {
+        (0..self.current_assignment.len())
+            .filter(|&c| matches!(self.current_assignment.get(c), Some(Some(_))))
+            .collect()
+    }
+
+    fn owner_of(&self, p: usize) -> Option<usize> {
+        self.current_partition_consumer.get(p).copied().flatten()
+    }
+
+    fn previous_of(&self, p: usize) -> Option<usize> {
+        self.previous_assignment.get(p).copied().flatten()
     }
 
     /// Claims from several members on one partition are settled by generation: the highest
@@ -198,71 +262,87 @@ impl<'a> Executor<'a> {
     /// same generation the first member wins, except for generation 0, where the last wins
     /// (kafka-python tests the generation's truthiness).
     fn init_current_assignments(&mut self, members: &[Member<'_>]) {
-        let mut order: Vec<Tp> = Vec::new();
-        let mut claims: BTreeMap<Tp, BTreeMap<i32, &str>> = BTreeMap::new();
+        // Partitions in first-claim order, each with its claims: (generation, consumer).
+        let mut claims: Vec<(usize, Vec<(i32, usize)>)> = Vec::new();
+        let mut slot_of: Vec<Option<usize>> = vec![None; self.tps.len()];
         for m in members {
+            let Some(c) = self.consumer_of(m.id) else {
+                continue;
+            };
             for tp in &m.owned {
-                match claims.get_mut(tp) {
-                    Some(by_generation) => {
-                        if !(m.generation != 0 && by_generation.contains_key(&m.generation)) {
-                            by_generation.insert(m.generation, m.id);
+                let Some(p) = self.tp_index(tp) else {
+                    continue;
+                };
+                match slot_of.get(p).copied().flatten() {
+                    Some(slot) => {
+                        let Some((_, by_generation)) = claims.get_mut(slot) else {
+                            continue;
+                        };
+                        match by_generation.iter_mut().find(|(g, _)| *g == m.generation) {
+                            Some(_) if m.generation != 0 => {}
+                            Some(claim) => claim.1 = c,
+                            None => by_generation.push((m.generation, c)),
                         }
                     }
                     None => {
-                        order.push(tp.clone());
-                        claims.insert(tp.clone(), BTreeMap::from([(m.generation, m.id)]));
+                        set(&mut slot_of, p, Some(claims.len()));
+                        claims.push((p, vec![(m.generation, c)]));
                     }
                 }
             }
         }
-        for tp in order {
-            let Some(by_generation) = claims.get(&tp) else {
+        for (p, by_generation) in claims {
+            // The newest generation owns it, the next newest was its previous owner
+            // (generations are distinct within one partition's claims).
+            let newest = by_generation.iter().max_by_key(|(g, _)| *g).copied();
+            let Some((top, owner)) = newest else {
                 continue;
             };
-            let mut newest = by_generation.iter().rev();
-            if let Some((_, owner)) = newest.next() {
-                self.current_assignment
-                    .entry(owner.to_string())
-                    .or_default()
-                    .push(tp.clone());
+            if let Some(list) = self.entry(owner) {
+                list.push(p);
             }
-            if let Some((_, previous)) = newest.next() {
-                self.previous_assignment
-                    .insert(tp.clone(), previous.to_string());
+            let older = by_generation.iter().filter(|(g, _)| *g != top);
+            if let Some((_, previous)) = older.max_by_key(|(g, _)| *g) {
+                set(&mut self.previous_assignment, p, Some(*previous));
             }
         }
-        self.is_fresh_assignment = self.current_assignment.is_empty();
-        for (consumer, parts) in &self.current_assignment {
-            for tp in parts {
-                self.current_partition_consumer
-                    .insert(tp.clone(), consumer.clone());
+        self.is_fresh_assignment = self.enrolled().is_empty();
+        for c in self.enrolled() {
+            for p in self.assigned(Some(c)).to_vec() {
+                set(&mut self.current_partition_consumer, p, Some(c));
             }
         }
     }
 
-    fn potential_partitions(&self, consumer: &str) -> &[Tp] {
-        self.consumer_to_all_potential_partitions
-            .iter()
-            .find(|(c, _)| c == consumer)
+    fn potential_partitions(&self, c: usize) -> &[usize] {
+        self.member_pos
+            .get(c)
+            .and_then(|&i| self.consumer_to_all_potential_partitions.get(i))
             .map(|(_, parts)| parts.as_slice())
             .unwrap_or(&[])
     }
 
-    fn potential_consumers(&self, tp: &Tp) -> &[String] {
+    fn potential_consumers(&self, p: usize) -> &[usize] {
         self.partition_to_all_potential_consumers
-            .get(tp)
+            .get(p)
             .map(Vec::as_slice)
             .unwrap_or(&[])
     }
 
-    fn len_of(&self, consumer: &str) -> usize {
-        self.current_assignment.get(consumer).map_or(0, Vec::len)
+    fn in_cluster(&self, p: usize) -> bool {
+        self.in_cluster.get(p).copied().unwrap_or(false)
     }
 
-    fn is_subscribed(&self, consumer: &str, topic: &str) -> bool {
-        self.members
-            .iter()
-            .any(|m| m.id == consumer && m.subscribes(topic))
+    fn len_of(&self, c: usize) -> usize {
+        self.assigned(Some(c)).len()
+    }
+
+    fn is_subscribed(&self, c: usize, p: usize) -> bool {
+        let member = self.member_pos.get(c).and_then(|&i| self.members.get(i));
+        match (member, self.tps.get(p)) {
+            (Some(m), Some(tp)) => m.subscribes(&tp.topic),
+            _ => false,
+        }
     }
 
     fn perform_initial_assignment(&mut self) {
@@ -271,7 +351,9 @@ impl<'a> Executor<'a> {
     }
 
     fn subscriptions_identical(&self) -> bool {
-        let mut consumers = self.partition_to_all_potential_consumers.values();
+        let mut consumers = (0..self.tps.len())
+            .filter(|&p| self.in_cluster(p))
+            .map(|p| self.potential_consumers(p));
         if let Some(first) = consumers.next() {
             if consumers.any(|c| c != first) {
                 return false;
@@ -287,52 +369,62 @@ impl<'a> Executor<'a> {
     }
 
     fn populate_sorted_partitions(&mut self) {
-        let mut all: Vec<(usize, &Tp)> = self
-            .partition_to_all_potential_consumers
-            .iter()
-            .map(|(tp, consumers)| (consumers.len(), tp))
+        // By number of potential consumers, then by partition: (count, partition number) pairs
+        // are distinct, so an unstable sort gives the one order.
+        let mut all: Vec<(u64, usize)> = (0..self.tps.len())
+            .filter(|&p| self.in_cluster(p))
+            .map(|p| (self.potential_consumers(p).len() as u64, p))
             .collect();
-        all.sort();
-        let all: Vec<Tp> = all.into_iter().map(|(_, tp)| tp.clone()).collect();
+        all.sort_unstable();
+        let all: Vec<usize> = all.into_iter().map(|(_, p)| p).collect();
         let mut sorted_partitions = Vec::new();
         if !self.is_fresh_assignment && self.subscriptions_identical() {
             // Deal the current partitions out from the most loaded consumers first.
-            let mut assignments: BTreeMap<String, Vec<Tp>> = self
+            let mut assignments: Vec<Option<Vec<usize>>> = self
                 .current_assignment
                 .iter()
-                .map(|(c, parts)| {
-                    let parts = parts
-                        .iter()
-                        .filter(|tp| self.partition_to_all_potential_consumers.contains_key(tp))
-                        .cloned()
-                        .collect();
-                    (c.clone(), parts)
+                .map(|parts| {
+                    parts.as_ref().map(|parts| {
+                        parts
+                            .iter()
+                            .copied()
+                            .filter(|&p| self.in_cluster(p))
+                            .collect()
+                    })
                 })
                 .collect();
-            let mut sorted_consumers: BTreeSet<(usize, String)> = assignments
-                .iter()
-                .map(|(c, parts)| (parts.len(), c.clone()))
-                .collect();
-            while let Some((_, consumer)) = sorted_consumers.pop_last() {
-                let Some(remaining) = assignments.get_mut(&consumer) else {
+            let mut sorted_consumers = Ranking::default();
+            for (c, parts) in assignments.iter().enumerate() {
+                if let Some(parts) = parts {
+                    sorted_consumers.insert((parts.len(), c));
+                }
+            }
+            while let Some((_, c)) = sorted_consumers.0.pop() {
+                let Some(Some(remaining)) = assignments.get_mut(c) else {
                     continue;
                 };
                 let previous = remaining
                     .iter()
-                    .filter(|tp| self.previous_assignment.contains_key(tp))
-                    .min()
-                    .cloned();
-                if let Some(tp) = previous {
-                    remove_first(remaining, &tp);
-                    sorted_partitions.push(tp);
-                    sorted_consumers.insert((remaining.len(), consumer));
-                } else if let Some(tp) = remaining.pop() {
-                    sorted_partitions.push(tp);
-                    sorted_consumers.insert((remaining.len(), consumer));
+                    .copied()
+                    .filter(|&p| self.previous_of(p).is_some())
+                    .min();
+                if let Some(p) = previous {
+                    remove_first(remaining, p);
+                    sorted_partitions.push(p);
+                    sorted_consumers.insert((remaining.len(), c));
+                } else if let Some(p) = remaining.pop() {
+                    sorted_partitions.push(p);
+                    sorted_consumers.insert((remaining.len(), c));
                 }
             }
-            let already: BTreeSet<Tp> = sorted_partitions.iter().cloned().collect();
-            sorted_partitions.extend(all.into_iter().filter(|tp| !already.contains(tp)));
+            let mut already = vec![false; self.tps.len()];
+            for &p in &sorted_partitions {
+                set(&mut already, p, true);
+            }
+            sorted_partitions.extend(
+                all.into_iter()
+                    .filter(|&p| !already.get(p).copied().unwrap_or(false)),
+            );
         } else {
             sorted_partitions = all;
         }
@@ -341,91 +433,74 @@ impl<'a> Executor<'a> {
 
     fn populate_partitions_to_reassign(&mut self) {
         self.unassigned_partitions = self.sorted_partitions.clone();
-        let consumers: Vec<String> = self.current_assignment.keys().cloned().collect();
-        for consumer in consumers {
-            let parts = self
-                .current_assignment
-                .get(&consumer)
-                .cloned()
-                .unwrap_or_default();
+        for c in self.enrolled() {
+            let parts = self.assigned(Some(c)).to_vec();
             let mut to_remove = Vec::new();
-            for tp in parts {
-                if !self.partition_to_all_potential_consumers.contains_key(&tp) {
-                    to_remove.push(tp);
-                } else if !self.is_subscribed(&consumer, &tp.topic) {
-                    to_remove.push(tp);
+            for p in parts {
+                if !self.in_cluster(p) {
+                    to_remove.push(p);
+                } else if !self.is_subscribed(c, p) {
+                    to_remove.push(p);
                     self.revocation_required = true;
                 } else {
-                    remove_first(&mut self.unassigned_partitions, &tp);
+                    remove_first(&mut self.unassigned_partitions, p);
                 }
             }
-            for tp in to_remove {
-                if let Some(list) = self.current_assignment.get_mut(&consumer) {
-                    remove_first(list, &tp);
+            for p in to_remove {
+                if let Some(Some(list)) = self.current_assignment.get_mut(c) {
+                    remove_first(list, p);
                 }
-                self.current_partition_consumer.remove(&tp);
+                set(&mut self.current_partition_consumer, p, None);
             }
         }
     }
 
-    fn subscription_key(&self, consumer: &str) -> (usize, String) {
-        (self.len_of(consumer), consumer.to_string())
+    fn remove_from_sorted(&mut self, c: usize) -> bool {
+        let key = (self.len_of(c), c);
+        self.sorted_current_subscriptions.remove(key)
     }
 
-    fn remove_from_sorted(&mut self, consumer: &str) -> bool {
-        let key = self.subscription_key(consumer);
-        self.sorted_current_subscriptions.remove(&key)
-    }
-
-    fn add_to_sorted(&mut self, consumer: &str) {
-        let key = self.subscription_key(consumer);
+    fn add_to_sorted(&mut self, c: usize) {
+        let key = (self.len_of(c), c);
         self.sorted_current_subscriptions.insert(key);
     }
 
     fn balance(&mut self) {
-        self.sorted_current_subscriptions = self
-            .current_assignment
-            .iter()
-            .map(|(c, parts)| (parts.len(), c.clone()))
-            .collect();
+        for c in self.enrolled() {
+            self.add_to_sorted(c);
+        }
         let initializing = self
             .sorted_current_subscriptions
+            .0
             .last()
             .is_none_or(|(len, _)| *len == 0);
 
         let unassigned = self.unassigned_partitions.clone();
-        for tp in &unassigned {
-            if self.potential_consumers(tp).is_empty() {
+        for &p in &unassigned {
+            if self.potential_consumers(p).is_empty() {
                 continue;
             }
-            self.assign_partition(tp);
+            self.assign_partition(p);
         }
 
-        let fixed_partitions: BTreeSet<Tp> = self
-            .partition_to_all_potential_consumers
-            .iter()
-            .filter(|(_, consumers)| consumers.len() < 2)
-            .map(|(tp, _)| tp.clone())
+        let fixed: Vec<bool> = (0..self.tps.len())
+            .map(|p| self.in_cluster(p) && self.potential_consumers(p).len() < 2)
             .collect();
-        self.sorted_partitions
-            .retain(|tp| !fixed_partitions.contains(tp));
-        self.unassigned_partitions
-            .retain(|tp| !fixed_partitions.contains(tp));
+        let is_fixed = |p: &usize| fixed.get(*p).copied().unwrap_or(false);
+        self.sorted_partitions.retain(|p| !is_fixed(p));
+        self.unassigned_partitions.retain(|p| !is_fixed(p));
 
-        let mut fixed_assignments: Vec<(String, Vec<Tp>)> = Vec::new();
-        let consumers: Vec<String> = self
+        let mut fixed_assignments: Vec<(usize, Option<Vec<usize>>)> = Vec::new();
+        let consumers: Vec<usize> = self
             .consumer_to_all_potential_partitions
             .iter()
-            .map(|(c, _)| c.clone())
+            .map(|(c, _)| *c)
             .collect();
-        for consumer in consumers {
-            if !self.can_consumer_participate(&consumer) {
-                self.remove_from_sorted(&consumer);
-                let parts = self
-                    .current_assignment
-                    .remove(&consumer)
-                    .unwrap_or_default();
-                fixed_assignments.push((consumer, parts));
+        for c in consumers {
+            if !self.can_consumer_participate(c) {
+                self.remove_from_sorted(c);
+                let parts = self.current_assignment.get_mut(c).and_then(Option::take);
+                fixed_assignments.push((c, parts));
             }
         }
 
@@ -447,87 +522,70 @@ impl<'a> Executor<'a> {
             self.current_partition_consumer = prebalance_partition_consumers;
         }
 
-        for (consumer, parts) in fixed_assignments {
-            self.current_assignment.insert(consumer.clone(), parts);
-            self.add_to_sorted(&consumer);
+        for (c, parts) in fixed_assignments {
+            set(
+                &mut self.current_assignment,
+                c,
+                Some(parts.unwrap_or_default()),
+            );
+            self.add_to_sorted(c);
         }
     }
 
-    fn final_assignment(&self, member: &str) -> Vec<Tp> {
-        let mut parts = self
-            .current_assignment
-            .get(member)
-            .cloned()
-            .unwrap_or_default();
-        parts.sort_unstable();
-        parts
-    }
-
-    /// The least-loaded consumer that may own `tp` (kafka-python walks its sorted subscriptions).
-    fn least_loaded_candidate(&self, tp: &Tp) -> Option<String> {
+    /// The least-loaded consumer that may own `p` (kafka-python walks its sorted subscriptions).
+    fn least_loaded_candidate(&self, p: usize) -> Option<usize> {
         self.sorted_current_subscriptions
+            .0
             .iter()
-            .map(|(_, c)| c)
-            .find(|c| self.potential_consumers(tp).contains(c))
-            .cloned()
+            .map(|&(_, c)| c)
+            .find(|c| self.potential_consumers(p).contains(c))
     }
 
-    fn assign_partition(&mut self, tp: &Tp) {
-        let chosen = self.least_loaded_candidate(tp);
-        if let Some(consumer) = chosen {
-            self.remove_from_sorted(&consumer);
-            self.current_assignment
-                .entry(consumer.clone())
-                .or_default()
-                .push(tp.clone());
-            self.current_partition_consumer
-                .insert(tp.clone(), consumer.clone());
-            self.add_to_sorted(&consumer);
+    fn assign_partition(&mut self, p: usize) {
+        if let Some(c) = self.least_loaded_candidate(p) {
+            self.remove_from_sorted(c);
+            if let Some(list) = self.entry(c) {
+                list.push(p);
+            }
+            set(&mut self.current_partition_consumer, p, Some(c));
+            self.add_to_sorted(c);
         }
     }
 
-    fn can_consumer_participate(&self, consumer: &str) -> bool {
-        let current = self
-            .current_assignment
-            .get(consumer)
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        if current.len() < self.potential_partitions(consumer).len() {
+    fn can_consumer_participate(&self, c: usize) -> bool {
+        let current = self.assigned(Some(c));
+        if current.len() < self.potential_partitions(c).len() {
             return true;
         }
         current
             .iter()
-            .any(|tp| self.potential_consumers(tp).len() >= 2)
+            .any(|&p| self.potential_consumers(p).len() >= 2)
     }
 
     fn is_balanced(&self) -> bool {
-        let (Some((_, least)), Some((_, most))) = (
-            self.sorted_current_subscriptions.first(),
-            self.sorted_current_subscriptions.last(),
-        ) else {
+        let subs = &self.sorted_current_subscriptions.0;
+        let (Some(&(_, least)), Some(&(_, most))) = (subs.first(), subs.last()) else {
             return true;
         };
         if self.len_of(least) + 1 >= self.len_of(most) {
             return true;
         }
-        let mut all_assigned: BTreeMap<&Tp, &str> = BTreeMap::new();
-        for (consumer, parts) in &self.current_assignment {
-            for tp in parts {
-                all_assigned.insert(tp, consumer);
+        let mut all_assigned: Vec<Option<usize>> = vec![None; self.tps.len()];
+        for c in self.enrolled() {
+            for &p in self.assigned(Some(c)) {
+                set(&mut all_assigned, p, Some(c));
             }
         }
-        for (_, consumer) in &self.sorted_current_subscriptions {
-            let count = self.len_of(consumer);
-            let potential = self.potential_partitions(consumer);
+        for &(_, c) in subs {
+            let count = self.len_of(c);
+            let potential = self.potential_partitions(c);
             if count == potential.len() {
                 continue;
             }
-            for tp in potential {
-                // Whether `consumer` holds `tp`, by the partition -> consumer index.
-                let holds = self.current_partition_consumer.get(tp).map(String::as_str)
-                    == Some(consumer.as_str());
-                if !holds {
-                    if let Some(other) = all_assigned.get(tp) {
+            for &p in potential {
+                // Whether `c` holds `p`, by the partition -> consumer index.
+                if self.owner_of(p) != Some(c) {
+                    if let Some(other) = all_assigned.get(p).copied().flatten() {
                         if count < self.len_of(other) {
                             return false;
                         }
@@ -538,38 +596,38 @@ impl<'a> Executor<'a> {
         true
     }
 
-    fn perform_reassignments(&mut self, reassignable: &[Tp]) -> bool {
+    fn perform_reassignments(&mut self, reassignable: &[usize]) -> bool {
         let mut performed = false;
         for _ in 0..MAX_REASSIGNMENT_ROUNDS {
             let mut modified = false;
-            for tp in reassignable {
+            for &p in reassignable {
                 if self.is_balanced() {
                     break;
                 }
-                let Some(consumer) = self.current_partition_consumer.get(tp).cloned() else {
+                let Some(c) = self.owner_of(p) else {
                     continue;
                 };
-                let consumer_len = self.len_of(&consumer);
-                if let Some(previous) = self.previous_assignment.get(tp).cloned() {
-                    let previous_len = match self.current_assignment.get(&previous) {
-                        Some(parts) => Some(parts.len()),
+                let consumer_len = self.len_of(c);
+                if let Some(previous) = self.previous_of(p) {
+                    let previous_len = match self.current_assignment.get(previous) {
+                        Some(Some(parts)) => Some(parts.len()),
                         // kafka-python reads the count of a previous owner that is out of the
                         // reassignment (a fixed consumer) through a defaultdict, which enrols it
                         // with no partitions; it then crashes if the rule applies. Enrol it only
                         // when the rule does not apply, and skip the rule otherwise.
-                        None if consumer_len <= 1 => {
-                            self.current_assignment.insert(previous.clone(), Vec::new());
+                        _ if consumer_len <= 1 => {
+                            self.entry(previous);
                             Some(0)
                         }
-                        None => None,
+                        _ => None,
                     };
                     // kafka-python would also hand the partition to a previous owner that no
                     // longer subscribes to its topic, an invalid assignment: skip the rule then.
                     if let Some(previous_len) = previous_len {
                         if consumer_len > previous_len + 1
-                            && self.potential_consumers(tp).contains(&previous)
+                            && self.potential_consumers(p).contains(&previous)
                         {
-                            self.reassign_partition_to_consumer(tp, &previous);
+                            self.reassign_partition_to_consumer(p, previous);
                             performed = true;
                             modified = true;
                             continue;
@@ -577,11 +635,11 @@ impl<'a> Executor<'a> {
                     }
                 }
                 let better = self
-                    .potential_consumers(tp)
+                    .potential_consumers(p)
                     .iter()
-                    .any(|other| consumer_len > self.len_of(other) + 1);
+                    .any(|&other| consumer_len > self.len_of(other) + 1);
                 if better {
-                    self.reassign_partition(tp);
+                    self.reassign_partition(p);
                     performed = true;
                     modified = true;
                 }
@@ -593,59 +651,79 @@ impl<'a> Executor<'a> {
         performed
     }
 
-    fn reassign_partition(&mut self, tp: &Tp) {
-        let chosen = self.least_loaded_candidate(tp);
-        if let Some(new_consumer) = chosen {
-            self.reassign_partition_to_consumer(tp, &new_consumer);
+    fn reassign_partition(&mut self, p: usize) {
+        if let Some(new_consumer) = self.least_loaded_candidate(p) {
+            self.reassign_partition_to_consumer(p, new_consumer);
         }
     }
 
-    fn reassign_partition_to_consumer(&mut self, tp: &Tp, new_consumer: &str) {
-        let Some(consumer) = self.current_partition_consumer.get(tp).cloned() else {
+    fn reassign_partition_to_consumer(&mut self, p: usize, new_consumer: usize) {
+        let Some(c) = self.owner_of(p) else {
             return;
         };
-        let to_move = self
-            .movements
-            .partition_to_be_moved(tp, &consumer, new_consumer);
-        let Some(substitute_owner) = self.current_partition_consumer.get(&to_move).cloned() else {
+        let to_move = self.partition_to_be_moved(p, c, new_consumer);
+        let Some(substitute_owner) = self.owner_of(to_move) else {
             return;
         };
-        if substitute_owner != consumer {
+        if substitute_owner != c {
             // The partition and its substitute both moved earlier in this rebalance: undo both.
-            self.move_partition(tp, &substitute_owner);
+            self.move_partition(p, substitute_owner);
         }
-        self.move_partition(&to_move, new_consumer);
+        self.move_partition(to_move, new_consumer);
     }
 
-    fn move_partition(&mut self, tp: &Tp, new_consumer: &str) {
-        let Some(old_consumer) = self.current_partition_consumer.get(tp).cloned() else {
+    /// kafka-python's `PartitionMovements.get_partition_to_be_moved`: a partition of the same
+    /// topic that already moved the opposite way, if any (the smallest), else `p`.
+    fn partition_to_be_moved(&self, p: usize, old: usize, new: usize) -> usize {
+        let old = match self.movements.get(p).copied().flatten() {
+            Some((src, _)) => src,
+            None => old,
+        };
+        let start = self.topic_start.get(p).copied().unwrap_or(p);
+        (start..self.tps.len())
+            .take_while(|&q| self.topic_start.get(q) == Some(&start))
+            .find(|&q| self.movements.get(q).copied().flatten() == Some((new, old)))
+            .unwrap_or(p)
+    }
+
+    fn move_partition(&mut self, p: usize, new_consumer: usize) {
+        let Some(old_consumer) = self.owner_of(p) else {
             return;
         };
         if old_consumer == new_consumer {
             return;
         }
-        self.remove_from_sorted(&old_consumer);
+        self.remove_from_sorted(old_consumer);
         self.remove_from_sorted(new_consumer);
-        self.movements
-            .move_partition(tp, &old_consumer, new_consumer);
-        if let Some(list) = self.current_assignment.get_mut(&old_consumer) {
-            remove_first(list, tp);
+        // PartitionMovements.move_partition: a partition moved back to its source is no
+        // movement any more.
+        if let Some(slot) = self.movements.get_mut(p) {
+            *slot = match slot.take() {
+                Some((src, _)) if src == new_consumer => None,
+                Some((src, _)) => Some((src, new_consumer)),
+                None => Some((old_consumer, new_consumer)),
+            };
         }
-        self.current_assignment
-            .entry(new_consumer.to_string())
-            .or_default()
-            .push(tp.clone());
-        self.current_partition_consumer
-            .insert(tp.clone(), new_consumer.to_string());
+        if let Some(Some(list)) = self.current_assignment.get_mut(old_consumer) {
+            remove_first(list, p);
+        }
+        if let Some(list) = self.entry(new_consumer) {
+            list.push(p);
+        }
+        set(&mut self.current_partition_consumer, p, Some(new_consumer));
         self.add_to_sorted(new_consumer);
-        self.add_to_sorted(&old_consumer);
+        self.add_to_sorted(old_consumer);
     }
 }
 
 /// The sum, over all pairs of consumers, of the difference of their partition counts
 /// (0 for a perfectly balanced assignment).
-fn balance_score(assignment: &BTreeMap<String, Vec<Tp>>) -> u64 {
-    let counts: Vec<u64> = assignment.values().map(|p| p.len() as u64).collect();
+fn balance_score(assignment: &[Option<Vec<usize>>]) -> u64 {
+    let counts: Vec<u64> = assignment
+        .iter()
+        .flatten()
+        .map(|p| p.len() as u64)
+        .collect();
     let mut score = 0u64;
     for (i, a) in counts.iter().enumerate() {
         for b in counts.iter().skip(i + 1) {
