@@ -174,13 +174,12 @@ impl<'a> Parser<'a> {
         }
     }
     fn name(&mut self) -> Result<Rc<str>, ParseError> {
-        match self.tok().clone() {
-            Tok::Name(n) => {
-                self.pos += 1;
-                Ok(n)
-            }
-            _ => self.invalid(),
+        if let Tok::Name(n) = self.tok() {
+            let n = n.clone();
+            self.pos += 1;
+            return Ok(n);
         }
+        self.invalid()
     }
     fn enter(&mut self) -> Result<(), ParseError> {
         self.depth += 1;
@@ -251,7 +250,7 @@ impl<'a> Parser<'a> {
 
     fn statement(&mut self, out: &mut Vec<Stmt>) -> Result<(), ParseError> {
         let start = self.start();
-        let kind = match self.tok().clone() {
+        let kind = match *self.tok() {
             Tok::Kw("if") => {
                 self.pos += 1;
                 self.if_rest(start, false)?
@@ -558,7 +557,7 @@ impl<'a> Parser<'a> {
 
     fn simple_stmt(&mut self) -> Result<StmtKind, ParseError> {
         let start = self.start();
-        Ok(match self.tok().clone() {
+        Ok(match *self.tok() {
             Tok::Kw("pass") => {
                 self.pos += 1;
                 StmtKind::Pass
@@ -683,7 +682,7 @@ impl<'a> Parser<'a> {
             }
             _ => {
                 let e = self.star_expr_list()?;
-                if let Tok::Op(op) = self.tok().clone() {
+                if let Tok::Op(op) = *self.tok() {
                     let aug = match op {
                         "+=" => Some(BinOp::Add),
                         "-=" => Some(BinOp::Sub),
