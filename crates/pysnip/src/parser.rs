@@ -1253,9 +1253,9 @@ impl<'a> Parser<'a> {
 
     fn atom(&mut self) -> Result<Expr, ParseError> {
         let start = self.start();
-        let t = self.tok().clone();
-        let kind = match t {
-            Tok::Name(n) => {
+        let kind = match *self.tok() {
+            Tok::Name(ref n) => {
+                let n = n.clone();
                 self.pos += 1;
                 ExprKind::Name(n)
             }
@@ -1361,15 +1361,8 @@ impl<'a> Parser<'a> {
             Tok::Kw("yield") => {
                 return self.err("'yield' (generators) is not supported in the playground")
             }
-            Tok::Kw("await") | Tok::Kw("async") => {
-                return self.err(format!(
-                    "'{}' is not supported in the playground",
-                    if matches!(t, Tok::Kw("await")) {
-                        "await"
-                    } else {
-                        "async"
-                    }
-                ))
+            Tok::Kw(k @ ("await" | "async")) => {
+                return self.err(format!("'{}' is not supported in the playground", k))
             }
             Tok::Indent => return self.invalid(),
             Tok::Newline | Tok::Eof => return self.err("invalid syntax"),
@@ -1441,13 +1434,14 @@ impl<'a> Parser<'a> {
         let mut any_f = false;
         let mut any_str = false;
         loop {
-            match self.tok().clone() {
+            match self.tok() {
                 Tok::Str(s) => {
                     any_str = true;
-                    push_lit(&mut parts, &s);
+                    push_lit(&mut parts, s);
                 }
-                Tok::Bytes(b) => bytes.get_or_insert_with(Vec::new).extend_from_slice(&b),
+                Tok::Bytes(b) => bytes.get_or_insert_with(Vec::new).extend_from_slice(b),
                 Tok::FStr { body, offset, raw } => {
+                    let (body, offset, raw) = (body.clone(), *offset, *raw);
                     any_f = true;
                     any_str = true;
                     let ps = self.fstring(&body, offset, raw)?;
