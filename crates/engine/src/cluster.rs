@@ -1,7 +1,7 @@
 //! The simulated cluster: topics, producing, consumer groups (classic protocol), offsets, faults,
 //! the virtual clock, the event queue and the trace.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::assignor::{self, MemberSubscription, Strategy, TopicPartition};
@@ -2174,14 +2174,19 @@ impl Cluster {
         }
         let raw = assignor::assign(protocol, &counts, &subs);
         // Defensive validation: existing partitions, subscribed topics, one owner each.
-        let mut taken: BTreeSet<TopicPartition> = BTreeSet::new();
+        // Partitions already given out, sorted (a Vec: less wasm code than a BTreeSet).
+        let mut taken: Vec<&TopicPartition> = Vec::new();
         let mut result: BTreeMap<Name, Vec<TopicPartition>> = BTreeMap::new();
         for m in grp.members.values() {
             let mut list = Vec::new();
             if let Some(tps) = raw.get(&*m.member_id) {
                 for tp in tps {
                     let exists = counts.get(&tp.topic).is_some_and(|n| tp.partition < *n);
-                    if exists && m.topics.contains(&tp.topic) && taken.insert(tp.clone()) {
+                    if !exists || !m.topics.contains(&tp.topic) {
+                        continue;
+                    }
+                    if let Err(i) = taken.binary_search(&tp) {
+                        taken.insert(i, tp);
                         list.push(tp.clone());
                     }
                 }
@@ -2312,26 +2317,25 @@ impl Cluster {
         let Some(g) = self.groups.get(group) else {
             return Vec::new();
         };
-        // Inserted one by one: collecting into a set would add a sort just for this.
-        let mut tps: BTreeSet<TopicPartition> = BTreeSet::new();
-        for tp in g.offsets.keys() {
-            tps.insert(tp.clone());
-        }
-        let mut owners: BTreeMap<TopicPartition, Name> = BTreeMap::new();
+        // A sorted, duplicate-free Vec (less wasm code than a BTreeSet).
+        let mut tps: Vec<TopicPartition> = g.offsets.keys().cloned().collect();
         for m in g.members.values() {
             for t in &m.topics {
                 if let Some(topic) = self.topics.get(t.as_str()) {
                     for p in 0..topic.partition_count() {
-                        tps.insert(TopicPartition::new(t.as_str(), p));
+                        tps.push(TopicPartition::new(t.as_str(), p));
                     }
                 }
             }
-            if g.state == GroupState::Stable {
-                for tp in &m.assignment {
-                    owners.insert(tp.clone(), m.member_id.clone());
-                }
-            }
         }
+        tps.sort_unstable();
+        tps.dedup();
+        // Owners in a stable group (each member's assignment is sorted; the last member wins).
+        let assigned: Vec<&GroupMember> = if g.state == GroupState::Stable {
+            g.members.values().collect()
+        } else {
+            Vec::new()
+        };
         tps.into_iter()
             .map(|tp| {
                 let log_end = self
@@ -2340,7 +2344,11 @@ impl Cluster {
                     .unwrap_or(0);
                 let committed = g.committed(&tp);
                 let lag = committed.map(|c| log_end.saturating_sub(c));
-                let owner = owners.get(&tp).cloned();
+                let owner = assigned
+                    .iter()
+                    .rev()
+                    .find(|m| m.assignment.binary_search(&tp).is_ok())
+                    .map(|m| m.member_id.clone());
                 PartitionLag {
                     tp,
                     log_end,
@@ -2517,17 +2525,23 @@ fn select_protocol(grp: &Group, leader: &Name) -> Strategy {
     if candidates.is_empty() {
         return leader_prefs.first().copied().unwrap_or(Strategy::Range);
     }
-    let mut votes: BTreeMap<Strategy, usize> = BTreeMap::new();
+    // Each member votes for its most preferred candidate; votes[i] counts candidates[i]'s.
+    let mut votes: Vec<usize> = vec![0; candidates.len()];
     for m in &members {
-        if let Some(s) = m.strategies.iter().find(|s| candidates.contains(s)) {
-            *votes.entry(*s).or_insert(0) += 1;
+        let choice = m
+            .strategies
+            .iter()
+            .find_map(|s| candidates.iter().position(|c| c == s));
+        if let Some(n) = choice.and_then(|i| votes.get_mut(i)) {
+            *n += 1;
         }
     }
-    let best = votes.values().copied().max().unwrap_or(0);
+    let best = votes.iter().copied().max().unwrap_or(0);
     candidates
         .iter()
-        .copied()
-        .find(|s| votes.get(s).copied().unwrap_or(0) == best)
+        .zip(&votes)
+        .find(|(_, n)| **n == best)
+        .map(|(s, _)| *s)
         .unwrap_or(Strategy::Range)
 }
 

@@ -7,8 +7,13 @@ use super::{Assignment, ClusterTopics, Member, TopicPartition};
 /// by id, skipping members not subscribed to its topic.
 pub(crate) fn assign(cluster: &ClusterTopics<'_>, members: &[Member<'_>]) -> Assignment {
     let mut assignment = Assignment::new();
-    let mut sorted: Vec<&Member<'_>> = members.iter().collect();
-    sorted.sort_unstable_by(|a, b| a.id.cmp(b.id));
+    // Sorting the ids (member ids are distinct) reuses the assignors' one string sort.
+    let mut ids: Vec<&str> = members.iter().map(|m| m.id).collect();
+    ids.sort_unstable();
+    let sorted: Vec<&Member<'_>> = ids
+        .iter()
+        .filter_map(|id| members.iter().find(|m| m.id == *id))
+        .collect();
     if sorted.is_empty() {
         return assignment;
     }
