@@ -237,8 +237,11 @@ pub struct Cluster {
     consumers: Vec<Consumer>,
     queue: BTreeMap<Key, Timer>,
     trace: Vec<TimedEvent>,
-    sticky: BTreeMap<(Name, Name), Sticky>,
-    round_robin: BTreeMap<Name, u64>,
+    /// Java sticky partitioner state per (client, topic), sorted by key (few entries: a sorted
+    /// Vec is less wasm code than a BTreeMap).
+    sticky: Vec<((Name, Name), Sticky)>,
+    /// KafkaJS round-robin counter per client, sorted by client.
+    round_robin: Vec<(Name, u64)>,
     cleaner_scheduled: bool,
     join_seq: u64,
 }
@@ -287,8 +290,8 @@ impl Cluster {
             consumers: Vec::new(),
             queue: BTreeMap::new(),
             trace: Vec::new(),
-            sticky: BTreeMap::new(),
-            round_robin: BTreeMap::new(),
+            sticky: Vec::new(),
+            round_robin: Vec::new(),
             cleaner_scheduled: false,
             join_seq: 0,
         }
@@ -598,7 +601,8 @@ impl Cluster {
             ClientProfile::JavaSticky => {
                 let key = (client.clone(), topic.clone());
                 let batch = self.cfg.batch_size;
-                let cur = self.sticky.get(&key).copied();
+                let found = self.sticky.binary_search_by(|(k, _)| k.cmp(&key));
+                let cur = found.ok().and_then(|i| self.sticky.get(i)).map(|(_, s)| *s);
                 let mut st = match cur {
                     Some(s) if s.bytes < batch && s.partition < n => s,
                     _ => Sticky {
@@ -608,15 +612,29 @@ impl Cluster {
                 };
                 st.bytes = st.bytes.saturating_add(u64::from(size));
                 let p = st.partition;
-                self.sticky.insert(key, st);
+                match found {
+                    Ok(i) => {
+                        if let Some(slot) = self.sticky.get_mut(i) {
+                            slot.1 = st;
+                        }
+                    }
+                    Err(i) => self.sticky.insert(i, (key, st)),
+                }
                 p
             }
             ClientProfile::KafkaJs => {
                 let start = self.rng.next_u32();
-                let counter = self
-                    .round_robin
-                    .entry(client.clone())
-                    .or_insert(u64::from(start));
+                let i = match self.round_robin.binary_search_by(|(c, _)| c.cmp(client)) {
+                    Ok(i) => i,
+                    Err(i) => {
+                        self.round_robin
+                            .insert(i, (client.clone(), u64::from(start)));
+                        i
+                    }
+                };
+                let Some((_, counter)) = self.round_robin.get_mut(i) else {
+                    return 0;
+                };
                 let p = (*counter % n64) as u32;
                 *counter = counter.wrapping_add(1);
                 p

@@ -5,7 +5,7 @@
 //! block in kafka-python (iterating a consumer, `poll(timeout_ms)`, the playground's `process()`)
 //! return `HostResult::Block` with a [`Wait`] left for the scenario runner to finish.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use kafka_engine::cluster::{Cluster, ConsumerRecordView, ProduceRequest, RecordMetadata};
@@ -188,34 +188,52 @@ const ASSIGNORS: &[(&str, &str, Strategy)] = &[
 
 /// The exception classes of kafka.errors for one scenario (shared so `except` matches).
 pub struct KafkaErrors {
-    classes: BTreeMap<&'static str, Rc<ExceptionClass>>,
+    /// Sorted by name (a sorted Vec: less wasm code than a BTreeMap).
+    classes: Vec<(&'static str, Rc<ExceptionClass>)>,
 }
 
 impl KafkaErrors {
     pub fn new() -> Self {
-        let mut classes: BTreeMap<&'static str, Rc<ExceptionClass>> = BTreeMap::new();
+        let mut errors = KafkaErrors {
+            classes: Vec::with_capacity(ERROR_CLASSES.len()),
+        };
         for (name, parent) in ERROR_CLASSES {
-            let parent = classes
+            let parent = errors
                 .get(parent)
-                .cloned()
                 .unwrap_or_else(|| pysnip::builtin_class(parent));
-            classes.insert(name, ExceptionClass::new(name, Some(parent)));
+            let class = ExceptionClass::new(name, Some(parent));
+            match errors.find(name) {
+                Ok(i) => {
+                    if let Some(slot) = errors.classes.get_mut(i) {
+                        slot.1 = class;
+                    }
+                }
+                Err(i) => errors.classes.insert(i, (name, class)),
+            }
         }
-        KafkaErrors { classes }
+        errors
+    }
+
+    fn find(&self, name: &str) -> Result<usize, usize> {
+        self.classes.binary_search_by(|(n, _)| (*n).cmp(name))
+    }
+
+    /// The kafka.errors class called `name`, if any.
+    fn get(&self, name: &str) -> Option<Rc<ExceptionClass>> {
+        let i = self.find(name).ok()?;
+        self.classes.get(i).map(|(_, c)| c.clone())
     }
 
     /// The class called `name` (a builtin class when kafka.errors has none by that name).
     pub fn class(&self, name: &str) -> Rc<ExceptionClass> {
-        self.classes
-            .get(name)
-            .cloned()
+        self.get(name)
             .unwrap_or_else(|| pysnip::builtin_class(name))
     }
 
     /// An instance of class `name` with `msg`. kafka.errors classes show their name in
     /// `str(e)` (kafka-python's `KafkaError.__str__`), so their message starts with it.
     pub fn exc(&self, name: &str, msg: impl AsRef<str>) -> Exception {
-        if self.classes.contains_key(name) {
+        if self.find(name).is_ok() {
             Exception::new(&self.class(name), &format!("{name}: {}", msg.as_ref()))
         } else {
             Exception::new(&self.class(name), msg.as_ref())
@@ -290,21 +308,31 @@ pub struct ConsumerObj {
 /// The host objects of one process.
 #[derive(Default)]
 pub struct Objects {
-    next: u64,
-    map: BTreeMap<u64, Obj>,
+    /// Object `id` is at index `id - 1` (ids count up from 1 and objects are never removed;
+    /// a Vec is less wasm code than a BTreeMap).
+    map: Vec<Obj>,
 }
 
 impl Objects {
     fn add(&mut self, o: Obj) -> u64 {
-        self.next += 1;
-        self.map.insert(self.next, o);
-        self.next
+        self.map.push(o);
+        self.map.len() as u64
+    }
+
+    fn get(&self, id: u64) -> Option<&Obj> {
+        let i = usize::try_from(id.checked_sub(1)?).ok()?;
+        self.map.get(i)
+    }
+
+    fn get_mut(&mut self, id: u64) -> Option<&mut Obj> {
+        let i = usize::try_from(id.checked_sub(1)?).ok()?;
+        self.map.get_mut(i)
     }
 
     /// Engine ids of the consumers this process created.
     pub fn consumers(&self) -> Vec<ConsumerId> {
         self.map
-            .values()
+            .iter()
             .filter_map(|o| match o {
                 Obj::Consumer(c) => Some(c.id),
                 _ => None,
@@ -315,7 +343,7 @@ impl Objects {
     /// Consumers not closed yet.
     pub fn open_consumers(&self) -> Vec<ConsumerId> {
         self.map
-            .values()
+            .iter()
             .filter_map(|o| match o {
                 Obj::Consumer(c) if !c.closed => Some(c.id),
                 _ => None,
@@ -720,7 +748,7 @@ impl ProcHost<'_> {
         args: Vec<Value>,
         kwargs: Vec<(String, Value)>,
     ) -> HostResult {
-        let (closed, client_id, ks, vs) = match self.objects.map.get(&id) {
+        let (closed, client_id, ks, vs) = match self.objects.get(id) {
             Some(Obj::Producer(p)) => (
                 p.closed,
                 p.client_id.clone(),
@@ -891,7 +919,7 @@ impl ProcHost<'_> {
             }
             "flush" => HostResult::Return(Value::None),
             "close" => {
-                if let Some(Obj::Producer(p)) = self.objects.map.get_mut(&id) {
+                if let Some(Obj::Producer(p)) = self.objects.get_mut(id) {
                     p.closed = true;
                 }
                 HostResult::Return(Value::None)
@@ -953,7 +981,7 @@ impl ProcHost<'_> {
         consumer: u64,
         r: &ConsumerRecordView,
     ) -> Result<Value, Exception> {
-        let (kd, vd) = match self.objects.map.get(&consumer) {
+        let (kd, vd) = match self.objects.get(consumer) {
             Some(Obj::Consumer(c)) => (c.key_deserializer.clone(), c.value_deserializer.clone()),
             _ => (None, None),
         };
@@ -1008,7 +1036,7 @@ impl ProcHost<'_> {
     pub fn next_record(&mut self, consumer: u64) -> Result<Option<ConsumerRecordView>, Exception> {
         let mut polled = false;
         loop {
-            let (cid, next) = match self.objects.map.get_mut(&consumer) {
+            let (cid, next) = match self.objects.get_mut(consumer) {
                 Some(Obj::Consumer(c)) => {
                     if c.closed {
                         return Err(Exception::builtin("StopIteration", "KafkaConsumer closed"));
@@ -1027,7 +1055,7 @@ impl ProcHost<'_> {
                     if still_assigned {
                         return Ok(Some(r));
                     }
-                    if let Some(Obj::Consumer(c)) = self.objects.map.get_mut(&consumer) {
+                    if let Some(Obj::Consumer(c)) = self.objects.get_mut(consumer) {
                         c.buffer.retain(|x| x.topic_partition() != tp);
                     }
                 }
@@ -1038,7 +1066,7 @@ impl ProcHost<'_> {
                         .cluster
                         .poll_opts(cid, None, false)
                         .map_err(|e| self.errors.from_engine(&e))?;
-                    if let Some(Obj::Consumer(c)) = self.objects.map.get_mut(&consumer) {
+                    if let Some(Obj::Consumer(c)) = self.objects.get_mut(consumer) {
                         c.buffer.extend(records);
                     }
                 }
@@ -1049,14 +1077,14 @@ impl ProcHost<'_> {
     /// Drops records fetched for the iterator but not handed out (kafka-python resets its
     /// iterator on seek, assign, subscribe and unsubscribe).
     fn reset_iterator(&mut self, consumer: u64) {
-        if let Some(Obj::Consumer(c)) = self.objects.map.get_mut(&consumer) {
+        if let Some(Obj::Consumer(c)) = self.objects.get_mut(consumer) {
             c.buffer.clear();
         }
     }
 
     /// `consumer_timeout_ms` of a consumer.
     pub fn consumer_timeout(&self, consumer: u64) -> Option<u64> {
-        match self.objects.map.get(&consumer) {
+        match self.objects.get(consumer) {
             Some(Obj::Consumer(c)) => c.consumer_timeout_ms,
             _ => None,
         }
@@ -1069,7 +1097,7 @@ impl ProcHost<'_> {
         consumer: u64,
         max_records: Option<usize>,
     ) -> Result<Option<Value>, Exception> {
-        let cid = match self.objects.map.get_mut(&consumer) {
+        let cid = match self.objects.get_mut(consumer) {
             Some(Obj::Consumer(c)) if !c.closed => c.id,
             Some(Obj::Consumer(_)) => {
                 return Err(self
@@ -1079,7 +1107,7 @@ impl ProcHost<'_> {
             _ => return Err(Exception::builtin("RuntimeError", "no such consumer")),
         };
         let mut records: Vec<ConsumerRecordView> = Vec::new();
-        if let Some(Obj::Consumer(c)) = self.objects.map.get_mut(&consumer) {
+        if let Some(Obj::Consumer(c)) = self.objects.get_mut(consumer) {
             let take = max_records.unwrap_or(usize::MAX).min(c.buffer.len());
             records.extend(c.buffer.drain(..take));
         }
@@ -1130,7 +1158,7 @@ impl ProcHost<'_> {
         args: Vec<Value>,
         kwargs: Vec<(String, Value)>,
     ) -> HostResult {
-        let (cid, closed) = match self.objects.map.get(&id) {
+        let (cid, closed) = match self.objects.get(id) {
             Some(Obj::Consumer(c)) => (c.id, c.closed),
             _ => return HostResult::Raise(Exception::builtin("RuntimeError", "no such consumer")),
         };
@@ -1501,7 +1529,7 @@ impl ProcHost<'_> {
             "close" => {
                 let autocommit = arg(0, "autocommit", &args).is_none_or(|v| v.truthy());
                 if !closed {
-                    if let Some(Obj::Consumer(c)) = self.objects.map.get_mut(&id) {
+                    if let Some(Obj::Consumer(c)) = self.objects.get_mut(id) {
                         c.closed = true;
                     }
                     let _ = self.cluster.close(cid, autocommit);
@@ -1876,7 +1904,7 @@ impl pysnip::Host for ProcHost<'_> {
             ("KafkaConsumer", Some(m)) => self.consumer_call(proc, target.id, m, args, kwargs),
             ("KafkaAdminClient", Some(m)) => self.admin_call(m, args, kwargs),
             ("FutureRecordMetadata", Some(m)) => {
-                let meta = match self.objects.map.get(&target.id) {
+                let meta = match self.objects.get(target.id) {
                     Some(Obj::Future(m)) => m.clone(),
                     _ => return HostResult::Raise(Exception::builtin("RuntimeError", "no future")),
                 };
@@ -1911,7 +1939,7 @@ impl pysnip::Host for ProcHost<'_> {
     fn get_attr(&mut self, obj: &HostRef, name: &str) -> Result<Value, Exception> {
         match (&*obj.class, name) {
             ("FutureRecordMetadata", "is_done") => Ok(Value::Bool(true)),
-            ("FutureRecordMetadata", "value") => match self.objects.map.get(&obj.id) {
+            ("FutureRecordMetadata", "value") => match self.objects.get(obj.id) {
                 Some(Obj::Future(m)) => Ok(record_metadata_value(m)),
                 _ => Ok(Value::None),
             },
@@ -1946,7 +1974,7 @@ impl pysnip::Host for ProcHost<'_> {
     }
 
     fn repr(&mut self, obj: &HostRef) -> String {
-        match self.objects.map.get(&obj.id) {
+        match self.objects.get(obj.id) {
             Some(Obj::Producer(p)) => format!("<KafkaProducer client_id={}>", p.client_id),
             Some(Obj::Consumer(c)) => {
                 let client = self
