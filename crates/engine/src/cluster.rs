@@ -12,6 +12,7 @@ use crate::error::KafkaError;
 use crate::event::{self, Event, EvictReason, Name, ResetReason, TimedEvent};
 use crate::group::{CommittedOffset, Group, GroupMember, GroupState};
 use crate::log::{record_size, PartitionLog, Record, Topic, TopicConfig};
+use crate::name_map::NameMap;
 use crate::partitioner::partition_for_key;
 use crate::rng::Rng;
 
@@ -232,8 +233,8 @@ pub struct Cluster {
     now: u64,
     seq: u64,
     rng: Rng,
-    topics: BTreeMap<Name, Topic>,
-    groups: BTreeMap<Name, Group>,
+    topics: NameMap<Topic>,
+    groups: NameMap<Group>,
     consumers: Vec<Consumer>,
     queue: BTreeMap<Key, Timer>,
     trace: Vec<TimedEvent>,
@@ -285,8 +286,8 @@ impl Cluster {
             now: 0,
             seq: 0,
             rng,
-            topics: BTreeMap::new(),
-            groups: BTreeMap::new(),
+            topics: NameMap::new(),
+            groups: NameMap::new(),
             consumers: Vec::new(),
             queue: BTreeMap::new(),
             trace: Vec::new(),
@@ -658,7 +659,7 @@ impl Cluster {
             timestamp_ms,
             acks: _,
         } = req;
-        let n = match self.topics.get(&*topic) {
+        let n = match self.topics.get(&topic) {
             Some(t) => t.partitions.len() as u32,
             None => {
                 if !self.cfg.auto_create_topics {
@@ -692,7 +693,7 @@ impl Cluster {
         };
         let now = self.now;
         let timestamp = timestamp_ms.unwrap_or(i64::try_from(now).unwrap_or(i64::MAX));
-        let t = self.topics.get_mut(&*topic).ok_or_else(|| {
+        let t = self.topics.get_mut(&topic).ok_or_else(|| {
             KafkaError::UnknownTopicOrPartition(format!("Topic '{topic}' does not exist."))
         })?;
         if t.config.cleanup_policy.compacts() && key.is_none() {
@@ -1389,8 +1390,7 @@ impl Cluster {
         let now = self.now;
         let group = self
             .groups
-            .entry(gname.clone())
-            .or_insert_with(|| Group::new(gname.clone()));
+            .get_or_insert_with(&gname, || Group::new(gname.clone()));
         for (tp, o) in &offsets {
             group.offsets.insert(
                 tp.clone(),
@@ -1899,10 +1899,7 @@ impl Cluster {
         let now = self.now;
         self.join_seq += 1;
         let join_seq = self.join_seq;
-        let grp = self
-            .groups
-            .entry(g.clone())
-            .or_insert_with(|| Group::new(g.clone()));
+        let grp = self.groups.get_or_insert_with(&g, || Group::new(g.clone()));
         let old_timer = match grp.members.get_mut(&member_id) {
             Some(mem) => {
                 mem.strategies = strategies;
@@ -2132,7 +2129,7 @@ impl Cluster {
             return;
         }
         // Leader: kept if still a member, else the earliest joiner.
-        let leader = match grp.leader.as_ref().filter(|l| grp.members.contains_key(*l)) {
+        let leader = match grp.leader.as_ref().filter(|l| grp.members.contains_key(l)) {
             Some(l) => l.clone(),
             None => grp
                 .members
@@ -2194,7 +2191,8 @@ impl Cluster {
         // Defensive validation: existing partitions, subscribed topics, one owner each.
         // Partitions already given out, sorted (a Vec: less wasm code than a BTreeSet).
         let mut taken: Vec<&TopicPartition> = Vec::new();
-        let mut result: BTreeMap<Name, Vec<TopicPartition>> = BTreeMap::new();
+        // In member id order (the members' order).
+        let mut result: Vec<(Name, Vec<TopicPartition>)> = Vec::new();
         for m in grp.members.values() {
             let mut list = Vec::new();
             if let Some(tps) = raw.get(&*m.member_id) {
@@ -2210,7 +2208,7 @@ impl Cluster {
                 }
             }
             list.sort_unstable();
-            result.insert(m.member_id.clone(), list);
+            result.push((m.member_id.clone(), list));
         }
         let mut deliveries: Vec<(ConsumerId, u32, Name, Vec<TopicPartition>)> = Vec::new();
         for (mid, list) in &result {

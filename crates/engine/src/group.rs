@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use crate::assignor::{Strategy, TopicPartition};
 use crate::consumer::ConsumerId;
 use crate::event::Name;
+use crate::name_map::NameMap;
 
 /// The classic group coordinator's states.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -74,7 +75,7 @@ pub struct Group {
     pub(crate) generation: i32,
     pub(crate) protocol: Option<Strategy>,
     pub(crate) leader: Option<Name>,
-    pub(crate) members: BTreeMap<Name, GroupMember>,
+    pub(crate) members: NameMap<GroupMember>,
     pub(crate) offsets: BTreeMap<TopicPartition, CommittedOffset>,
     pub(crate) join_timer: Option<(u64, u64)>,
     /// Initial delayed join: (remaining ms of the rebalance timeout, a member joined meanwhile).
@@ -91,7 +92,7 @@ impl Group {
             generation: 0,
             protocol: None,
             leader: None,
-            members: BTreeMap::new(),
+            members: NameMap::new(),
             offsets: BTreeMap::new(),
             join_timer: None,
             initial_delay: None,

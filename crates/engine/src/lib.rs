@@ -15,6 +15,7 @@ pub mod error;
 pub mod event;
 pub mod group;
 pub mod log;
+mod name_map;
 pub mod partitioner;
 pub mod rng;
 
