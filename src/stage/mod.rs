@@ -313,15 +313,19 @@ pub fn stage(props: &StageProps) -> Html {
                                 };
                                 let moving = g.rebalancing();
                                 // Records reached this member from the partition in the last
-                                // 1.5 s of virtual time: the arrow flows.
-                                let flowing = m
-                                    .fetch
-                                    .get(oi)
-                                    .and_then(|f| f.1)
-                                    .is_some_and(|t| v.now_ms.saturating_sub(t) < FLOW_MS);
+                                // 1.5 s of virtual time: the arrow flows (dashed).
+                                let fetch = m.fetch.get(oi).copied().unwrap_or_default();
+                                let flowing = fetch.1.is_some_and(|t| v.now_ms.saturating_sub(t) < FLOW_MS);
+                                // At speeds slow enough to follow, the dashes step toward the
+                                // member as its position moves (no CSS animation: repainting
+                                // every arrow each frame cost the big scenario a third of its
+                                // frames in headless Chromium).
+                                let dash_offset = (flowing && v.animate)
+                                    .then(|| fetch.0.map(|p| format!("-{}", (p % 3) * 4)))
+                                    .flatten();
                                 Some(html! {
                                     <path key={format!("{}-{}-{}-{}", g.id, m.member_id, topic, partition)}
-                                          class={classes!("arrow", moving.then_some("moving"), flowing.then_some("flow"))} data-group={g.id.clone()}
+                                          class={classes!("arrow", moving.then_some("moving"), flowing.then_some("flow"))} stroke-dashoffset={dash_offset} data-group={g.id.clone()}
                                           data-partition={partition.to_string()} data-flow={flowing.then_some("true")}
                                           d={d}
                                           stroke={group_color(gi)} marker-end="" />

@@ -1,5 +1,6 @@
 //! A screenshot of the built app (not a test): opens `KPLAY_QUERY` at `KPLAY_SIZE` (default
-//! 1280x800), waits `KPLAY_WAIT_MS` (default 3000) and writes target/screenshots/`KPLAY_NAME`.png.
+//! 1280x800), waits `KPLAY_WAIT_MS` (default 3000) and writes target/screenshots/`KPLAY_NAME`.png;
+//! with `KPLAY_JS` (a function body), also prints what that script returns.
 //!
 //! `KPLAY_DIST=dist KPLAY_QUERY='?lesson=commit&lang=es' cargo run --release -p browser-tests --example shot`
 
@@ -16,6 +17,9 @@ fn main() {
     std::thread::sleep(Duration::from_millis(
         var("KPLAY_WAIT_MS", "3000").parse().unwrap_or(3000),
     ));
+    if let Ok(js) = std::env::var("KPLAY_JS") {
+        println!("{}", s.execute(&js, vec![]).expect("KPLAY_JS runs"));
+    }
     let path = s
         .screenshot(&var("KPLAY_NAME", "shot"))
         .expect("screenshot");
