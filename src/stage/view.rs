@@ -114,6 +114,8 @@ impl GroupView {
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct StageView {
     pub now_ms: u64,
+    /// Slow enough to follow (5x or less): records fly in and flowing arrows run.
+    pub animate: bool,
     pub topics: Vec<TopicView>,
     pub producers: Vec<ProducerView>,
     pub groups: Vec<GroupView>,
@@ -387,6 +389,7 @@ pub fn build(sim: &Sim, prev: &StageView, animate: bool, cells: u64) -> StageVie
 
     StageView {
         now_ms: cluster.now(),
+        animate,
         topics,
         producers,
         groups,
