@@ -56,6 +56,10 @@ pub struct ClusterConfig {
     pub batch_size: u64,
     /// Configuration of auto-created topics.
     pub default_topic_config: TopicConfig,
+    /// Wall-clock time (Unix ms) at virtual time 0. The broker's clock is `epoch_ms + now`:
+    /// records without a timestamp get it, and time-based retention measures record timestamps
+    /// (which clients set from the same clock) against it.
+    pub epoch_ms: i64,
 }
 
 impl Default for ClusterConfig {
@@ -67,6 +71,7 @@ impl Default for ClusterConfig {
             client_profile: ClientProfile::KafkaPython,
             initial_rebalance_delay_ms: 3_000,
             log_cleaner_interval_ms: 300_000,
+            epoch_ms: 0,
             sync_delay_ms: 0,
             batch_size: 16_384,
             default_topic_config: TopicConfig::default(),
@@ -306,6 +311,13 @@ impl Cluster {
     /// The virtual time in ms.
     pub fn now(&self) -> u64 {
         self.now
+    }
+
+    /// The broker's wall clock (Unix ms): `epoch_ms` plus virtual time.
+    pub fn wall_clock_ms(&self) -> i64 {
+        self.cfg
+            .epoch_ms
+            .saturating_add(i64::try_from(self.now).unwrap_or(i64::MAX))
     }
 
     /// The one random stream (the interpreter's `random`/`uuid` should use it too).
@@ -692,7 +704,7 @@ impl Cluster {
             (None, None) => self.null_key_partition(&client_id, &topic, n, size),
         };
         let now = self.now;
-        let timestamp = timestamp_ms.unwrap_or(i64::try_from(now).unwrap_or(i64::MAX));
+        let timestamp = timestamp_ms.unwrap_or_else(|| self.wall_clock_ms());
         let t = self.topics.get_mut(&topic).ok_or_else(|| {
             KafkaError::UnknownTopicOrPartition(format!("Topic '{topic}' does not exist."))
         })?;
@@ -2405,6 +2417,7 @@ impl Cluster {
     /// Runs the log cleaner now (retention and compaction on every topic), outside its schedule.
     pub fn run_log_cleaner(&mut self) {
         let now = self.now;
+        let wall = self.wall_clock_ms();
         let mut events = Vec::new();
         for topic in self.topics.values_mut() {
             let cfg = topic.config.clone();
@@ -2421,7 +2434,7 @@ impl Cluster {
                     }
                 }
                 if cfg.cleanup_policy.deletes() {
-                    for o in log.apply_retention(&cfg, now) {
+                    for o in log.apply_retention(&cfg, now, wall) {
                         events.push(Event::RetentionDeleted {
                             topic: topic.name.clone(),
                             partition: log.partition(),

@@ -260,11 +260,18 @@ impl PartitionLog {
         }
     }
 
-    /// Deletes whole old segments by `retention.ms` then `retention.bytes`.
-    pub(crate) fn apply_retention(&mut self, cfg: &TopicConfig, now: u64) -> Vec<RetentionOutcome> {
+    /// Deletes whole segments past `retention.ms` (measured on the broker's wall clock
+    /// `wall_ms` against record timestamps) or beyond `retention.bytes`; never the active one.
+    /// `now` is virtual time (when a fresh segment is opened).
+    pub(crate) fn apply_retention(
+        &mut self,
+        cfg: &TopicConfig,
+        now: u64,
+        wall_ms: i64,
+    ) -> Vec<RetentionOutcome> {
         let mut out = Vec::new();
         if let Some(ret) = cfg.retention_ms {
-            let now_i = i64::try_from(now).unwrap_or(i64::MAX);
+            let now_i = wall_ms;
             let ret_i = i64::try_from(ret).unwrap_or(i64::MAX);
             let mut o = RetentionOutcome {
                 segments: 0,
@@ -464,7 +471,7 @@ mod tests {
         }
         assert_eq!(log.segments().len(), 4);
         assert_eq!(log.log_end_offset(), 10);
-        let out = log.apply_retention(&cfg, 0);
+        let out = log.apply_retention(&cfg, 0, 0);
         assert_eq!(out.len(), 1);
         // 10 records x 9 bytes = 90 > 30: delete while the rest stays >= 30.
         assert_eq!(log.log_start_offset(), 6);
@@ -483,8 +490,8 @@ mod tests {
         for i in 0..5 {
             log.append(rec(None, Some("v"), i), &cfg, 0);
         }
-        assert!(log.apply_retention(&cfg, 100).is_empty());
-        let out = log.apply_retention(&cfg, 1000);
+        assert!(log.apply_retention(&cfg, 100, 100).is_empty());
+        let out = log.apply_retention(&cfg, 1000, 1000);
         assert_eq!(out[0].records, 5);
         assert_eq!(log.log_start_offset(), 5);
         assert_eq!(log.log_end_offset(), 5);

@@ -263,6 +263,7 @@ impl Scenario {
             seed: spec.seed,
             default_partitions: spec.default_partitions.max(1),
             client_profile: spec.client_profile,
+            epoch_ms: crate::kafka_api::EPOCH_MS,
             ..ClusterConfig::default()
         };
         let mut cluster = Cluster::new(cfg);
