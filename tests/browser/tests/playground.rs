@@ -712,7 +712,7 @@ fn retention_deletes_old_segments_and_compaction_leaves_holes_on_the_lanes() {
          admin = KafkaAdminClient()\n\
          admin.create_topics([\n\
          \x20   NewTopic('short-lived', num_partitions=1, replication_factor=1,\n\
-         \x20            topic_configs={'retention.bytes': '60', 'segment.bytes': '30'}),\n\
+         \x20            topic_configs={'retention.ms': '60000', 'segment.bytes': '30'}),\n\
          \x20   NewTopic('latest-per-key', num_partitions=1, replication_factor=1,\n\
          \x20            topic_configs={'cleanup.policy': 'compact', 'segment.bytes': '30'}),\n\
          ])\n\
@@ -723,7 +723,8 @@ fn retention_deletes_old_segments_and_compaction_leaves_holes_on_the_lanes() {
          \x20   time.sleep(1)\n",
     );
     let lane = |topic: &str| format!("document.querySelector(\"[data-topic='{topic}'] .lane\")");
-    // Retention: the lane's log start moves past 0 and the deleted part is drawn.
+    // Time-based retention (records stamped by kafka-python's clock, measured on the broker's):
+    // the lane's log start moves past 0 and the deleted part is drawn.
     s.wait_until(
         "retention to delete the old segments",
         &format!(
