@@ -53,12 +53,12 @@ pub fn controls(props: &ControlsProps) -> Html {
         <div class="controls" role="toolbar" aria-label={t(lang, Msg::Controls)}>
             <div class="ctl-group">
                 <button class={classes!("primary", "icon-btn")} data-action="play" aria-label={format!("{play_label} (Space)")}
-                        title={format!("{play_label} (Space)")} aria-pressed={props.playing.to_string()}
+                        title={format!("{play_label} (Space)")} aria-keyshortcuts="Space" aria-pressed={props.playing.to_string()}
                         onclick={act.reform(|_| Action::TogglePlay)}>
                     { if props.playing { icon_pause() } else { icon_play() } }
                 </button>
                 <button class="icon-btn" data-action="step" aria-label={format!("{} (→)", t(lang, Msg::StepEvent))}
-                        title={format!("{} (→)", t(lang, Msg::StepEvent))} onclick={act.reform(|_| Action::StepEvent)}>{ icon_step() }</button>
+                        title={format!("{} (→)", t(lang, Msg::StepEvent))} aria-keyshortcuts="ArrowRight" onclick={act.reform(|_| Action::StepEvent)}>{ icon_step() }</button>
                 <button class="icon-btn" data-action="reset" aria-label={t(lang, Msg::Reset)} title={t(lang, Msg::Reset)}
                         onclick={act.reform(|_| Action::Reset)}>{ icon_reset() }</button>
             </div>

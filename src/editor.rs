@@ -343,7 +343,7 @@ pub fn editor(props: &EditorProps) -> Html {
                     <div class="code-layer" style={format!("min-width: calc({}ch + 24px)", longest + 2)}>
                         <pre class="code highlight" aria-hidden="true">{ render_code(source, error) }</pre>
                         <textarea ref={area_ref} class="code input" spellcheck="false" autocomplete="off"
-                            autocapitalize="off" wrap="off" data-input="code"
+                            autocapitalize="off" wrap="off" data-input="code" aria-keyshortcuts="Control+Enter Meta+Enter"
                             aria-label={format!("{} {}", t(lang, Msg::Code), props.program.name)}
                             style={format!("height: {height}px")}
                             value={source.clone()} {oninput} {onkeydown} />
