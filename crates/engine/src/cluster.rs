@@ -238,7 +238,9 @@ pub struct Cluster {
     now: u64,
     seq: u64,
     rng: Rng,
-    topics: NameMap<Topic>,
+    /// A B-tree, unlike groups: with a NameMap here the engine bench's produce phase measured
+    /// slower (0.36 s against 0.23 s at best for 1M records).
+    topics: BTreeMap<Name, Topic>,
     groups: NameMap<Group>,
     consumers: Vec<Consumer>,
     queue: BTreeMap<Key, Timer>,
@@ -291,7 +293,7 @@ impl Cluster {
             now: 0,
             seq: 0,
             rng,
-            topics: NameMap::new(),
+            topics: BTreeMap::new(),
             groups: NameMap::new(),
             consumers: Vec::new(),
             queue: BTreeMap::new(),

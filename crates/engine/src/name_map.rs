@@ -1,5 +1,5 @@
 //! A map keyed by [`Name`] kept as a `Vec` sorted by key: the lookups and ordered iteration of a
-//! `BTreeMap<Name, V>` for the engine's small tables (topics, groups, a group's members), with far
+//! `BTreeMap<Name, V>` for the engine's small tables (groups, a group's members), with far
 //! less code per value type in the wasm bundle.
 
 use crate::event::Name;
