@@ -922,13 +922,7 @@ impl Cluster {
         list.sort_unstable();
         list.dedup();
         let old = std::mem::take(&mut cons.owned);
-        cons.owned = list
-            .iter()
-            .map(|tp| OwnedPartition {
-                tp: tp.clone(),
-                position: old.iter().find(|o| &o.tp == tp).and_then(|o| o.position),
-            })
-            .collect();
+        cons.owned = list.iter().map(|tp| kept(&old, tp)).collect();
         cons.manual = true;
         self.emit(Event::ManuallyAssigned {
             consumer: c,
@@ -1059,13 +1053,7 @@ impl Cluster {
         }
         if let Some(cons) = self.cons_mut(c) {
             let old = std::mem::take(&mut cons.owned);
-            cons.owned = want
-                .into_iter()
-                .map(|tp| {
-                    let position = old.iter().find(|o| o.tp == tp).and_then(|o| o.position);
-                    OwnedPartition { tp, position }
-                })
-                .collect();
+            cons.owned = want.into_iter().map(|tp| kept(&old, &tp)).collect();
         }
     }
 
@@ -1177,6 +1165,14 @@ impl Cluster {
                 break;
             }
             let idx = rotation.wrapping_add(i) % n;
+            if self
+                .consumers
+                .get(c.0 as usize)
+                .and_then(|cs| cs.owned.get(idx))
+                .is_some_and(|o| o.paused)
+            {
+                continue;
+            }
             let mut pos = self.init_position(c, idx)?;
             let Some(cons) = self.consumers.get(c.0 as usize) else {
                 break;
@@ -1423,6 +1419,44 @@ impl Cluster {
             auto,
         });
         Ok(())
+    }
+
+    /// `pause(tp)`: fetches skip the partition until `resume`; membership, heartbeats and
+    /// positions are untouched (no rebalance). Errors if it is not assigned.
+    pub fn pause(&mut self, c: ConsumerId, tp: &TopicPartition) -> Result<(), KafkaError> {
+        self.set_paused(c, tp, true)
+    }
+
+    /// `resume(tp)`: fetches from the partition again.
+    pub fn resume(&mut self, c: ConsumerId, tp: &TopicPartition) -> Result<(), KafkaError> {
+        self.set_paused(c, tp, false)
+    }
+
+    fn set_paused(
+        &mut self,
+        c: ConsumerId,
+        tp: &TopicPartition,
+        paused: bool,
+    ) -> Result<(), KafkaError> {
+        let idx = self.owned_index(c, tp)?;
+        if let Some(op) = self.cons_mut(c).and_then(|cs| cs.owned.get_mut(idx)) {
+            op.paused = paused;
+        }
+        Ok(())
+    }
+
+    /// The assigned partitions that are paused, in order.
+    pub fn paused(&self, c: ConsumerId) -> Vec<TopicPartition> {
+        self.consumers
+            .get(c.0 as usize)
+            .map(|cs| {
+                cs.owned
+                    .iter()
+                    .filter(|o| o.paused)
+                    .map(|o| o.tp.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     fn owned_index(&self, c: ConsumerId, tp: &TopicPartition) -> Result<usize, KafkaError> {
@@ -2254,13 +2288,7 @@ impl Cluster {
             // The new assignment in `list`'s (sorted, duplicate-free) order, keeping the
             // positions of partitions the consumer already owned.
             let old = std::mem::take(&mut cons.owned);
-            cons.owned = list
-                .iter()
-                .map(|tp| OwnedPartition {
-                    tp: tp.clone(),
-                    position: old.iter().find(|o| &o.tp == tp).and_then(|o| o.position),
-                })
-                .collect();
+            cons.owned = list.iter().map(|tp| kept(&old, tp)).collect();
             cons.generation = Some(generation);
             cons.joining = false;
             cons.next_auto_commit = now.saturating_add(cons.cfg.auto_commit_interval_ms);
@@ -2574,6 +2602,17 @@ fn select_protocol(grp: &Group, leader: &Name) -> Strategy {
         .find(|(_, n)| **n == best)
         .map(|(s, _)| *s)
         .unwrap_or(Strategy::Range)
+}
+
+/// The state of `tp` in a new assignment: its position and pause carried over when the consumer
+/// already owned it, fresh otherwise.
+fn kept(old: &[OwnedPartition], tp: &TopicPartition) -> OwnedPartition {
+    let before = old.iter().find(|o| &o.tp == tp);
+    OwnedPartition {
+        tp: tp.clone(),
+        position: before.and_then(|o| o.position),
+        paused: before.is_some_and(|o| o.paused),
+    }
 }
 
 #[cfg(test)]

@@ -73,6 +73,8 @@ pub struct OwnedPartition {
     pub tp: TopicPartition,
     /// The next offset to fetch; `None` until initialised from the committed offset or the reset policy.
     pub position: Option<u64>,
+    /// `pause()`d: fetches skip it until `resume()` (heartbeats and membership go on).
+    pub paused: bool,
 }
 
 /// A consumer (client side): configuration, membership, assignment and positions.

@@ -1538,11 +1538,43 @@ impl ProcHost<'_> {
             }
             "bootstrap_connected" => HostResult::Return(Value::Bool(true)),
             "metrics" => HostResult::Return(Value::dict(Vec::new())),
-            "paused" => HostResult::Return(set_of(Vec::new())),
-            "pause" | "resume" => HostResult::Raise(Exception::builtin(
-                "NotImplementedError",
-                format!("the playground does not model consumer.{method}() yet"),
+            "paused" => HostResult::Return(set_of(
+                self.cluster
+                    .paused(cid)
+                    .iter()
+                    .map(topic_partition_value)
+                    .collect(),
             )),
+            "pause" | "resume" => {
+                // kafka-python: TopicPartition namedtuples only, each one assigned (a KeyError
+                // from its assignment dict otherwise); no rebalance either way.
+                let mut tps = Vec::with_capacity(args.len());
+                for a in &args {
+                    if a.type_name() != "TopicPartition" {
+                        return HostResult::Raise(Exception::type_error(
+                            "partitions must be TopicPartition namedtuples",
+                        ));
+                    }
+                    match topic_partition_of(a) {
+                        Ok(tp) => tps.push((tp, a)),
+                        Err(e) => return HostResult::Raise(e),
+                    }
+                }
+                for (tp, a) in tps {
+                    let r = if method == "pause" {
+                        self.cluster.pause(cid, &tp)
+                    } else {
+                        self.cluster.resume(cid, &tp)
+                    };
+                    if r.is_err() {
+                        return HostResult::Raise(Exception::with_args(
+                            &pysnip::error::builtin_class("KeyError"),
+                            vec![a.clone()],
+                        ));
+                    }
+                }
+                HostResult::Return(Value::None)
+            }
             _ => HostResult::Raise(Exception::builtin(
                 "AttributeError",
                 format!("'KafkaConsumer' object has no attribute '{method}'"),
