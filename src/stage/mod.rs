@@ -325,7 +325,7 @@ pub fn stage(props: &StageProps) -> Html {
                                     .flatten();
                                 Some(html! {
                                     <path key={format!("{}-{}-{}-{}", g.id, m.member_id, topic, partition)}
-                                          class={classes!("arrow", moving.then_some("moving"), flowing.then_some("flow"))} stroke-dashoffset={dash_offset} data-group={g.id.clone()}
+                                          class={classes!("arrow", moving.then_some("moving"), flowing.then_some("flow"), m.paused.iter().any(|p| p.0 == *topic && p.1 == *partition).then_some("paused"))} stroke-dashoffset={dash_offset} data-group={g.id.clone()}
                                           data-partition={partition.to_string()} data-flow={flowing.then_some("true")}
                                           d={d}
                                           stroke={group_color(gi)} marker-end="" />
@@ -679,7 +679,12 @@ fn group_box(
                 } else if m.assignment.is_empty() {
                     t(lang, Msg::Idle).to_string()
                 } else {
-                    let mut ps: Vec<String> = m.assignment.iter().map(|(_, p)| format!("P{p}")).collect();
+                    // A paused partition (consumer.pause()) is still owned but not fetched: ‖.
+                    let mut ps: Vec<String> = m
+                        .assignment
+                        .iter()
+                        .map(|tp| if m.paused.contains(tp) { format!("P{}‖", tp.1) } else { format!("P{}", tp.1) })
+                        .collect();
                     ps.truncate(6);
                     format!("{} · {} {}", ps.join(" "), t(lang, Msg::Lag), compact(m.lag))
                 };

@@ -65,6 +65,8 @@ pub struct MemberView {
     /// For each `owned` partition: the client's fetch position, and the virtual time it last
     /// moved (records flowed to this member).
     pub fetch: Vec<(Option<u64>, Option<u64>)>,
+    /// Owned partitions its client has `pause()`d (not fetched, still owned).
+    pub paused: Vec<(String, u32)>,
     pub process: Option<ProcessId>,
     pub leader: bool,
     pub lag: u64,
@@ -311,6 +313,11 @@ pub fn build(sim: &Sim, prev: &StageView, animate: bool, cells: u64) -> StageVie
                             .collect(),
                         owned: owned
                             .iter()
+                            .map(|o| (o.tp.topic.clone(), o.tp.partition))
+                            .collect(),
+                        paused: owned
+                            .iter()
+                            .filter(|o| o.paused)
                             .map(|o| (o.tp.topic.clone(), o.tp.partition))
                             .collect(),
                         fetch: owned

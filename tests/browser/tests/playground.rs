@@ -826,3 +826,37 @@ fn the_stage_switches_layout_when_the_window_is_resized() {
         "return !document.querySelector('.stage-svg').classList.contains('narrow');",
     );
 }
+
+#[test]
+fn a_paused_partition_stays_owned_and_is_marked() {
+    let s = open_app(1280, 800, "?lang=en&speed=5");
+    open_tab(&s, "consumer.py");
+    set_code(
+        &s,
+        "from kafka import KafkaConsumer, TopicPartition\n\
+         \n\
+         consumer = KafkaConsumer('transactions', group_id='analytics-group')\n\
+         for message in consumer:\n\
+         \x20   consumer.pause(TopicPartition(message.topic, message.partition))\n\
+         \x20   print('paused', message.partition, consumer.paused())\n",
+    );
+    // The post's transaction arrives at 5 s; its partition is paused but still owned.
+    s.wait_until(
+        "the paused arrow",
+        "return document.querySelectorAll('.arrows .arrow.paused').length === 1;",
+    );
+    let member = s
+        .execute(
+            &format!("return document.querySelector(\".group[data-group='{GROUP}'] .member .m-sub\").textContent;"),
+            vec![],
+        )
+        .unwrap();
+    assert!(member.as_str().unwrap_or("").contains('‖'), "{member}");
+    let owned = s
+        .execute(
+            &format!("return Number(document.querySelector(\".group[data-group='{GROUP}'] .member\").dataset.owned);"),
+            vec![],
+        )
+        .unwrap();
+    assert_eq!(owned.as_u64(), Some(3), "pausing moves nothing");
+}
