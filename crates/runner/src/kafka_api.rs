@@ -286,7 +286,11 @@ pub enum Obj {
     Producer(ProducerObj),
     Consumer(ConsumerObj),
     Future(RecordMetadata),
-    Admin { closed: bool },
+    /// A `kafka.future.Future` already resolved (commit_async: the commit is done at once).
+    Done(Result<Value, Exception>),
+    Admin {
+        closed: bool,
+    },
 }
 
 pub struct ProducerObj {
@@ -1312,7 +1316,12 @@ impl ProcHost<'_> {
                             return HostResult::Raise(e);
                         }
                     }
-                    return HostResult::Return(Value::None);
+                    // kafka-python returns the commit's Future: resolved to None, or failed.
+                    let outcome = r
+                        .map(|()| Value::None)
+                        .map_err(|e| self.errors.from_engine(&e));
+                    let fid = self.objects.add(Obj::Done(outcome));
+                    return HostResult::Return(Value::host("Future", fid));
                 }
                 let r = self.cluster.commit(cid, offsets.as_deref());
                 engine(r, self.errors)
@@ -1962,6 +1971,41 @@ impl pysnip::Host for ProcHost<'_> {
                     )),
                 }
             }
+            ("Future", Some(m)) => {
+                let outcome = match self.objects.get(target.id) {
+                    Some(Obj::Done(o)) => o.clone(),
+                    _ => return HostResult::Raise(Exception::builtin("RuntimeError", "no future")),
+                };
+                match m {
+                    "succeeded" => HostResult::Return(Value::Bool(outcome.is_ok())),
+                    "failed" => HostResult::Return(Value::Bool(outcome.is_err())),
+                    "retriable" => HostResult::Return(Value::Bool(false)),
+                    // Callbacks of a resolved future run at once, with its value or exception
+                    // (then any extra arguments given with them).
+                    "add_callback" | "add_errback" | "add_both" => {
+                        let fires = match m {
+                            "add_callback" => outcome.is_ok(),
+                            "add_errback" => outcome.is_err(),
+                            _ => true,
+                        };
+                        if let (true, Some(f)) = (fires, args.first()) {
+                            let mut call_args = vec![match &outcome {
+                                Ok(v) => v.clone(),
+                                Err(e) => Value::Exception(e.clone()),
+                            }];
+                            call_args.extend(args.iter().skip(1).cloned());
+                            if let Err(e) = proc.call_value(self, f, call_args) {
+                                return HostResult::Raise(e);
+                            }
+                        }
+                        HostResult::Return(Value::host("Future", target.id))
+                    }
+                    _ => HostResult::Raise(Exception::builtin(
+                        "AttributeError",
+                        format!("'Future' object has no attribute '{m}'"),
+                    )),
+                }
+            }
             (class, _) => HostResult::Raise(Exception::type_error(format!(
                 "'{class}' object is not callable"
             ))),
@@ -1970,7 +2014,15 @@ impl pysnip::Host for ProcHost<'_> {
 
     fn get_attr(&mut self, obj: &HostRef, name: &str) -> Result<Value, Exception> {
         match (&*obj.class, name) {
-            ("FutureRecordMetadata", "is_done") => Ok(Value::Bool(true)),
+            ("FutureRecordMetadata", "is_done") | ("Future", "is_done") => Ok(Value::Bool(true)),
+            ("Future", "value") => match self.objects.get(obj.id) {
+                Some(Obj::Done(Ok(v))) => Ok(v.clone()),
+                _ => Ok(Value::None),
+            },
+            ("Future", "exception") => match self.objects.get(obj.id) {
+                Some(Obj::Done(Err(e))) => Ok(Value::Exception(e.clone())),
+                _ => Ok(Value::None),
+            },
             ("FutureRecordMetadata", "value") => match self.objects.get(obj.id) {
                 Some(Obj::Future(m)) => Ok(record_metadata_value(m)),
                 _ => Ok(Value::None),
@@ -2017,6 +2069,7 @@ impl pysnip::Host for ProcHost<'_> {
                 format!("<KafkaConsumer client_id={client}>")
             }
             Some(Obj::Future(_)) => "<FutureRecordMetadata>".to_string(),
+            Some(Obj::Done(_)) => "<kafka.future.Future>".to_string(),
             Some(Obj::Admin { .. }) => "<KafkaAdminClient>".to_string(),
             None => format!("<{} object>", obj.class),
         }
