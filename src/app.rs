@@ -617,48 +617,57 @@ fn use_frame_loop(dispatch: UseReducerDispatcher<State>) {
     });
 }
 
+/// Listens to `event` on the window while the component lives.
+fn window_listener<T: ?Sized + wasm_bindgen::closure::WasmClosure>(
+    event: &'static str,
+    cb: Closure<T>,
+) -> impl FnOnce() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.add_event_listener_with_callback(event, cb.as_ref().unchecked_ref());
+    }
+    move || {
+        if let Some(w) = web_sys::window() {
+            let _ = w.remove_event_listener_with_callback(event, cb.as_ref().unchecked_ref());
+        }
+        drop(cb);
+    }
+}
+
 /// Space plays and pauses, Right arrow steps one event (outside text fields and buttons).
 #[hook]
 fn use_global_keys(dispatch: UseReducerDispatcher<State>) {
     use_effect_with((), move |_| {
-        let cb = Closure::<dyn FnMut(KeyboardEvent)>::new(move |e: KeyboardEvent| {
-            let tag = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .map(|el| {
-                    (
-                        el.tag_name().to_ascii_lowercase(),
-                        el.get_attribute("role").unwrap_or_default(),
-                    )
-                })
-                .unwrap_or_default();
-            let typing = matches!(tag.0.as_str(), "input" | "textarea" | "select" | "button")
-                || tag.1 == "button";
-            if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
-                return;
-            }
-            match e.key().as_str() {
-                " " => {
-                    e.prevent_default();
-                    dispatch.dispatch(Action::TogglePlay);
+        window_listener(
+            "keydown",
+            Closure::<dyn FnMut(KeyboardEvent)>::new(move |e: KeyboardEvent| {
+                let tag = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .map(|el| {
+                        (
+                            el.tag_name().to_ascii_lowercase(),
+                            el.get_attribute("role").unwrap_or_default(),
+                        )
+                    })
+                    .unwrap_or_default();
+                let typing = matches!(tag.0.as_str(), "input" | "textarea" | "select" | "button")
+                    || tag.1 == "button";
+                if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                    return;
                 }
-                "ArrowRight" => {
-                    e.prevent_default();
-                    dispatch.dispatch(Action::StepEvent);
+                match e.key().as_str() {
+                    " " => {
+                        e.prevent_default();
+                        dispatch.dispatch(Action::TogglePlay);
+                    }
+                    "ArrowRight" => {
+                        e.prevent_default();
+                        dispatch.dispatch(Action::StepEvent);
+                    }
+                    _ => {}
                 }
-                _ => {}
-            }
-        });
-        if let Some(w) = web_sys::window() {
-            let _ = w.add_event_listener_with_callback("keydown", cb.as_ref().unchecked_ref());
-        }
-        move || {
-            if let Some(w) = web_sys::window() {
-                let _ =
-                    w.remove_event_listener_with_callback("keydown", cb.as_ref().unchecked_ref());
-            }
-            drop(cb);
-        }
+            }),
+        )
     });
 }
 
@@ -667,18 +676,10 @@ fn use_global_keys(dispatch: UseReducerDispatcher<State>) {
 #[hook]
 fn use_resize(dispatch: UseReducerDispatcher<State>) {
     use_effect_with((), move |_| {
-        let cb =
-            Closure::<dyn FnMut()>::new(move || dispatch.dispatch(Action::Resize(window_layout())));
-        if let Some(w) = web_sys::window() {
-            let _ = w.add_event_listener_with_callback("resize", cb.as_ref().unchecked_ref());
-        }
-        move || {
-            if let Some(w) = web_sys::window() {
-                let _ =
-                    w.remove_event_listener_with_callback("resize", cb.as_ref().unchecked_ref());
-            }
-            drop(cb);
-        }
+        window_listener(
+            "resize",
+            Closure::<dyn FnMut()>::new(move || dispatch.dispatch(Action::Resize(window_layout()))),
+        )
     });
 }
 
