@@ -234,7 +234,16 @@ pub enum Value {
 }
 
 impl Clone for Value {
+    #[inline]
     fn clone(&self) -> Value {
+        self.fast_clone()
+    }
+}
+
+impl Value {
+    /// `clone`, always inlined (for the VM's hot paths; `clone` itself is left to the optimiser).
+    #[inline(always)]
+    pub(crate) fn fast_clone(&self) -> Value {
         match self {
             Value::None => Value::None,
             Value::Bool(x) => Value::Bool(*x),
@@ -263,22 +272,6 @@ impl Clone for Value {
             Value::Iter(x) => Value::Iter(x.clone()),
             Value::View(x) => Value::View(x.clone()),
             Value::Unbound => Value::Unbound,
-        }
-    }
-}
-
-impl Value {
-    /// `clone` for the VM's hot paths: scalars are copied inline; values holding a reference
-    /// count go through the out-of-line `clone` (one call instead of the whole match inlined at
-    /// every hot site).
-    #[inline(always)]
-    pub(crate) fn fast_clone(&self) -> Value {
-        match self {
-            Value::None => Value::None,
-            Value::Bool(x) => Value::Bool(*x),
-            Value::Int(x) => Value::Int(*x),
-            Value::Float(x) => Value::Float(*x),
-            _ => self.clone(),
         }
     }
 }
