@@ -230,10 +230,7 @@ fn pair(msg: Msg) -> (&'static str, &'static str) {
             "cooperativo: sólo se mueven las particiones que cambian de dueño",
             "cooperative: only the partitions that change owner move",
         ),
-        NoGroups => (
-            "Todavía no hay grupos: arrancá un consumer.",
-            "No consumer group yet: start a consumer.",
-        ),
+        NoGroups => ("Todavía no hay grupos.", "No consumer group yet."),
         Alive => ("activo", "alive"),
         Stalled => ("trabado", "stalled"),
         Crashed => ("caído", "crashed"),

@@ -465,7 +465,8 @@ fn lane(props: &LaneProps) -> Html {
     let lang = *lang;
     let l = layout;
     let slots = lane.log_end.saturating_sub(lane.first_shown).min(l.cells);
-    let older = lane.first_shown.saturating_sub(lane.log_start);
+    // Stored records before the first cell drawn (compaction may have removed many offsets).
+    let older = lane.stored.saturating_sub(lane.cells.len() as u64);
     let label_y = if older > 0 || lane.log_start > 0 {
         17.0
     } else {

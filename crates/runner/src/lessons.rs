@@ -1,7 +1,7 @@
 //! The lessons: the blog post's snippets, each with the setup lines and scenario that make it run.
 
 use crate::scenario::{FaultKind, ProcessId, ProgramSpec, ScenarioSpec, ScheduledFault, TopicSpec};
-use kafka_engine::log::TopicConfig;
+use kafka_engine::log::{CleanupPolicy, TopicConfig};
 
 /// A lesson: a title and an introduction in Spanish and English, and its starting scenario.
 #[derive(Clone, Debug, PartialEq)]
@@ -465,8 +465,84 @@ pub fn lessons() -> Vec<Lesson> {
             expected_error: None,
             run_ms: 700_000,
         },
+        Lesson {
+            id: "retention-compaction",
+            title: (
+                "Más allá del post: retención y compaction",
+                "Beyond the post: retention and compaction",
+            ),
+            intro: (
+                "Dos topics con segmentos diminutos y un broker que revisa cada 10 s (en Kafka, log.retention.check.interval.ms es 5 min). 'clicks' borra por tiempo (retention.ms=30 s): el inicio del log avanza y lo borrado queda rayado. 'users' se compacta (cleanup.policy=compact): sólo queda el último valor de cada key, los offsets no cambian y quedan huecos; el None de bob es un tombstone que lo borra. A los 60 s un consumer relee 'users' desde el principio y arma la tabla.",
+                "Two topics with tiny segments and a broker that checks every 10 s (in Kafka, log.retention.check.interval.ms is 5 min). 'clicks' deletes by time (retention.ms=30 s): the log start moves on and what was deleted shows hatched. 'users' is compacted (cleanup.policy=compact): only the latest value of each key stays, offsets do not change and holes appear; bob's None is a tombstone that deletes him. At 60 s a consumer re-reads 'users' from the beginning and rebuilds the table.",
+            ),
+            spec: ScenarioSpec {
+                topics: vec![
+                    TopicSpec {
+                        name: "clicks".to_string(),
+                        partitions: 1,
+                        config: TopicConfig {
+                            retention_ms: Some(30_000),
+                            segment_bytes: 40,
+                            ..TopicConfig::default()
+                        },
+                    },
+                    TopicSpec {
+                        name: "users".to_string(),
+                        partitions: 1,
+                        config: TopicConfig {
+                            cleanup_policy: CleanupPolicy::Compact,
+                            segment_bytes: 40,
+                            delete_retention_ms: 20_000,
+                            ..TopicConfig::default()
+                        },
+                    },
+                ],
+                programs: vec![
+                    program("producer.py", "", COMPACTION_PRODUCER, 1, 0),
+                    program("table.py", "", COMPACTION_TABLE, 1, 60_000),
+                ],
+                log_cleaner_interval_ms: Some(10_000),
+                ..ScenarioSpec::default()
+            },
+            post_block: None,
+            note: Some((
+                "El post no llega a este tema: la lección lo agrega porque explica por qué un log de Kafka no crece para siempre y cómo un topic compactado sirve de tabla (el último valor por key).",
+                "The post does not reach this topic: the lesson adds it because it explains why a Kafka log does not grow forever and how a compacted topic serves as a table (the latest value per key).",
+            )),
+            expected_error: None,
+            run_ms: 90_000,
+        },
     ]
 }
+
+/// Clicks (deleted by time) and user profiles (compacted by key), then a tombstone for bob.
+const COMPACTION_PRODUCER: &str = r#"from kafka import KafkaProducer
+import time
+
+producer = KafkaProducer()
+users = ['ana', 'bob', 'carla']
+for i in range(24):
+    user = users[i % 3]
+    producer.send('clicks', key=user.encode(), value=f'click {i}'.encode())
+    producer.send('users', key=user.encode(), value=f'{user} v{i // 3}'.encode())
+    time.sleep(2)
+
+# A tombstone: compaction will delete bob altogether
+producer.send('users', key=b'bob', value=None)
+"#;
+
+/// Rebuilds the user table from the compacted topic, as a service restarting would.
+const COMPACTION_TABLE: &str = r#"from kafka import KafkaConsumer
+
+consumer = KafkaConsumer('users', auto_offset_reset='earliest', consumer_timeout_ms=5000)
+table = {}
+for message in consumer:
+    if message.value is None:
+        table.pop(message.key, None)
+    else:
+        table[message.key] = message.value
+print(table)
+"#;
 
 /// The lesson with this id.
 pub fn lesson(id: &str) -> Option<Lesson> {

@@ -83,6 +83,8 @@ pub struct ScenarioSpec {
     pub joins: Vec<Join>,
     /// Partition counts raised while the scenario ran ("+ partition").
     pub partition_growth: Vec<PartitionGrowth>,
+    /// The broker's `log.retention.check.interval.ms` (`None`: Kafka's 5 minutes).
+    pub log_cleaner_interval_ms: Option<u64>,
 }
 
 /// One more instance of a program, started at a virtual time.
@@ -125,6 +127,7 @@ impl Default for ScenarioSpec {
             manual_sends: Vec::new(),
             joins: Vec::new(),
             partition_growth: Vec::new(),
+            log_cleaner_interval_ms: None,
         }
     }
 }
@@ -264,6 +267,9 @@ impl Scenario {
             default_partitions: spec.default_partitions.max(1),
             client_profile: spec.client_profile,
             epoch_ms: crate::kafka_api::EPOCH_MS,
+            log_cleaner_interval_ms: spec
+                .log_cleaner_interval_ms
+                .unwrap_or(ClusterConfig::default().log_cleaner_interval_ms),
             ..ClusterConfig::default()
         };
         let mut cluster = Cluster::new(cfg);
@@ -883,7 +889,8 @@ impl Scenario {
                 let counts = t
                     .partitions()
                     .iter()
-                    .map(|p| p.log_end_offset() - p.log_start_offset())
+                    // Records stored: compaction leaves fewer than log end - log start.
+                    .map(|p| p.record_count())
                     .collect();
                 (t.name().to_string(), counts)
             })

@@ -111,8 +111,36 @@ fn every_python_block_of_the_post_has_a_lesson_in_the_post_order() {
             "producer-consumer",
             "keys",
             "commit",
-            "backpressure"
+            "backpressure",
+            "retention-compaction"
         ]
+    );
+}
+
+#[test]
+fn retention_deletes_old_clicks_and_compaction_keeps_the_latest_user_values() {
+    let l = get("retention-compaction");
+    let s = run(&l);
+    assert!(errors(&s).is_empty(), "{:?}", errors(&s));
+    let clicks = s.cluster().partition("clicks", 0).unwrap();
+    assert_eq!(clicks.log_end_offset(), 24);
+    assert!(
+        clicks.log_start_offset() >= 20,
+        "retention.ms deleted the old click segments: log start {}",
+        clicks.log_start_offset()
+    );
+    let users = s.cluster().partition("users", 0).unwrap();
+    assert_eq!(users.log_end_offset(), 25, "offsets never change");
+    assert_eq!(users.log_start_offset(), 0);
+    assert!(
+        users.record_count() < 10,
+        "compaction removed older values: {} records left",
+        users.record_count()
+    );
+    // The rebuilt table: the latest value of each user, bob deleted by his tombstone.
+    assert_eq!(
+        stdout(&s).get("table.py").cloned().unwrap_or_default(),
+        vec!["{b'ana': b'ana v7', b'carla': b'carla v7'}".to_string()]
     );
 }
 
