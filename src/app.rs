@@ -30,6 +30,8 @@ pub const DEFAULT_LESSON: &str = "producer-consumer";
 pub const SPEEDS: [f64; 9] = [0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0];
 /// Console lines kept on screen.
 const CONSOLE_LINES: usize = 120;
+/// Shortest real time (ms) between two console updates.
+const CONSOLE_EVERY_MS: f64 = 100.0;
 /// Debounce between an edit and its re-run.
 const DEBOUNCE_MS: i32 = 400;
 
@@ -56,6 +58,8 @@ pub struct State {
     pub console: Rc<Vec<Rc<ConsoleLine>>>,
     /// Output lines of the run the console has read.
     pub console_seen: usize,
+    /// `performance.now()` of the console's last update.
+    pub console_at: f64,
     pub charts: Rc<ChartData>,
     pub fingerprint: (usize, usize, u64),
     pub now_ms: u64,
@@ -226,6 +230,7 @@ impl State {
             view: ViewRc::default(),
             console: Rc::default(),
             console_seen: 0,
+            console_at: 0.0,
             charts: Rc::default(),
             fingerprint: (usize::MAX, 0, 0),
             now_ms: 0,
@@ -257,7 +262,14 @@ impl State {
         // Above 5x records arrive too fast to follow: lanes update in place.
         let view = build(&sim, &self.view.0, sim.speed <= 5.0, self.layout.cells);
         let out = sim.scenario().output();
-        if force || out.len() != self.console_seen {
+        // New lines show at once; above 5x at most ten times a second (a busy run then prints
+        // faster than anyone reads, and re-laying out the log every frame costs frames).
+        let real_now = perf::now();
+        let console_due = sim.speed <= 5.0
+            || real_now - self.console_at >= CONSOLE_EVERY_MS
+            || real_now < self.console_at;
+        if force || (out.len() != self.console_seen && console_due) {
+            self.console_at = real_now;
             let procs = sim.scenario().processes();
             // Keep the lines already read (shared), append the new ones, keep the newest.
             let mut lines: Vec<Rc<ConsoleLine>> = if force || out.len() < self.console_seen {
@@ -293,7 +305,8 @@ impl State {
         }
         drop(sim);
         self.view = ViewRc(Rc::new(view));
-        self.fingerprint = fp;
+        // Lines held back stay pending: the next frame refreshes again until they show.
+        self.fingerprint = (fp.0, self.console_seen, fp.2);
     }
 
     /// The spec to run: the edited spec plus the run's faults, quick sends, instances that
@@ -365,9 +378,21 @@ impl Reducible for State {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         if let Action::Frame(dt) = action {
-            let playing = self.sim.0.borrow().playing;
-            if !playing {
+            let (playing, pending) = {
+                let sim = self.sim.0.borrow();
+                (
+                    sim.playing,
+                    sim.scenario().output().len() != self.console_seen,
+                )
+            };
+            if !playing && !pending {
                 return self;
+            }
+            if !playing {
+                // Paused with console lines still held back (see `refresh`): show them.
+                let mut next = (*self).clone();
+                next.refresh(false);
+                return Rc::new(next);
             }
             self.sim.0.borrow_mut().frame(dt);
             let fp = self.sim.0.borrow().fingerprint();
