@@ -1438,8 +1438,7 @@ impl Cluster {
         tp: &TopicPartition,
         paused: bool,
     ) -> Result<(), KafkaError> {
-        let idx = self.owned_index(c, tp)?;
-        if let Some(op) = self.cons_mut(c).and_then(|cs| cs.owned.get_mut(idx)) {
+        if let Some(op) = self.owned_mut(c, tp)? {
             op.paused = paused;
         }
         Ok(())
@@ -1459,6 +1458,16 @@ impl Cluster {
             .unwrap_or_default()
     }
 
+    /// The consumer's state for an assigned partition (an error if it is not assigned).
+    fn owned_mut(
+        &mut self,
+        c: ConsumerId,
+        tp: &TopicPartition,
+    ) -> Result<Option<&mut OwnedPartition>, KafkaError> {
+        let idx = self.owned_index(c, tp)?;
+        Ok(self.cons_mut(c).and_then(|cs| cs.owned.get_mut(idx)))
+    }
+
     fn owned_index(&self, c: ConsumerId, tp: &TopicPartition) -> Result<usize, KafkaError> {
         let cons = self.running(c)?;
         cons.owned.iter().position(|o| &o.tp == tp).ok_or_else(|| {
@@ -1473,8 +1482,7 @@ impl Cluster {
         tp: &TopicPartition,
         offset: u64,
     ) -> Result<(), KafkaError> {
-        let idx = self.owned_index(c, tp)?;
-        if let Some(op) = self.cons_mut(c).and_then(|cs| cs.owned.get_mut(idx)) {
+        if let Some(op) = self.owned_mut(c, tp)? {
             op.position = Some(offset);
         }
         self.emit(Event::Seeked {
