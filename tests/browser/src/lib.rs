@@ -37,9 +37,13 @@ use std::sync::OnceLock;
 
 static BASE_URL: OnceLock<String> = OnceLock::new();
 
-/// The URL of the built app, served once per test binary from `dist_dir()`.
+/// The URL of the built app, served once per test binary from `dist_dir()`; `KPLAY_URL` points
+/// at an app served elsewhere instead (e.g. `./run.sh serve` on http://127.0.0.1:8080).
 pub fn app_url() -> &'static str {
     BASE_URL.get_or_init(|| {
+        if let Ok(url) = std::env::var("KPLAY_URL") {
+            return url.trim_end_matches('/').to_string();
+        }
         let dist = dist_dir();
         assert!(
             dist.join("index.html").is_file(),
