@@ -925,7 +925,7 @@ pub fn app() -> Html {
                                            Action::SetStart(active, (v.max(0.0) * 1000.0) as u64)
                                        })} />
                             </label>
-                            <span class="hint">{ t(lang, Msg::RunHint) }</span>
+                            <span class="hint" title={t(lang, Msg::RunHint)}>{ t(lang, Msg::RunHint) }</span>
                             if state.spec.programs.len() > 1 {
                                 <button class="ghost small" data-action="remove-program" aria-label={format!("{} {}", t(lang, Msg::RemoveProgram), p.name)}
                                         onclick={act.reform(move |_| Action::RemoveProgram(active))}>{ "✕" }</button>
