@@ -32,6 +32,8 @@ pub const SPEEDS: [f64; 9] = [0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 25.0, 50.0, 100.0]
 const CONSOLE_LINES: usize = 120;
 /// Shortest real time (ms) between two console updates.
 const CONSOLE_EVERY_MS: f64 = 100.0;
+/// Shortest real time (ms) between two chart updates above 5x.
+const CHARTS_EVERY_MS: f64 = 250.0;
 /// Debounce between an edit and its re-run.
 const DEBOUNCE_MS: i32 = 400;
 
@@ -61,6 +63,8 @@ pub struct State {
     /// `performance.now()` of the console's last update.
     pub console_at: f64,
     pub charts: Rc<ChartData>,
+    /// `performance.now()` of the charts' last update.
+    pub charts_at: f64,
     pub fingerprint: (usize, usize, u64),
     pub now_ms: u64,
     pub max_ms: u64,
@@ -232,6 +236,7 @@ impl State {
             console_seen: 0,
             console_at: 0.0,
             charts: Rc::default(),
+            charts_at: 0.0,
             fingerprint: (usize::MAX, 0, 0),
             now_ms: 0,
             max_ms: 30_000,
@@ -250,13 +255,18 @@ impl State {
         state
     }
 
+    /// A sample the charts have not drawn yet.
+    fn charts_pending(&self, sim: &Sim) -> bool {
+        sim.samples().back().map(|s| s.t_ms) != self.charts.last_t()
+    }
+
     /// Re-reads the picture from the simulation if it changed (or always with `force`).
     fn refresh(&mut self, force: bool) {
         let sim = self.sim.0.borrow();
         let fp = sim.fingerprint();
         self.now_ms = sim.now();
         self.max_ms = self.max_ms.max(self.now_ms);
-        if !force && fp == self.fingerprint {
+        if !force && fp == self.fingerprint && !self.charts_pending(&sim) {
             return;
         }
         // Above 5x records arrive too fast to follow: lanes update in place.
@@ -300,7 +310,13 @@ impl State {
             self.console_seen = out.len();
         }
         let samples = sim.samples();
-        if force || samples.back().map(|s| s.t_ms) != self.charts.last_t() {
+        // A new sample each virtual second: above 5x that is several a second, drawn at most
+        // four times a second (held-back samples show on the next due refresh).
+        let charts_due = sim.speed <= 5.0
+            || real_now - self.charts_at >= CHARTS_EVERY_MS
+            || real_now < self.charts_at;
+        if force || (samples.back().map(|s| s.t_ms) != self.charts.last_t() && charts_due) {
+            self.charts_at = real_now;
             self.charts = Rc::new(ChartData::from_samples(samples, &view));
         }
         drop(sim);
@@ -380,16 +396,15 @@ impl Reducible for State {
         if let Action::Frame(dt) = action {
             let (playing, pending) = {
                 let sim = self.sim.0.borrow();
-                (
-                    sim.playing,
-                    sim.scenario().output().len() != self.console_seen,
-                )
+                let console = sim.scenario().output().len() != self.console_seen;
+                (sim.playing, console || self.charts_pending(&sim))
             };
             if !playing && !pending {
                 return self;
             }
             if !playing {
-                // Paused with console lines still held back (see `refresh`): show them.
+                // Paused with console lines or chart samples still held back (see `refresh`):
+                // show them.
                 let mut next = (*self).clone();
                 next.refresh(false);
                 return Rc::new(next);
