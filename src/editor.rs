@@ -1,8 +1,6 @@
 //! The code editor: a transparent `<textarea>` over a highlighted `<pre>`, with line numbers,
 //! lesson setup lines, the error's span marked in place, and Python-friendly keys.
 
-use std::ops::Range;
-
 use kplay_runner::{ProgramError, ProgramSpec};
 use web_sys::{HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -13,53 +11,19 @@ use crate::i18n::{t, Lang, Msg};
 const LINE_PX: f64 = 20.0;
 const INDENT: &str = "    ";
 
-/// Token classes the editor colours.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    Keyword,
-    Name,
-    Builtin,
-    String,
-    Number,
-    Comment,
-    Operator,
-    Error,
-}
-
-impl Kind {
-    fn class(self) -> &'static str {
-        match self {
-            Kind::Keyword => "tk-kw",
-            Kind::Name => "tk-name",
-            Kind::Builtin => "tk-bi",
-            Kind::String => "tk-str",
-            Kind::Number => "tk-num",
-            Kind::Comment => "tk-com",
-            Kind::Operator => "tk-op",
-            Kind::Error => "tk-err",
-        }
-    }
-}
-
-/// The highlighter: the interpreter's own lexer (`pysnip::highlight`).
-pub fn highlight(source: &str) -> Vec<(Range<usize>, Kind)> {
+/// The CSS class of a token kind from the interpreter's own lexer (`pysnip::highlight`).
+fn token_class(k: pysnip::TokenKind) -> &'static str {
     use pysnip::TokenKind as K;
-    pysnip::highlight(source)
-        .into_iter()
-        .map(|(r, k)| {
-            let kind = match k {
-                K::Keyword => Kind::Keyword,
-                K::Name => Kind::Name,
-                K::Builtin => Kind::Builtin,
-                K::String => Kind::String,
-                K::Number => Kind::Number,
-                K::Comment => Kind::Comment,
-                K::Operator => Kind::Operator,
-                K::Error => Kind::Error,
-            };
-            (r, kind)
-        })
-        .collect()
+    match k {
+        K::Keyword => "tk-kw",
+        K::Name => "tk-name",
+        K::Builtin => "tk-bi",
+        K::String => "tk-str",
+        K::Number => "tk-num",
+        K::Comment => "tk-com",
+        K::Operator => "tk-op",
+        K::Error => "tk-err",
+    }
 }
 
 /// Byte offset of 1-based (line, col) in `src`, cols counted in characters.
@@ -103,11 +67,11 @@ fn byte_to_utf16(s: &str, b: usize) -> u32 {
 /// end of its line.
 fn render_code(src: &str, error: Option<&ProgramError>) -> Html {
     let n = src.len();
-    let mut class: Vec<u8> = vec![0; n];
-    for (r, k) in highlight(src) {
-        let code = k as u8 + 1;
+    let mut class: Vec<Option<&'static str>> = vec![None; n];
+    for (r, k) in pysnip::highlight(src) {
+        let cls = token_class(k);
         for c in class.iter_mut().take(r.end.min(n)).skip(r.start) {
-            *c = code;
+            *c = Some(cls);
         }
     }
     let err = error.map(|e| {
@@ -118,16 +82,6 @@ fn render_code(src: &str, error: Option<&ProgramError>) -> Html {
         }
         (a..b, e.line, e.message.clone())
     });
-    let kinds = [
-        Kind::Keyword,
-        Kind::Name,
-        Kind::Builtin,
-        Kind::String,
-        Kind::Number,
-        Kind::Comment,
-        Kind::Operator,
-        Kind::Error,
-    ];
     let mut out: Vec<Html> = Vec::new();
     let mut line = 1u32;
     let mut i = 0;
@@ -162,10 +116,7 @@ fn render_code(src: &str, error: Option<&ProgramError>) -> Html {
             j += 1;
         }
         let text = src.get(i..j).unwrap_or("").to_string();
-        let cls = classes!(
-            (c > 0).then(|| kinds[(c - 1) as usize].class()),
-            in_err.then_some("err-span")
-        );
+        let cls = classes!(c, in_err.then_some("err-span"));
         out.push(html! { <span class={cls}>{ text }</span> });
         i = j;
     }
