@@ -576,24 +576,11 @@ pub fn render_text(s: &Scenario) -> String {
     out
 }
 
-/// `s` as a JSON string literal, with quotes and the escapes RFC 8259 requires.
+/// `s` as a JSON string literal, with quotes and the escapes RFC 8259 requires (pysnip's
+/// `json.dumps` encoder with `ensure_ascii=False`).
 pub fn json_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    pysnip::modules::json::encode_str(s, false, &mut out);
     out
 }
 
