@@ -621,16 +621,7 @@ impl Process {
                             self.stack.get(base + a as usize),
                             code.consts.get(c as usize),
                         ) {
-                            let (x, y) = (*x, *y);
-                            let r = match o {
-                                BinOp::Add => x.checked_add(y),
-                                BinOp::Sub => x.checked_sub(y),
-                                BinOp::Mul => x.checked_mul(y),
-                                BinOp::Mod if y > 0 && x >= 0 => Some(x % y),
-                                BinOp::FloorDiv if y > 0 && x >= 0 => Some(x / y),
-                                _ => None,
-                            };
-                            if let Some(r) = r {
+                            if let Some(r) = int_binary(o, *x, *y) {
                                 self.stack.push(Value::Int(r));
                                 ip += 2;
                                 continue;
@@ -713,16 +704,7 @@ impl Process {
                             if let (Value::Int(a), Value::Int(b)) =
                                 (&self.stack[n - 2], &self.stack[n - 1])
                             {
-                                let (a, b) = (*a, *b);
-                                let r = match o {
-                                    BinOp::Add => a.checked_add(b),
-                                    BinOp::Sub => a.checked_sub(b),
-                                    BinOp::Mul => a.checked_mul(b),
-                                    BinOp::Mod if b > 0 && a >= 0 => Some(a % b),
-                                    BinOp::FloorDiv if b > 0 && a >= 0 => Some(a / b),
-                                    _ => None,
-                                };
-                                if let Some(r) = r {
+                                if let Some(r) = int_binary(o, *a, *b) {
                                     forget_scalar(self.stack.pop());
                                     if let Some(Value::Int(slot)) = self.stack.get_mut(n - 2) {
                                         *slot = r;
@@ -2373,6 +2355,20 @@ fn bind_args(
         }
     }
     Ok(locals)
+}
+
+/// The fast path of int arithmetic: `None` on overflow, for negative operands of `%` and `//`
+/// (Python's floor semantics) and for the other operators, which take the general path.
+#[inline(always)]
+fn int_binary(o: BinOp, a: i64, b: i64) -> Option<i64> {
+    match o {
+        BinOp::Add => a.checked_add(b),
+        BinOp::Sub => a.checked_sub(b),
+        BinOp::Mul => a.checked_mul(b),
+        BinOp::Mod if b > 0 && a >= 0 => Some(a % b),
+        BinOp::FloorDiv if b > 0 && a >= 0 => Some(a / b),
+        _ => None,
+    }
 }
 
 /// The fast path of an int comparison (`None` for `in`, `is` and the like).
