@@ -45,8 +45,9 @@ setup_build() {
     say "installing Node.js and npm"
     apt_install nodejs npm
   fi
-  if ! { [ -x node_modules/.bin/wasm-opt ] && node_modules/.bin/wasm-opt --version | grep -q "version $BINARYEN_VERSION"; }; then
-    say "installing binaryen@$BINARYEN_VERSION (wasm-opt) from npm"
+  if ! { [ -x node_modules/.bin/wasm-opt ] && node_modules/.bin/wasm-opt --version | grep -q "version $BINARYEN_VERSION" &&
+          [ -x node_modules/.bin/terser ]; }; then
+    say "installing binaryen@$BINARYEN_VERSION (wasm-opt) and terser from npm"
     npm ci --no-audit --no-fund --loglevel=error
   fi
 }
