@@ -12,6 +12,7 @@ use crate::Host;
 
 type Kw = Vec<(Rc<str>, Value)>;
 type R = Result<Value, Exception>;
+type CharPred = fn(char) -> bool;
 
 macro_rules! builtin {
     ($name:expr, $f:expr) => {
@@ -100,26 +101,10 @@ pub fn type_attr(t: TypeKind, name: &str) -> Option<Value> {
             .map(Value::Builtin),
         _ => {
             // `str.encode`, `dict.get`, ...: an unbound method, called as `method(self, *args)`.
-            let sample = type_sample(t)?;
-            has_method(&sample, name)
-                .then(|| Value::BoundMethod(Rc::new((Value::Type(t), Rc::from(name)))))
+            method(name, type_bit(t))
+                .map(|_| Value::BoundMethod(Rc::new((Value::Type(t), Rc::from(name)))))
         }
     }
-}
-
-/// An empty value of a built-in type with methods (to ask `has_method`).
-fn type_sample(t: TypeKind) -> Option<Value> {
-    Some(match t {
-        TypeKind::Str => Value::str(""),
-        TypeKind::Bytes => Value::bytes(&[]),
-        TypeKind::List => Value::list(Vec::new()),
-        TypeKind::Tuple => Value::tuple(Vec::new()),
-        TypeKind::Dict => Value::dict(Vec::new()),
-        TypeKind::Set => Value::set(Vec::new()),
-        TypeKind::Int => Value::Int(0),
-        TypeKind::Float => Value::Float(0.0),
-        _ => return None,
-    })
 }
 
 /// Calls an unbound method of a built-in type: `str.upper('a')` is `'a'.upper()`.
@@ -141,11 +126,8 @@ fn call_unbound(
         )));
     }
     let recv = args.remove(0);
-    let ok = match type_sample(t) {
-        Some(sample) => std::mem::discriminant(&sample) == std::mem::discriminant(&recv),
-        None => false,
-    };
-    if !ok {
+    let bit = type_bit(t);
+    if bit == 0 || bit != kind_bit(&recv) {
         return Err(Exception::type_error_fmt(format_args!(
             "descriptor '{}' for '{}' objects doesn't apply to a '{}' object",
             name,
@@ -1381,105 +1363,147 @@ pub fn decode(b: &[u8], enc: Option<&Value>, errors: Option<&Value>) -> R {
 
 // ---------------- methods ----------------
 
-const STR_METHODS: &[&str] = &[
-    "split",
-    "rsplit",
-    "join",
-    "strip",
-    "lstrip",
-    "rstrip",
-    "lower",
-    "upper",
-    "replace",
-    "startswith",
-    "endswith",
-    "format",
-    "encode",
-    "find",
-    "rfind",
-    "index",
-    "rindex",
-    "count",
-    "zfill",
-    "ljust",
-    "rjust",
-    "center",
-    "title",
-    "capitalize",
-    "swapcase",
-    "isdigit",
-    "isalpha",
-    "isalnum",
-    "isspace",
-    "isupper",
-    "islower",
-    "isnumeric",
-    "isdecimal",
-    "splitlines",
-    "partition",
-    "rpartition",
-    "casefold",
-    "removeprefix",
-    "removesuffix",
-];
-const BYTES_METHODS: &[&str] = &[
-    "decode",
-    "hex",
-    "startswith",
-    "endswith",
-    "find",
-    "count",
-    "upper",
-    "lower",
-    "strip",
-    "split",
-    "replace",
-];
-const LIST_METHODS: &[&str] = &[
-    "append", "extend", "pop", "insert", "remove", "index", "count", "sort", "reverse", "copy",
-    "clear",
-];
-const DICT_METHODS: &[&str] = &[
-    "get",
-    "items",
-    "keys",
-    "values",
-    "setdefault",
-    "pop",
-    "popitem",
-    "update",
-    "copy",
-    "clear",
-];
-const SET_METHODS: &[&str] = &[
-    "add",
-    "discard",
-    "remove",
-    "union",
-    "intersection",
-    "difference",
-    "symmetric_difference",
-    "issubset",
-    "issuperset",
-    "isdisjoint",
-    "update",
-    "pop",
-    "copy",
-    "clear",
-];
+// Receiver kinds with built-in methods (bits of a method's mask).
+const S: u8 = 1; // str
+const BY: u8 = 2; // bytes
+const L: u8 = 4; // list
+const D: u8 = 8; // dict
+const ST: u8 = 16; // set
+const TU: u8 = 32; // tuple
+const IN: u8 = 64; // int
+const FL: u8 = 128; // float
+
+macro_rules! methods {
+    ($($id:ident $name:literal $mask:expr;)*) => {
+        /// A built-in method name, resolved once per call from `METHODS`.
+        #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+        enum M { $($id,)* }
+        /// Every built-in method name, sorted for binary search, with the kinds that have it.
+        static METHODS: &[(&str, M, u8)] = &[$(($name, M::$id, $mask)),*];
+    };
+}
+
+methods! {
+    Add "add" ST;
+    Append "append" L;
+    BitLength "bit_length" IN;
+    Capitalize "capitalize" S;
+    Casefold "casefold" S;
+    Center "center" S;
+    Clear "clear" L | D | ST;
+    Copy "copy" L | D | ST;
+    Count "count" S | BY | L | TU;
+    Decode "decode" BY;
+    Difference "difference" ST;
+    Discard "discard" ST;
+    Encode "encode" S;
+    Endswith "endswith" S | BY;
+    Extend "extend" L;
+    Find "find" S | BY;
+    Format "format" S;
+    Get "get" D;
+    Hex "hex" BY;
+    Index "index" S | L | TU;
+    Insert "insert" L;
+    Intersection "intersection" ST;
+    IsInteger "is_integer" FL;
+    Isalnum "isalnum" S;
+    Isalpha "isalpha" S;
+    Isdecimal "isdecimal" S;
+    Isdigit "isdigit" S;
+    Isdisjoint "isdisjoint" ST;
+    Islower "islower" S;
+    Isnumeric "isnumeric" S;
+    Isspace "isspace" S;
+    Issubset "issubset" ST;
+    Issuperset "issuperset" ST;
+    Isupper "isupper" S;
+    Items "items" D;
+    Join "join" S;
+    Keys "keys" D;
+    Ljust "ljust" S;
+    Lower "lower" S | BY;
+    Lstrip "lstrip" S;
+    Partition "partition" S;
+    Pop "pop" L | D | ST;
+    Popitem "popitem" D;
+    Remove "remove" L | ST;
+    Removeprefix "removeprefix" S;
+    Removesuffix "removesuffix" S;
+    Replace "replace" S | BY;
+    Reverse "reverse" L;
+    Rfind "rfind" S;
+    Rindex "rindex" S;
+    Rjust "rjust" S;
+    Rpartition "rpartition" S;
+    Rsplit "rsplit" S;
+    Rstrip "rstrip" S;
+    Setdefault "setdefault" D;
+    Sort "sort" L;
+    Split "split" S | BY;
+    Splitlines "splitlines" S;
+    Startswith "startswith" S | BY;
+    Strip "strip" S | BY;
+    Swapcase "swapcase" S;
+    SymmetricDifference "symmetric_difference" ST;
+    Title "title" S;
+    ToBytes "to_bytes" IN;
+    Union "union" ST;
+    Update "update" D | ST;
+    Upper "upper" S | BY;
+    Values "values" D;
+    Zfill "zfill" S;
+}
+
+/// The method-mask bit of a value's kind (0: no built-in methods).
+fn kind_bit(v: &Value) -> u8 {
+    match v {
+        Value::Str(_) => S,
+        Value::Bytes(_) => BY,
+        Value::List(_) => L,
+        Value::Dict(_) => D,
+        Value::Set(_) => ST,
+        Value::Tuple(_) => TU,
+        Value::Int(_) => IN,
+        Value::Float(_) => FL,
+        _ => 0,
+    }
+}
+
+/// The method-mask bit of a built-in type (0: no methods).
+fn type_bit(t: TypeKind) -> u8 {
+    match t {
+        TypeKind::Str => S,
+        TypeKind::Bytes => BY,
+        TypeKind::List => L,
+        TypeKind::Dict => D,
+        TypeKind::Set => ST,
+        TypeKind::Tuple => TU,
+        TypeKind::Int => IN,
+        TypeKind::Float => FL,
+        _ => 0,
+    }
+}
+
+/// The built-in method `name` of the kinds in `bit`, if any.
+fn method(name: &str, bit: u8) -> Option<M> {
+    let i = METHODS.binary_search_by(|e| e.0.cmp(name)).ok()?;
+    let &(_, m, mask) = METHODS.get(i)?;
+    (mask & bit != 0).then_some(m)
+}
 
 pub fn has_method(v: &Value, name: &str) -> bool {
-    match v {
-        Value::Str(_) => STR_METHODS.contains(&name),
-        Value::Bytes(_) => BYTES_METHODS.contains(&name),
-        Value::List(_) => LIST_METHODS.contains(&name),
-        Value::Dict(_) => DICT_METHODS.contains(&name),
-        Value::Set(_) => SET_METHODS.contains(&name),
-        Value::Tuple(_) => matches!(name, "count" | "index"),
-        Value::Int(_) => matches!(name, "bit_length" | "to_bytes"),
-        Value::Float(_) => matches!(name, "is_integer"),
-        _ => false,
-    }
+    method(name, kind_bit(v)).is_some()
+}
+
+/// `'<type>' object has no attribute '<name>'`.
+#[cold]
+#[inline(never)]
+pub(crate) fn no_attr(recv: &Value, name: &str) -> Exception {
+    Exception::builtin_fmt(
+        "AttributeError",
+        format_args!("'{}' object has no attribute '{}'", recv.type_name(), name),
+    )
 }
 
 fn str_arg<'a>(args: &'a [Value], i: usize, m: &str) -> Result<&'a str, Exception> {
@@ -1503,6 +1527,11 @@ fn opt_int(args: &[Value], i: usize) -> Result<Option<i64>, Exception> {
         None | Some(Value::None) => Ok(None),
         Some(v) => Ok(Some(int_arg(v, "")?)),
     }
+}
+
+/// Positional argument `i`, else keyword `name`.
+fn arg_or_kw(args: &[Value], i: usize, kwargs: &Kw, name: &str) -> Option<Value> {
+    args.get(i).cloned().or_else(|| kwarg(kwargs, name))
 }
 
 fn char_range(s: &str, start: Option<i64>, end: Option<i64>) -> (usize, usize) {
@@ -1535,21 +1564,84 @@ fn split_ws(s: &str, maxsplit: i64) -> Vec<Value> {
     out
 }
 
+/// Splits on a non-empty `sep` at most `maxsplit` times (all if negative), from the right if `rev`.
+fn split_sep(st: &str, sep: &str, maxsplit: i64, rev: bool) -> Vec<Value> {
+    let mut out = Vec::new();
+    let mut rest = st;
+    let mut n = 0;
+    while maxsplit < 0 || n < maxsplit {
+        let Some(i) = find_sub(rest, sep, rev) else {
+            break;
+        };
+        let (a, b) = (&rest[..i], &rest[i + sep.len()..]);
+        out.push(Value::str(if rev { b } else { a }));
+        rest = if rev { a } else { b };
+        n += 1;
+    }
+    out.push(Value::str(rest));
+    if rev {
+        out.reverse();
+    }
+    out
+}
+
+/// First (or last, if `rev`) byte position of `sub` in `s`.
+fn find_sub(s: &str, sub: &str, rev: bool) -> Option<usize> {
+    if rev {
+        s.rfind(sub)
+    } else {
+        s.find(sub)
+    }
+}
+
+/// Non-overlapping occurrences of a non-empty `sub`.
+fn count_sub(s: &str, sub: &str) -> usize {
+    let mut n = 0;
+    let mut rest = s;
+    while let Some(i) = rest.find(sub) {
+        n += 1;
+        rest = &rest[i + sub.len()..];
+    }
+    n
+}
+
+/// `s` without the leading (`left`) and trailing (`right`) characters that match `f`.
+fn strip_by<'a>(s: &'a str, left: bool, right: bool, f: &dyn Fn(char) -> bool) -> &'a str {
+    let mut r = s;
+    if left {
+        let a = r
+            .char_indices()
+            .find(|(_, c)| !f(*c))
+            .map_or(r.len(), |x| x.0);
+        r = &r[a..];
+    }
+    if right {
+        let b = r
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !f(*c))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        r = &r[..b];
+    }
+    r
+}
+
 fn pad_str(s: &str, width: i64, fill: char, align: char) -> String {
     let n = s.chars().count() as i64;
     if width <= n {
         return s.to_string();
     }
     let k = (width - n) as usize;
-    let f = |k: usize| std::iter::repeat_n(fill, k).collect::<String>();
-    match align {
-        '<' => format!("{}{}", s, f(k)),
-        '>' => format!("{}{}", f(k), s),
-        _ => {
-            let left = k / 2 + (k & width as usize & 1);
-            format!("{}{}{}", f(left), s, f(k - left))
-        }
-    }
+    let left = match align {
+        '<' => 0,
+        '>' => k,
+        _ => k / 2 + (k & width as usize & 1),
+    };
+    let mut out = String::with_capacity(s.len() + k * fill.len_utf8());
+    out.extend(std::iter::repeat_n(fill, left));
+    out.push_str(s);
+    out.extend(std::iter::repeat_n(fill, k - left));
+    out
 }
 
 fn fill_arg(args: &[Value]) -> Result<char, Exception> {
@@ -1585,10 +1677,26 @@ fn prefix_match(s: &str, arg: &Value, ends: bool, m: &str) -> Result<bool, Excep
     }
 }
 
+/// An encoding argument, normalised (`UTF_8` -> `utf-8`); `utf-8` if absent.
+fn encoding_arg(enc: Option<&Value>) -> String {
+    enc.and_then(|e| e.as_str())
+        .unwrap_or("utf-8")
+        .to_ascii_lowercase()
+        .replace('_', "-")
+}
+
+#[cold]
+#[inline(never)]
+fn unknown_encoding(enc: &str) -> Exception {
+    Exception::builtin_fmt("LookupError", format_args!("unknown encoding: {}", enc))
+}
+
+#[allow(clippy::too_many_arguments)]
 fn str_method(
     p: &mut Process,
     h: &mut dyn Host,
     s: &Rc<String>,
+    m: M,
     name: &str,
     args: Vec<Value>,
     kwargs: Kw,
@@ -1599,33 +1707,24 @@ fn str_method(
         limits.check_str(x.len())?;
         Ok(Value::string(x))
     };
-    match name {
-        "split" | "rsplit" => {
-            let sep = args
-                .first()
-                .cloned()
-                .or_else(|| kwarg(&kwargs, "sep"))
-                .unwrap_or(Value::None);
-            let maxsplit = match args.get(1).cloned().or_else(|| kwarg(&kwargs, "maxsplit")) {
+    match m {
+        M::Split | M::Rsplit => {
+            let sep = arg_or_kw(&args, 0, &kwargs, "sep").unwrap_or(Value::None);
+            let maxsplit = match arg_or_kw(&args, 1, &kwargs, "maxsplit") {
                 Some(v) => int_arg(&v, "")?,
                 None => -1,
             };
+            let rev = m == M::Rsplit && maxsplit >= 0;
             match sep {
                 Value::None => {
-                    if name == "rsplit" && maxsplit >= 0 {
-                        let rev: String = st.chars().rev().collect();
-                        let mut parts = split_ws(&rev, maxsplit);
+                    if rev {
+                        let r: String = st.chars().rev().collect();
+                        let mut parts = split_ws(&r, maxsplit);
                         parts.reverse();
-                        return Ok(Value::list(
-                            parts
-                                .into_iter()
-                                .map(|v| {
-                                    Value::str(
-                                        &v.as_str().unwrap_or("").chars().rev().collect::<String>(),
-                                    )
-                                })
-                                .collect(),
-                        ));
+                        for v in parts.iter_mut() {
+                            *v = Value::string(v.as_str().unwrap_or("").chars().rev().collect());
+                        }
+                        return Ok(Value::list(parts));
                     }
                     Ok(Value::list(split_ws(st, maxsplit)))
                 }
@@ -1633,21 +1732,7 @@ fn str_method(
                     if sep.is_empty() {
                         return Err(Exception::value_error("empty separator"));
                     }
-                    let parts: Vec<Value> = if maxsplit < 0 {
-                        st.split(&*sep).map(Value::str).collect()
-                    } else if name == "split" {
-                        st.splitn(maxsplit as usize + 1, &*sep)
-                            .map(Value::str)
-                            .collect()
-                    } else {
-                        let mut v: Vec<Value> = st
-                            .rsplitn(maxsplit as usize + 1, &*sep)
-                            .map(Value::str)
-                            .collect();
-                        v.reverse();
-                        v
-                    };
-                    Ok(Value::list(parts))
+                    Ok(Value::list(split_sep(st, &sep, maxsplit, rev)))
                 }
                 other => Err(Exception::type_error_fmt(format_args!(
                     "must be str or None, not {}",
@@ -1655,7 +1740,7 @@ fn str_method(
                 ))),
             }
         }
-        "join" => {
+        M::Join => {
             nargs("join", &args, 1, 1)?;
             let items = p.collect(h, &args[0])?;
             let mut r = String::new();
@@ -1677,7 +1762,7 @@ fn str_method(
             }
             Ok(Value::string(r))
         }
-        "strip" | "lstrip" | "rstrip" => {
+        M::Strip | M::Lstrip | M::Rstrip => {
             let chars: Option<Vec<char>> = match args.first() {
                 None | Some(Value::None) => None,
                 Some(Value::Str(c)) => Some(c.chars().collect()),
@@ -1693,45 +1778,55 @@ fn str_method(
                 None => c.is_whitespace(),
                 Some(cs) => cs.contains(&c),
             };
-            Ok(Value::str(match name {
-                "strip" => st.trim_matches(f),
-                "lstrip" => st.trim_start_matches(f),
-                _ => st.trim_end_matches(f),
-            }))
+            Ok(Value::str(strip_by(st, m != M::Rstrip, m != M::Lstrip, &f)))
         }
-        "lower" => Ok(Value::string(crate::case::to_lower(st))),
-        "casefold" => Ok(Value::string(crate::case::to_lower(st))),
-        "upper" => Ok(Value::string(crate::case::to_upper(st))),
-        "swapcase" => {
+        M::Lower | M::Casefold => Ok(Value::string(crate::case::to_lower(st))),
+        M::Upper => Ok(Value::string(crate::case::to_upper(st))),
+        M::Capitalize => {
+            let mut it = st.chars();
+            let mut r = String::new();
+            if let Some(c) = it.next() {
+                crate::case::push_upper(c, &mut r);
+                r.push_str(&crate::case::to_lower(it.as_str()));
+            }
+            Ok(Value::string(r))
+        }
+        M::Swapcase | M::Title => {
             let mut r = String::with_capacity(st.len());
+            let mut prev_cased = false;
             for c in st.chars() {
-                if c.is_uppercase() {
+                let lower = if m == M::Title {
+                    prev_cased
+                } else {
+                    c.is_uppercase()
+                };
+                if lower {
                     crate::case::push_lower(c, &mut r);
                 } else {
                     crate::case::push_upper(c, &mut r);
                 }
+                prev_cased = c.is_alphabetic();
             }
             Ok(Value::string(r))
         }
-        "replace" => {
+        M::Replace => {
             let old = str_arg(&args, 0, "replace")?;
             let new = str_arg(&args, 1, "replace")?;
             let count = opt_int(&args, 2)?.unwrap_or(-1);
             let occurrences = if old.is_empty() {
                 st.chars().count() + 1
             } else {
-                st.matches(old).count()
+                count_sub(st, old)
             };
-            let n = if count < 0 {
+            let n = if count < 0 || count as u64 >= occurrences as u64 {
                 occurrences
             } else {
-                occurrences.min(count as usize)
+                count as usize
             };
-            let est = st.len() + n.saturating_mul(new.len());
-            limits.check_str(est)?;
+            limits.check_str(st.len().saturating_add(n.saturating_mul(new.len())))?;
+            let mut r = String::new();
+            let mut k = 0;
             if old.is_empty() {
-                let mut r = String::new();
-                let mut k = 0;
                 for c in st.chars() {
                     if k < n {
                         r.push_str(new);
@@ -1744,31 +1839,30 @@ fn str_method(
                 }
                 return Ok(Value::string(r));
             }
-            out(if count < 0 {
-                st.replace(old, new)
-            } else {
-                st.replacen(old, new, count as usize)
-            })
+            let mut rest = st;
+            while k < n {
+                let Some(i) = rest.find(old) else { break };
+                r.push_str(&rest[..i]);
+                r.push_str(new);
+                rest = &rest[i + old.len()..];
+                k += 1;
+            }
+            r.push_str(rest);
+            out(r)
         }
-        "startswith" | "endswith" => {
+        M::Startswith | M::Endswith => {
             nargs(name, &args, 1, 3)?;
             let (a, b) = char_range(st, opt_int(&args, 1)?, opt_int(&args, 2)?);
             Ok(Value::Bool(prefix_match(
                 &st[a..b],
                 &args[0],
-                name == "endswith",
+                m == M::Endswith,
                 name,
             )?))
         }
-        "format" => out(str_format(p, h, st, &args, &kwargs)?),
-        "encode" => {
-            let enc = args.first().cloned().or_else(|| kwarg(&kwargs, "encoding"));
-            let enc = enc
-                .as_ref()
-                .and_then(|e| e.as_str())
-                .unwrap_or("utf-8")
-                .to_ascii_lowercase()
-                .replace('_', "-");
+        M::Format => out(str_format(p, h, st, &args, &kwargs)?),
+        M::Encode => {
+            let enc = encoding_arg(arg_or_kw(&args, 0, &kwargs, "encoding").as_ref());
             match enc.as_str() {
                 "utf-8" | "utf8" => Ok(Value::bytes(st.as_bytes())),
                 "ascii" => {
@@ -1786,128 +1880,85 @@ fn str_method(
                 "latin-1" | "latin1" => Ok(Value::bytes(
                     &st.chars().map(|c| c as u32 as u8).collect::<Vec<u8>>(),
                 )),
-                other => Err(Exception::builtin_fmt(
-                    "LookupError",
-                    format_args!("unknown encoding: {}", other),
-                )),
+                other => Err(unknown_encoding(other)),
             }
         }
-        "find" | "rfind" | "index" | "rindex" => {
+        M::Find | M::Rfind | M::Index | M::Rindex | M::Count => {
             let sub = str_arg(&args, 0, name)?;
             let (a, b) = char_range(st, opt_int(&args, 1)?, opt_int(&args, 2)?);
             let hay = &st[a..b];
-            let pos = if name.starts_with('r') {
-                hay.rfind(sub)
-            } else {
-                hay.find(sub)
-            };
-            match pos {
+            if m == M::Count {
+                return Ok(Value::Int(if sub.is_empty() {
+                    hay.chars().count() as i64 + 1
+                } else {
+                    count_sub(hay, sub) as i64
+                }));
+            }
+            match find_sub(hay, sub, matches!(m, M::Rfind | M::Rindex)) {
                 Some(i) => Ok(Value::Int(byte_to_char(st, a + i))),
-                None => {
-                    if name.ends_with("index") {
-                        Err(Exception::value_error("substring not found"))
-                    } else {
-                        Ok(Value::Int(-1))
-                    }
+                None if matches!(m, M::Index | M::Rindex) => {
+                    Err(Exception::value_error("substring not found"))
                 }
+                None => Ok(Value::Int(-1)),
             }
         }
-        "count" => {
-            let sub = str_arg(&args, 0, "count")?;
-            let (a, b) = char_range(st, opt_int(&args, 1)?, opt_int(&args, 2)?);
-            let hay = &st[a..b];
-            Ok(Value::Int(if sub.is_empty() {
-                hay.chars().count() as i64 + 1
-            } else {
-                hay.matches(sub).count() as i64
-            }))
-        }
-        "zfill" => {
+        M::Zfill | M::Ljust | M::Rjust | M::Center => {
             let w = int_arg(args.first().unwrap_or(&Value::Int(0)), "")?;
             limits.check_str(w.max(0) as usize)?;
+            if m != M::Zfill {
+                let fill = fill_arg(&args)?;
+                let align = match m {
+                    M::Ljust => '<',
+                    M::Rjust => '>',
+                    _ => '^',
+                };
+                return out(pad_str(st, w, fill, align));
+            }
             let n = st.chars().count() as i64;
             if w <= n {
                 return Ok(Value::Str(s.clone()));
             }
-            let zeros = "0".repeat((w - n) as usize);
-            if let Some(r) = st.strip_prefix('-').or_else(|| st.strip_prefix('+')) {
-                out(format!("{}{}{}", &st[..1], zeros, r))
-            } else {
-                out(format!("{}{}", zeros, st))
-            }
-        }
-        "ljust" | "rjust" | "center" => {
-            let w = int_arg(args.first().unwrap_or(&Value::Int(0)), "")?;
-            limits.check_str(w.max(0) as usize)?;
-            let fill = fill_arg(&args)?;
-            out(pad_str(
-                st,
-                w,
-                fill,
-                match name {
-                    "ljust" => '<',
-                    "rjust" => '>',
-                    _ => '^',
-                },
-            ))
-        }
-        "title" => {
-            let mut r = String::new();
-            let mut prev_cased = false;
-            for c in st.chars() {
-                if prev_cased {
-                    crate::case::push_lower(c, &mut r);
-                } else {
-                    crate::case::push_upper(c, &mut r);
-                }
-                prev_cased = c.is_alphabetic();
-            }
-            Ok(Value::string(r))
-        }
-        "capitalize" => {
-            let mut it = st.chars();
-            let r = match it.next() {
-                Some(c) => {
-                    let mut r = String::new();
-                    crate::case::push_upper(c, &mut r);
-                    r + &crate::case::to_lower(it.as_str())
-                }
-                None => String::new(),
+            let (sign, digits) = match st.strip_prefix(['-', '+']) {
+                Some(r) => (&st[..1], r),
+                None => ("", st),
             };
-            Ok(Value::string(r))
+            let mut r = String::from(sign);
+            r.push_str(&"0".repeat((w - n) as usize));
+            r.push_str(digits);
+            out(r)
         }
-        "isdigit" | "isnumeric" | "isdecimal" => Ok(Value::Bool(
-            !st.is_empty() && st.chars().all(|c| c.is_numeric()),
-        )),
-        "isalpha" => Ok(Value::Bool(
-            !st.is_empty() && st.chars().all(char::is_alphabetic),
-        )),
-        "isalnum" => Ok(Value::Bool(
-            !st.is_empty() && st.chars().all(char::is_alphanumeric),
-        )),
-        "isspace" => Ok(Value::Bool(
-            !st.is_empty() && st.chars().all(char::is_whitespace),
-        )),
-        "isupper" => Ok(Value::Bool(
-            st.chars().any(char::is_uppercase) && !st.chars().any(char::is_lowercase),
-        )),
-        "islower" => Ok(Value::Bool(
-            st.chars().any(char::is_lowercase) && !st.chars().any(char::is_uppercase),
-        )),
-        "splitlines" => {
+        M::Isdigit | M::Isnumeric | M::Isdecimal | M::Isalpha | M::Isalnum | M::Isspace => {
+            let f: CharPred = match m {
+                M::Isalpha => char::is_alphabetic,
+                M::Isalnum => char::is_alphanumeric,
+                M::Isspace => char::is_whitespace,
+                _ => char::is_numeric,
+            };
+            Ok(Value::Bool(!st.is_empty() && st.chars().all(f)))
+        }
+        M::Isupper | M::Islower => {
+            let (a, b): (CharPred, CharPred) = if m == M::Isupper {
+                (char::is_uppercase, char::is_lowercase)
+            } else {
+                (char::is_lowercase, char::is_uppercase)
+            };
+            Ok(Value::Bool(st.chars().any(a) && !st.chars().any(b)))
+        }
+        M::Splitlines => {
             let keep = args.first().map(|v| v.truthy()).unwrap_or(false);
             let mut res = Vec::new();
             let mut cur = String::new();
             let mut it = st.chars().peekable();
             while let Some(c) = it.next() {
                 if c == '\n' || c == '\r' {
-                    let mut end = c.to_string();
+                    if keep {
+                        cur.push(c);
+                    }
                     if c == '\r' && it.peek() == Some(&'\n') {
                         it.next();
-                        end.push('\n');
-                    }
-                    if keep {
-                        cur.push_str(&end);
+                        if keep {
+                            cur.push('\n');
+                        }
                     }
                     res.push(Value::string(std::mem::take(&mut cur)));
                 } else {
@@ -1919,43 +1970,502 @@ fn str_method(
             }
             Ok(Value::list(res))
         }
-        "partition" | "rpartition" => {
+        M::Partition | M::Rpartition => {
             let sep = str_arg(&args, 0, name)?;
             if sep.is_empty() {
                 return Err(Exception::value_error("empty separator"));
             }
-            let pos = if name == "partition" {
-                st.find(sep)
-            } else {
-                st.rfind(sep)
-            };
-            Ok(Value::tuple(match pos {
+            let rev = m == M::Rpartition;
+            let e = Value::str("");
+            Ok(Value::tuple(match find_sub(st, sep, rev) {
                 Some(i) => vec![
                     Value::str(&st[..i]),
                     Value::str(sep),
                     Value::str(&st[i + sep.len()..]),
                 ],
-                None => {
-                    if name == "partition" {
-                        vec![Value::Str(s.clone()), Value::str(""), Value::str("")]
-                    } else {
-                        vec![Value::str(""), Value::str(""), Value::Str(s.clone())]
-                    }
-                }
+                None if rev => vec![e.clone(), e, Value::Str(s.clone())],
+                None => vec![Value::Str(s.clone()), e.clone(), e],
             }))
         }
-        "removeprefix" => {
-            let pre = str_arg(&args, 0, name)?;
-            Ok(Value::str(st.strip_prefix(pre).unwrap_or(st)))
+        M::Removeprefix | M::Removesuffix => {
+            let x = str_arg(&args, 0, name)?;
+            let r = if m == M::Removeprefix {
+                st.strip_prefix(x)
+            } else {
+                st.strip_suffix(x)
+            };
+            Ok(Value::str(r.unwrap_or(st)))
         }
-        "removesuffix" => {
-            let suf = str_arg(&args, 0, name)?;
-            Ok(Value::str(st.strip_suffix(suf).unwrap_or(st)))
+        _ => Err(no_attr(&Value::Str(s.clone()), name)),
+    }
+}
+
+fn bytes_method(s: &Rc<Vec<u8>>, m: M, name: &str, args: Vec<Value>, kwargs: Kw) -> R {
+    let bytes_arg = |i: usize| -> Result<&[u8], Exception> {
+        match args.get(i) {
+            Some(Value::Bytes(b)) => Ok(b),
+            Some(other) => Err(Exception::type_error_fmt(format_args!(
+                "a bytes-like object is required, not '{}'",
+                other.type_name()
+            ))),
+            None => Err(Exception::type_error("missing argument")),
         }
-        _ => Err(Exception::builtin_fmt(
-            "AttributeError",
-            format_args!("'str' object has no attribute '{}'", name),
-        )),
+    };
+    match m {
+        M::Decode => {
+            let enc = arg_or_kw(&args, 0, &kwargs, "encoding");
+            let errors = arg_or_kw(&args, 1, &kwargs, "errors");
+            decode(s, enc.as_ref(), errors.as_ref())
+        }
+        M::Hex => {
+            const DIGITS: &[u8; 16] = b"0123456789abcdef";
+            let mut r = String::with_capacity(s.len() * 2);
+            for b in s.iter() {
+                r.push(DIGITS[(b >> 4) as usize] as char);
+                r.push(DIGITS[(b & 15) as usize] as char);
+            }
+            Ok(Value::string(r))
+        }
+        M::Startswith | M::Endswith => {
+            let p = bytes_arg(0)?;
+            Ok(Value::Bool(if m == M::Startswith {
+                s.starts_with(p)
+            } else {
+                s.ends_with(p)
+            }))
+        }
+        M::Find => {
+            let p = bytes_arg(0)?;
+            let pos = if p.is_empty() {
+                Some(0)
+            } else {
+                s.windows(p.len()).position(|w| w == p)
+            };
+            Ok(Value::Int(pos.map(|x| x as i64).unwrap_or(-1)))
+        }
+        M::Count => {
+            let p = bytes_arg(0)?;
+            if p.is_empty() {
+                return Ok(Value::Int(s.len() as i64 + 1));
+            }
+            let mut n = 0;
+            let mut i = 0;
+            while i + p.len() <= s.len() {
+                if s[i..i + p.len()] == p[..] {
+                    n += 1;
+                    i += p.len();
+                } else {
+                    i += 1;
+                }
+            }
+            Ok(Value::Int(n))
+        }
+        M::Upper => Ok(Value::bytes(&s.to_ascii_uppercase())),
+        M::Lower => Ok(Value::bytes(&s.to_ascii_lowercase())),
+        M::Strip => {
+            let st = String::from_utf8_lossy(s);
+            let t = strip_by(&st, true, true, &|c: char| c.is_ascii_whitespace());
+            Ok(Value::bytes(t.as_bytes()))
+        }
+        M::Split | M::Replace => {
+            // Through latin-1 text: one char per byte.
+            let latin = |b: &[u8]| b.iter().map(|x| *x as char).collect::<String>();
+            let back =
+                |t: &str| Value::bytes(&t.chars().map(|c| c as u32 as u8).collect::<Vec<u8>>());
+            let st = latin(s);
+            let text = |v: Option<&Value>| match v {
+                Some(Value::Bytes(b)) => Some(latin(b)),
+                Some(Value::Str(x)) => Some(x.to_string()),
+                _ => None,
+            };
+            if m == M::Split {
+                let parts: Vec<Value> = match text(args.first()) {
+                    Some(sep) if sep.is_empty() => {
+                        // Every char boundary is a match.
+                        let mut v = vec![Value::bytes(b"")];
+                        v.extend(s.iter().map(|b| Value::bytes(&[*b])));
+                        v.push(Value::bytes(b""));
+                        return Ok(Value::list(v));
+                    }
+                    Some(sep) => split_sep(&st, &sep, -1, false),
+                    None => split_ws(&st, -1),
+                };
+                return Ok(Value::list(
+                    parts
+                        .iter()
+                        .map(|v| back(v.as_str().unwrap_or("")))
+                        .collect(),
+                ));
+            }
+            let (Some(a), Some(b)) = (text(args.first()), text(args.get(1))) else {
+                return Err(Exception::type_error("replace() expects bytes arguments"));
+            };
+            if a.is_empty() {
+                return Err(Exception::value_error(
+                    "empty pattern is not supported in the playground",
+                ));
+            }
+            Ok(back(&st.replace(&a, &b)))
+        }
+        _ => Err(no_attr(&Value::Bytes(s.clone()), name)),
+    }
+}
+
+/// `count` and `index` of lists and tuples.
+fn seq_count_index(items: &[Value], m: M, list: bool, args: &[Value]) -> R {
+    let pos = |args: &[Value]| items.iter().position(|x| x.eq(&args[0]));
+    if m == M::Count {
+        nargs(if list { "list.count" } else { "count" }, args, 1, 1)?;
+        return Ok(Value::Int(
+            items.iter().filter(|x| x.eq(&args[0])).count() as i64
+        ));
+    }
+    if list {
+        nargs("list.index", args, 1, 3)?;
+        return match pos(args) {
+            Some(i) => Ok(Value::Int(i as i64)),
+            None => Err(Exception::value_error_fmt(format_args!(
+                "{} is not in list",
+                crate::format::repr(&args[0])
+            ))),
+        };
+    }
+    nargs("index", args, 1, 1)?;
+    pos(args)
+        .map(|i| Value::Int(i as i64))
+        .ok_or_else(|| Exception::value_error("tuple.index(x): x not in tuple"))
+}
+
+fn list_method(
+    p: &mut Process,
+    h: &mut dyn Host,
+    l: &Rc<RefCell<Vec<Value>>>,
+    m: M,
+    args: Vec<Value>,
+    kwargs: Kw,
+) -> R {
+    match m {
+        M::Append | M::Extend => {
+            nargs(
+                if m == M::Append {
+                    "list.append"
+                } else {
+                    "list.extend"
+                },
+                &args,
+                1,
+                1,
+            )?;
+            let items = if m == M::Append {
+                args
+            } else {
+                p.collect(h, &args[0])?
+            };
+            let len = l.borrow().len();
+            p.limits.check_len(len + items.len())?;
+            l.borrow_mut().extend(items);
+            Ok(Value::None)
+        }
+        M::Pop => {
+            let mut l = l.borrow_mut();
+            if l.is_empty() {
+                return Err(Exception::builtin("IndexError", "pop from empty list"));
+            }
+            let i = opt_int(&args, 0)?.unwrap_or(-1);
+            let n = l.len() as i64;
+            let j = if i < 0 { i + n } else { i };
+            if j < 0 || j >= n {
+                return Err(Exception::builtin("IndexError", "pop index out of range"));
+            }
+            Ok(l.remove(j as usize))
+        }
+        M::Insert => {
+            nargs("insert", &args, 2, 2)?;
+            let i = int_arg(&args[0], "")?;
+            let mut l = l.borrow_mut();
+            p.limits.check_len(l.len() + 1)?;
+            let n = l.len() as i64;
+            let j = if i < 0 { (i + n).max(0) } else { i.min(n) };
+            l.insert(j as usize, args[1].clone());
+            Ok(Value::None)
+        }
+        M::Remove => {
+            nargs("list.remove", &args, 1, 1)?;
+            let mut l = l.borrow_mut();
+            match l.iter().position(|x| x.eq(&args[0])) {
+                Some(i) => {
+                    l.remove(i);
+                    Ok(Value::None)
+                }
+                None => Err(Exception::value_error("list.remove(x): x not in list")),
+            }
+        }
+        M::Index | M::Count => seq_count_index(&l.borrow(), m, true, &args),
+        M::Sort => {
+            if !args.is_empty() {
+                return Err(Exception::type_error(
+                    "sort() takes no positional arguments",
+                ));
+            }
+            let key = kwarg(&kwargs, "key");
+            let reverse = kwarg(&kwargs, "reverse")
+                .map(|v| v.truthy())
+                .unwrap_or(false);
+            let items = l.borrow().clone();
+            let sorted = sort_values(p, h, items, key, reverse)?;
+            *l.borrow_mut() = sorted;
+            Ok(Value::None)
+        }
+        M::Reverse => {
+            l.borrow_mut().reverse();
+            Ok(Value::None)
+        }
+        M::Copy => Ok(Value::list(l.borrow().clone())),
+        _ => {
+            l.borrow_mut().clear();
+            Ok(Value::None)
+        }
+    }
+}
+
+fn key_error(k: Value) -> Exception {
+    Exception::with_args(&builtin_class("KeyError"), vec![k])
+}
+
+/// The methods of dicts and sets (both are a `Dict`; a set's values are None).
+fn dict_set_method(
+    p: &mut Process,
+    h: &mut dyn Host,
+    d: &Rc<RefCell<Dict>>,
+    is_set: bool,
+    m: M,
+    args: Vec<Value>,
+    kwargs: Kw,
+) -> R {
+    let wrap = |x: Dict| {
+        let x = Rc::new(RefCell::new(x));
+        if is_set {
+            Value::Set(x)
+        } else {
+            Value::Dict(x)
+        }
+    };
+    if !is_set {
+        match m {
+            M::Get => {
+                nargs("get", &args, 1, 2)?;
+                return Ok(d
+                    .borrow()
+                    .get(&args[0])?
+                    .unwrap_or_else(|| args.get(1).cloned().unwrap_or(Value::None)));
+            }
+            M::Items | M::Keys | M::Values => {
+                let kind = match m {
+                    M::Items => ViewKind::Items,
+                    M::Keys => ViewKind::Keys,
+                    _ => ViewKind::Values,
+                };
+                return Ok(Value::View(Rc::new((kind, d.clone()))));
+            }
+            M::Setdefault => {
+                nargs("setdefault", &args, 1, 2)?;
+                if let Some(v) = d.borrow().get(&args[0])? {
+                    return Ok(v);
+                }
+                let v = args.get(1).cloned().unwrap_or(Value::None);
+                let len = d.borrow().len();
+                p.limits.check_len(len + 1)?;
+                d.borrow_mut().insert(args[0].clone(), v.clone())?;
+                return Ok(v);
+            }
+            M::Pop => {
+                nargs("pop", &args, 1, 2)?;
+                return match d.borrow_mut().remove(&args[0])? {
+                    Some(v) => Ok(v),
+                    None => args
+                        .get(1)
+                        .cloned()
+                        .ok_or_else(|| key_error(args[0].clone())),
+                };
+            }
+            M::Popitem => {
+                return match d.borrow_mut().pop_last() {
+                    Some((k, v)) => Ok(Value::tuple(vec![k, v])),
+                    None => Err(key_error(Value::str("popitem(): dictionary is empty"))),
+                }
+            }
+            M::Update => {
+                let mut nd = d.borrow().clone();
+                if let Some(v) = args.first() {
+                    dict_update(p, h, &mut nd, v)?;
+                }
+                for (k, v) in kwargs {
+                    nd.insert(Value::str(&k), v)?;
+                }
+                p.limits.check_len(nd.len())?;
+                *d.borrow_mut() = nd;
+                return Ok(Value::None);
+            }
+            _ => {}
+        }
+    }
+    match m {
+        M::Copy => return Ok(wrap(d.borrow().clone())),
+        M::Clear => {
+            d.borrow_mut().clear();
+            return Ok(Value::None);
+        }
+        M::Add => {
+            nargs("add", &args, 1, 1)?;
+            let len = d.borrow().len();
+            p.limits.check_len(len + 1)?;
+            d.borrow_mut().insert(args[0].clone(), Value::None)?;
+            return Ok(Value::None);
+        }
+        M::Discard | M::Remove => {
+            nargs(
+                if m == M::Remove { "remove" } else { "discard" },
+                &args,
+                1,
+                1,
+            )?;
+            let found = d.borrow_mut().remove(&args[0])?.is_some();
+            if !found && m == M::Remove {
+                return Err(key_error(args[0].clone()));
+            }
+            return Ok(Value::None);
+        }
+        M::Pop => {
+            let first = d.borrow().first();
+            return match first {
+                Some((k, _)) => {
+                    d.borrow_mut().remove(&k)?;
+                    Ok(k)
+                }
+                None => Err(key_error(Value::str("pop from an empty set"))),
+            };
+        }
+        _ => {}
+    }
+    // The rest take iterables.
+    let mut others = Vec::new();
+    for a in &args {
+        others.push(p.collect(h, a)?);
+    }
+    match m {
+        M::Union | M::Update => {
+            let mut nd = d.borrow().clone();
+            for o in others {
+                for k in o {
+                    nd.insert(k, Value::None)?;
+                }
+            }
+            p.limits.check_len(nd.len())?;
+            if m == M::Update {
+                *d.borrow_mut() = nd;
+                return Ok(Value::None);
+            }
+            Ok(wrap(nd))
+        }
+        M::Intersection | M::Difference => {
+            let mut nd = Dict::new();
+            for k in d.borrow().keys() {
+                let in_all = others.iter().all(|o| o.iter().any(|x| x.eq(&k)));
+                let in_any = others.iter().any(|o| o.iter().any(|x| x.eq(&k)));
+                if (m == M::Intersection && in_all) || (m == M::Difference && !in_any) {
+                    nd.insert(k, Value::None)?;
+                }
+            }
+            Ok(wrap(nd))
+        }
+        M::SymmetricDifference => {
+            let other = others.into_iter().next().unwrap_or_default();
+            let mut nd = Dict::new();
+            let mine = d.borrow().keys();
+            for k in &mine {
+                if !other.iter().any(|x| x.eq(k)) {
+                    nd.insert(k.clone(), Value::None)?;
+                }
+            }
+            for k in other {
+                if !mine.iter().any(|x| x.eq(&k)) {
+                    nd.insert(k, Value::None)?;
+                }
+            }
+            Ok(wrap(nd))
+        }
+        M::Issubset => {
+            let other = others.into_iter().next().unwrap_or_default();
+            Ok(Value::Bool(
+                d.borrow()
+                    .keys()
+                    .iter()
+                    .all(|k| other.iter().any(|x| x.eq(k))),
+            ))
+        }
+        _ => {
+            // issuperset, isdisjoint
+            let other = others.into_iter().next().unwrap_or_default();
+            let b = d.borrow();
+            let mut hits = other.iter().map(|k| b.contains(k).unwrap_or(false));
+            Ok(Value::Bool(if m == M::Issuperset {
+                hits.all(|x| x)
+            } else {
+                !hits.any(|x| x)
+            }))
+        }
+    }
+}
+
+/// Calls `recv.name(*args, **kwargs)` for a built-in receiver.
+pub fn call_method(
+    p: &mut Process,
+    h: &mut dyn Host,
+    recv: &Value,
+    name: &str,
+    args: Vec<Value>,
+    kwargs: Kw,
+) -> R {
+    // `list.append` in a loop is the hot path: no table search.
+    if let Value::List(l) = recv {
+        if name == "append" {
+            return list_method(p, h, l, M::Append, args, kwargs);
+        }
+    }
+    let bit = kind_bit(recv);
+    if bit == 0 {
+        return match recv {
+            Value::Record(r) if name == "_asdict" => Ok(Value::dict(
+                r.fields
+                    .iter()
+                    .map(|(k, v)| (Value::str(k), v.clone()))
+                    .collect(),
+            )),
+            Value::Native(_) => {
+                crate::modules::datetime::call_method(p, h, recv, name, args, kwargs)
+            }
+            Value::Type(t) if name != "fromkeys" => call_unbound(p, h, *t, name, args, kwargs),
+            other => {
+                let f = p.get_attr(h, other, name)?;
+                p.call_value_kw(h, &f, args, kwargs)
+            }
+        };
+    }
+    let Some(m) = method(name, bit) else {
+        return Err(no_attr(recv, name));
+    };
+    match recv {
+        Value::Str(s) => str_method(p, h, s, m, name, args, kwargs),
+        Value::Bytes(b) => bytes_method(b, m, name, args, kwargs),
+        Value::List(l) => list_method(p, h, l, m, args, kwargs),
+        Value::Dict(d) => dict_set_method(p, h, d, false, m, args, kwargs),
+        Value::Set(d) => dict_set_method(p, h, d, true, m, args, kwargs),
+        Value::Tuple(t) => seq_count_index(t, m, false, &args),
+        Value::Int(i) if m == M::BitLength => {
+            Ok(Value::Int(64 - i.unsigned_abs().leading_zeros() as i64))
+        }
+        Value::Float(f) => Ok(Value::Bool(f.is_finite() && f.fract() == 0.0)),
+        _ => Err(no_attr(recv, name)),
     }
 }
 
@@ -2086,492 +2596,6 @@ pub fn str_format(
     Ok(out)
 }
 
-fn bytes_method(s: &Rc<Vec<u8>>, name: &str, args: Vec<Value>, kwargs: Kw) -> R {
-    let bytes_arg = |i: usize| -> Result<Vec<u8>, Exception> {
-        match args.get(i) {
-            Some(Value::Bytes(b)) => Ok(b.to_vec()),
-            Some(other) => Err(Exception::type_error_fmt(format_args!(
-                "a bytes-like object is required, not '{}'",
-                other.type_name()
-            ))),
-            None => Err(Exception::type_error("missing argument")),
-        }
-    };
-    match name {
-        "decode" => {
-            let enc = args.first().cloned().or_else(|| kwarg(&kwargs, "encoding"));
-            let errors = args.get(1).cloned().or_else(|| kwarg(&kwargs, "errors"));
-            decode(s, enc.as_ref(), errors.as_ref())
-        }
-        "hex" => Ok(Value::str(
-            &s.iter().map(|b| format!("{:02x}", b)).collect::<String>(),
-        )),
-        "startswith" => {
-            let p = bytes_arg(0)?;
-            Ok(Value::Bool(s.starts_with(&p)))
-        }
-        "endswith" => {
-            let p = bytes_arg(0)?;
-            Ok(Value::Bool(s.ends_with(&p)))
-        }
-        "find" => {
-            let p = bytes_arg(0)?;
-            let pos = if p.is_empty() {
-                Some(0)
-            } else {
-                s.windows(p.len()).position(|w| w == p.as_slice())
-            };
-            Ok(Value::Int(pos.map(|x| x as i64).unwrap_or(-1)))
-        }
-        "count" => {
-            let p = bytes_arg(0)?;
-            if p.is_empty() {
-                return Ok(Value::Int(s.len() as i64 + 1));
-            }
-            let mut n = 0;
-            let mut i = 0;
-            while i + p.len() <= s.len() {
-                if s[i..i + p.len()] == p[..] {
-                    n += 1;
-                    i += p.len();
-                } else {
-                    i += 1;
-                }
-            }
-            Ok(Value::Int(n))
-        }
-        "upper" => Ok(Value::bytes(&s.to_ascii_uppercase())),
-        "lower" => Ok(Value::bytes(&s.to_ascii_lowercase())),
-        "strip" => {
-            let st = String::from_utf8_lossy(s).to_string();
-            let t = st.trim_matches(|c: char| c.is_ascii_whitespace());
-            Ok(Value::bytes(t.as_bytes()))
-        }
-        "split" | "replace" => {
-            let st: String = s.iter().map(|b| *b as char).collect();
-            let conv = |v: &Value| -> Value {
-                match v {
-                    Value::Bytes(b) => {
-                        Value::string(b.iter().map(|x| *x as char).collect::<String>())
-                    }
-                    o => o.clone(),
-                }
-            };
-            let sargs: Vec<Value> = args.iter().map(conv).collect();
-            let r = match name {
-                "split" => match sargs.first() {
-                    Some(Value::Str(sep)) => st.split(&**sep).map(Value::str).collect::<Vec<_>>(),
-                    _ => split_ws(&st, -1),
-                },
-                _ => {
-                    let (Some(Value::Str(a)), Some(Value::Str(b))) = (sargs.first(), sargs.get(1))
-                    else {
-                        return Err(Exception::type_error("replace() expects bytes arguments"));
-                    };
-                    if a.is_empty() {
-                        return Err(Exception::value_error(
-                            "empty pattern is not supported in the playground",
-                        ));
-                    }
-                    vec![Value::string(st.replace(&**a, b))]
-                }
-            };
-            let back = |v: &Value| {
-                Value::bytes(
-                    &v.as_str()
-                        .unwrap_or("")
-                        .chars()
-                        .map(|c| c as u32 as u8)
-                        .collect::<Vec<u8>>(),
-                )
-            };
-            if name == "split" {
-                Ok(Value::list(r.iter().map(back).collect()))
-            } else {
-                Ok(r.first().map(back).unwrap_or(Value::bytes(b"")))
-            }
-        }
-        _ => Err(Exception::builtin_fmt(
-            "AttributeError",
-            format_args!("'bytes' object has no attribute '{}'", name),
-        )),
-    }
-}
-
-fn list_method(
-    p: &mut Process,
-    h: &mut dyn Host,
-    recv: &Value,
-    l: &Rc<RefCell<Vec<Value>>>,
-    name: &str,
-    args: Vec<Value>,
-    kwargs: Kw,
-) -> R {
-    match name {
-        "append" => {
-            nargs("list.append", &args, 1, 1)?;
-            let len = l.borrow().len();
-            p.limits.check_len(len + 1)?;
-            l.borrow_mut().extend(args);
-            Ok(Value::None)
-        }
-        "extend" => {
-            nargs("list.extend", &args, 1, 1)?;
-            let items = p.collect(h, &args[0])?;
-            let len = l.borrow().len();
-            p.limits.check_len(len + items.len())?;
-            l.borrow_mut().extend(items);
-            Ok(Value::None)
-        }
-        "pop" => {
-            let mut l = l.borrow_mut();
-            if l.is_empty() {
-                return Err(Exception::builtin("IndexError", "pop from empty list"));
-            }
-            let i = opt_int(&args, 0)?.unwrap_or(-1);
-            let n = l.len() as i64;
-            let j = if i < 0 { i + n } else { i };
-            if j < 0 || j >= n {
-                return Err(Exception::builtin("IndexError", "pop index out of range"));
-            }
-            Ok(l.remove(j as usize))
-        }
-        "insert" => {
-            nargs("insert", &args, 2, 2)?;
-            let i = int_arg(&args[0], "")?;
-            let mut l = l.borrow_mut();
-            p.limits.check_len(l.len() + 1)?;
-            let n = l.len() as i64;
-            let j = if i < 0 { (i + n).max(0) } else { i.min(n) };
-            l.insert(j as usize, args[1].clone());
-            Ok(Value::None)
-        }
-        "remove" => {
-            nargs("list.remove", &args, 1, 1)?;
-            let mut l = l.borrow_mut();
-            match l.iter().position(|x| x.eq(&args[0])) {
-                Some(i) => {
-                    l.remove(i);
-                    Ok(Value::None)
-                }
-                None => Err(Exception::value_error("list.remove(x): x not in list")),
-            }
-        }
-        "index" => {
-            nargs("list.index", &args, 1, 3)?;
-            let l = l.borrow();
-            match l.iter().position(|x| x.eq(&args[0])) {
-                Some(i) => Ok(Value::Int(i as i64)),
-                None => Err(Exception::value_error_fmt(format_args!(
-                    "{} is not in list",
-                    crate::format::repr(&args[0])
-                ))),
-            }
-        }
-        "count" => {
-            nargs("list.count", &args, 1, 1)?;
-            Ok(Value::Int(
-                l.borrow().iter().filter(|x| x.eq(&args[0])).count() as i64,
-            ))
-        }
-        "sort" => {
-            if !args.is_empty() {
-                return Err(Exception::type_error(
-                    "sort() takes no positional arguments",
-                ));
-            }
-            let key = kwarg(&kwargs, "key");
-            let reverse = kwarg(&kwargs, "reverse")
-                .map(|v| v.truthy())
-                .unwrap_or(false);
-            let items = l.borrow().clone();
-            let sorted = sort_values(p, h, items, key, reverse)?;
-            *l.borrow_mut() = sorted;
-            Ok(Value::None)
-        }
-        "reverse" => {
-            l.borrow_mut().reverse();
-            Ok(Value::None)
-        }
-        "copy" => Ok(Value::list(l.borrow().clone())),
-        "clear" => {
-            l.borrow_mut().clear();
-            Ok(Value::None)
-        }
-        _ => Err(Exception::builtin_fmt(
-            "AttributeError",
-            format_args!("'{}' object has no attribute '{}'", recv.type_name(), name),
-        )),
-    }
-}
-
-fn dict_method(
-    p: &mut Process,
-    h: &mut dyn Host,
-    d: &Rc<RefCell<Dict>>,
-    name: &str,
-    args: Vec<Value>,
-    kwargs: Kw,
-) -> R {
-    let key_err = |k: &Value| Exception::with_args(&builtin_class("KeyError"), vec![k.clone()]);
-    match name {
-        "get" => {
-            nargs("get", &args, 1, 2)?;
-            Ok(d.borrow()
-                .get(&args[0])?
-                .unwrap_or_else(|| args.get(1).cloned().unwrap_or(Value::None)))
-        }
-        "items" => Ok(Value::View(Rc::new((ViewKind::Items, d.clone())))),
-        "keys" => Ok(Value::View(Rc::new((ViewKind::Keys, d.clone())))),
-        "values" => Ok(Value::View(Rc::new((ViewKind::Values, d.clone())))),
-        "setdefault" => {
-            nargs("setdefault", &args, 1, 2)?;
-            if let Some(v) = d.borrow().get(&args[0])? {
-                return Ok(v);
-            }
-            let v = args.get(1).cloned().unwrap_or(Value::None);
-            let len = d.borrow().len();
-            p.limits.check_len(len + 1)?;
-            d.borrow_mut().insert(args[0].clone(), v.clone())?;
-            Ok(v)
-        }
-        "pop" => {
-            nargs("pop", &args, 1, 2)?;
-            match d.borrow_mut().remove(&args[0])? {
-                Some(v) => Ok(v),
-                None => args.get(1).cloned().ok_or_else(|| key_err(&args[0])),
-            }
-        }
-        "popitem" => match d.borrow_mut().pop_last() {
-            Some((k, v)) => Ok(Value::tuple(vec![k, v])),
-            None => Err(Exception::with_args(
-                &builtin_class("KeyError"),
-                vec![Value::str("popitem(): dictionary is empty")],
-            )),
-        },
-        "update" => {
-            let mut nd = d.borrow().clone();
-            if let Some(v) = args.first() {
-                dict_update(p, h, &mut nd, v)?;
-            }
-            for (k, v) in kwargs {
-                nd.insert(Value::str(&k), v)?;
-            }
-            p.limits.check_len(nd.len())?;
-            *d.borrow_mut() = nd;
-            Ok(Value::None)
-        }
-        "copy" => Ok(Value::Dict(Rc::new(RefCell::new(d.borrow().clone())))),
-        "clear" => {
-            d.borrow_mut().clear();
-            Ok(Value::None)
-        }
-        _ => Err(Exception::builtin_fmt(
-            "AttributeError",
-            format_args!("'dict' object has no attribute '{}'", name),
-        )),
-    }
-}
-
-fn set_method(
-    p: &mut Process,
-    h: &mut dyn Host,
-    d: &Rc<RefCell<Dict>>,
-    name: &str,
-    args: Vec<Value>,
-) -> R {
-    let mk = |x: Dict| Value::Set(Rc::new(RefCell::new(x)));
-    let mut others = Vec::new();
-    if matches!(
-        name,
-        "union"
-            | "intersection"
-            | "difference"
-            | "symmetric_difference"
-            | "issubset"
-            | "issuperset"
-            | "isdisjoint"
-            | "update"
-    ) {
-        for a in &args {
-            others.push(p.collect(h, a)?);
-        }
-    }
-    match name {
-        "add" => {
-            nargs("add", &args, 1, 1)?;
-            let len = d.borrow().len();
-            p.limits.check_len(len + 1)?;
-            d.borrow_mut().insert(args[0].clone(), Value::None)?;
-            Ok(Value::None)
-        }
-        "discard" => {
-            nargs("discard", &args, 1, 1)?;
-            d.borrow_mut().remove(&args[0])?;
-            Ok(Value::None)
-        }
-        "remove" => {
-            nargs("remove", &args, 1, 1)?;
-            match d.borrow_mut().remove(&args[0])? {
-                Some(_) => Ok(Value::None),
-                None => Err(Exception::with_args(
-                    &builtin_class("KeyError"),
-                    vec![args[0].clone()],
-                )),
-            }
-        }
-        "union" | "update" => {
-            let mut nd = d.borrow().clone();
-            for o in others {
-                for k in o {
-                    nd.insert(k, Value::None)?;
-                }
-            }
-            p.limits.check_len(nd.len())?;
-            if name == "update" {
-                *d.borrow_mut() = nd;
-                return Ok(Value::None);
-            }
-            Ok(mk(nd))
-        }
-        "intersection" | "difference" => {
-            let mut nd = Dict::new();
-            for k in d.borrow().keys() {
-                let in_all = others.iter().all(|o| o.iter().any(|x| x.eq(&k)));
-                let in_any = others.iter().any(|o| o.iter().any(|x| x.eq(&k)));
-                if (name == "intersection" && in_all) || (name == "difference" && !in_any) {
-                    nd.insert(k, Value::None)?;
-                }
-            }
-            Ok(mk(nd))
-        }
-        "symmetric_difference" => {
-            let other = others.into_iter().next().unwrap_or_default();
-            let mut nd = Dict::new();
-            let mine = d.borrow().keys();
-            for k in &mine {
-                if !other.iter().any(|x| x.eq(k)) {
-                    nd.insert(k.clone(), Value::None)?;
-                }
-            }
-            for k in other {
-                if !mine.iter().any(|x| x.eq(&k)) {
-                    nd.insert(k, Value::None)?;
-                }
-            }
-            Ok(mk(nd))
-        }
-        "issubset" => {
-            let other = others.into_iter().next().unwrap_or_default();
-            Ok(Value::Bool(
-                d.borrow()
-                    .keys()
-                    .iter()
-                    .all(|k| other.iter().any(|x| x.eq(k))),
-            ))
-        }
-        "issuperset" => {
-            let other = others.into_iter().next().unwrap_or_default();
-            let b = d.borrow();
-            Ok(Value::Bool(
-                other.iter().all(|k| b.contains(k).unwrap_or(false)),
-            ))
-        }
-        "isdisjoint" => {
-            let other = others.into_iter().next().unwrap_or_default();
-            let b = d.borrow();
-            Ok(Value::Bool(
-                !other.iter().any(|k| b.contains(k).unwrap_or(false)),
-            ))
-        }
-        "pop" => {
-            let first = d.borrow().first();
-            match first {
-                Some((k, _)) => {
-                    d.borrow_mut().remove(&k)?;
-                    Ok(k)
-                }
-                None => Err(Exception::with_args(
-                    &builtin_class("KeyError"),
-                    vec![Value::str("pop from an empty set")],
-                )),
-            }
-        }
-        "copy" => Ok(mk(d.borrow().clone())),
-        "clear" => {
-            d.borrow_mut().clear();
-            Ok(Value::None)
-        }
-        _ => Err(Exception::builtin_fmt(
-            "AttributeError",
-            format_args!("'set' object has no attribute '{}'", name),
-        )),
-    }
-}
-
-/// Calls `recv.name(*args, **kwargs)` for a built-in receiver.
-pub fn call_method(
-    p: &mut Process,
-    h: &mut dyn Host,
-    recv: &Value,
-    name: &str,
-    args: Vec<Value>,
-    kwargs: Kw,
-) -> R {
-    match recv {
-        Value::Str(s) => str_method(p, h, s, name, args, kwargs),
-        Value::Bytes(b) => bytes_method(b, name, args, kwargs),
-        Value::List(l) => list_method(p, h, recv, l, name, args, kwargs),
-        Value::Dict(d) => dict_method(p, h, d, name, args, kwargs),
-        Value::Set(d) => set_method(p, h, d, name, args),
-        Value::Tuple(t) => match name {
-            "count" => {
-                nargs("count", &args, 1, 1)?;
-                Ok(Value::Int(
-                    t.iter().filter(|x| x.eq(&args[0])).count() as i64
-                ))
-            }
-            "index" => {
-                nargs("index", &args, 1, 1)?;
-                t.iter()
-                    .position(|x| x.eq(&args[0]))
-                    .map(|i| Value::Int(i as i64))
-                    .ok_or_else(|| Exception::value_error("tuple.index(x): x not in tuple"))
-            }
-            _ => Err(Exception::builtin_fmt(
-                "AttributeError",
-                format_args!("'tuple' object has no attribute '{}'", name),
-            )),
-        },
-        Value::Int(i) => match name {
-            "bit_length" => Ok(Value::Int(64 - i.unsigned_abs().leading_zeros() as i64)),
-            _ => Err(Exception::builtin_fmt(
-                "AttributeError",
-                format_args!("'int' object has no attribute '{}'", name),
-            )),
-        },
-        Value::Float(f) => match name {
-            "is_integer" => Ok(Value::Bool(f.is_finite() && f.fract() == 0.0)),
-            _ => Err(Exception::builtin_fmt(
-                "AttributeError",
-                format_args!("'float' object has no attribute '{}'", name),
-            )),
-        },
-        Value::Record(r) if name == "_asdict" => Ok(Value::dict(
-            r.fields
-                .iter()
-                .map(|(k, v)| (Value::str(k), v.clone()))
-                .collect(),
-        )),
-        Value::Native(_) => crate::modules::datetime::call_method(p, h, recv, name, args, kwargs),
-        Value::Type(t) if name != "fromkeys" => call_unbound(p, h, *t, name, args, kwargs),
-        other => {
-            let f = p.get_attr(h, other, name)?;
-            p.call_value_kw(h, &f, args, kwargs)
-        }
-    }
-}
-
 /// Wraps a native function as a value (for modules).
 pub fn native(b: &'static Builtin) -> Value {
     Value::Builtin(b)
@@ -2583,4 +2607,21 @@ pub fn module(name: &str, attrs: Vec<(&str, Value)>) -> Value {
         name: Rc::from(name),
         attrs: RefCell::new(attrs.into_iter().map(|(k, v)| (Rc::from(k), v)).collect()),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn method_table_is_sorted_and_resolves_every_name() {
+        assert!(METHODS.windows(2).all(|w| w[0].0 < w[1].0));
+        for &(name, m, mask) in METHODS {
+            assert_eq!(method(name, mask), Some(m), "{name}");
+            assert_eq!(method(name, !mask), None, "{name}");
+        }
+        assert_eq!(method("append", L), Some(M::Append));
+        assert_eq!(method("append", S), None);
+        assert_eq!(method("nosuch", 0xff), None);
+    }
 }
