@@ -72,26 +72,30 @@ pub enum Const {
     Ellipsis,
 }
 
+/// A boxed expression: the parser returns and the tree holds expressions by pointer, so
+/// moving one is a word (not a 40-byte copy).
+pub type P = Box<Expr>;
+
 #[derive(Clone, Debug)]
 pub enum Arg {
-    Pos(Expr),
-    Star(Expr),
-    Kw(Rc<str>, Expr),
-    StarStar(Expr),
+    Pos(P),
+    Star(P),
+    Kw(Rc<str>, P),
+    StarStar(P),
 }
 
 #[derive(Clone, Debug)]
 pub struct Comprehension {
-    pub target: Expr,
-    pub iter: Expr,
-    pub ifs: Vec<Expr>,
+    pub target: P,
+    pub iter: P,
+    pub ifs: Vec<P>,
 }
 
 #[derive(Clone, Debug)]
 pub enum FPart {
     Lit(String),
     Expr {
-        expr: Expr,
+        expr: P,
         conv: Option<char>,
         spec: Vec<FPart>,
     },
@@ -107,33 +111,33 @@ pub struct Expr {
 pub enum ExprKind {
     Name(Rc<str>),
     Const(Const),
-    List(Vec<Expr>),
-    Tuple(Vec<Expr>),
-    Set(Vec<Expr>),
+    List(Vec<P>),
+    Tuple(Vec<P>),
+    Set(Vec<P>),
     /// `None` key: `**mapping`.
-    Dict(Vec<(Option<Expr>, Expr)>),
-    Attr(Box<Expr>, Rc<str>),
-    Subscript(Box<Expr>, Box<Expr>),
-    Slice(Option<Box<Expr>>, Option<Box<Expr>>, Option<Box<Expr>>),
-    Call(Box<Expr>, Vec<Arg>),
-    Bin(BinOp, Box<Expr>, Box<Expr>),
-    Unary(UnOp, Box<Expr>),
-    And(Box<Expr>, Box<Expr>),
-    Or(Box<Expr>, Box<Expr>),
-    Compare(Box<Expr>, Vec<(CmpOp, Expr)>),
-    IfExp(Box<Expr>, Box<Expr>, Box<Expr>),
+    Dict(Vec<(Option<P>, P)>),
+    Attr(P, Rc<str>),
+    Subscript(P, P),
+    Slice(Option<P>, Option<P>, Option<P>),
+    Call(P, Vec<Arg>),
+    Bin(BinOp, P, P),
+    Unary(UnOp, P),
+    And(P, P),
+    Or(P, P),
+    Compare(P, Vec<(CmpOp, P)>),
+    IfExp(P, P, P),
     Lambda(Rc<FuncDef>),
-    ListComp(Box<Expr>, Vec<Comprehension>),
-    SetComp(Box<Expr>, Vec<Comprehension>),
-    DictComp(Box<Expr>, Box<Expr>, Vec<Comprehension>),
+    ListComp(P, Vec<Comprehension>),
+    SetComp(P, Vec<Comprehension>),
+    DictComp(P, P, Vec<Comprehension>),
     FString(Vec<FPart>),
-    Starred(Box<Expr>),
+    Starred(P),
 }
 
 #[derive(Clone, Debug)]
 pub struct Param {
     pub name: Rc<str>,
-    pub default: Option<Expr>,
+    pub default: Option<P>,
 }
 
 #[derive(Clone, Debug)]
@@ -149,7 +153,7 @@ pub struct FuncDef {
 
 #[derive(Clone, Debug)]
 pub struct Handler {
-    pub typ: Option<Expr>,
+    pub typ: Option<P>,
     pub name: Option<Rc<str>>,
     pub body: Vec<Stmt>,
     pub span: Span,
@@ -163,19 +167,19 @@ pub struct Stmt {
 
 #[derive(Clone, Debug)]
 pub enum StmtKind {
-    Expr(Expr),
-    Assign(Vec<Expr>, Expr),
-    AugAssign(Expr, BinOp, Expr),
-    If(Expr, Vec<Stmt>, Vec<Stmt>),
-    While(Expr, Vec<Stmt>, Vec<Stmt>),
-    For(Expr, Expr, Vec<Stmt>, Vec<Stmt>),
+    Expr(P),
+    Assign(Vec<P>, P),
+    AugAssign(P, BinOp, P),
+    If(P, Vec<Stmt>, Vec<Stmt>),
+    While(P, Vec<Stmt>, Vec<Stmt>),
+    For(P, P, Vec<Stmt>, Vec<Stmt>),
     Break,
     Continue,
     Pass,
-    Return(Option<Expr>),
+    Return(Option<P>),
     Def(Rc<FuncDef>),
     /// An exception class declaration: name, base.
-    ExcClass(Rc<str>, Expr),
+    ExcClass(Rc<str>, P),
     Try {
         body: Vec<Stmt>,
         handlers: Vec<Handler>,
@@ -183,13 +187,13 @@ pub enum StmtKind {
         /// Shared: the compiler emits it once per exit path (no copy of the statements).
         finalbody: Rc<Vec<Stmt>>,
     },
-    Raise(Option<Expr>, Option<Expr>),
-    Assert(Expr, Option<Expr>),
+    Raise(Option<P>, Option<P>),
+    Assert(P, Option<P>),
     /// `import a.b as c`: (dotted name, alias).
     Import(Vec<(String, Option<Rc<str>>)>),
     ImportFrom(String, Vec<(Rc<str>, Option<Rc<str>>)>),
     Global(Vec<Rc<str>>),
     Nonlocal(Vec<Rc<str>>),
-    Del(Vec<Expr>),
-    With(Vec<(Expr, Option<Expr>)>, Vec<Stmt>),
+    Del(Vec<P>),
+    With(Vec<(P, Option<P>)>, Vec<Stmt>),
 }

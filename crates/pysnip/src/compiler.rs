@@ -172,7 +172,10 @@ pub struct CompileError {
     pub span: Span,
 }
 
-type CResult<T> = Result<T, CompileError>;
+/// Compiling failed; the error itself is in `Compiler::error` (so results stay tiny).
+struct Fail;
+
+type CResult<T> = Result<T, Fail>;
 
 // ---------------- name maps ----------------
 
@@ -523,7 +526,6 @@ fn free_of_comp(elts: &[&Expr], gens: &[Comprehension]) -> NameSet {
 
 // ---------------- code generation ----------------
 
-#[derive(Clone)]
 enum FBlock {
     Loop {
         is_for: bool,
@@ -569,7 +571,6 @@ struct Unit {
     globals_decl: NameSet,
     fblocks: Vec<FBlock>,
     span: Span,
-    const_index: NameMap<u32>,
     name_index: NameMap<u32>,
 }
 
@@ -604,7 +605,6 @@ impl Unit {
             globals_decl: NameSet::default(),
             fblocks: Vec::new(),
             span,
-            const_index: NameMap::default(),
             name_index: NameMap::default(),
         }
     }
@@ -620,8 +620,11 @@ impl Unit {
 }
 
 struct Compiler {
-    units: Vec<Unit>,
+    /// The unit being compiled; `parents` holds the enclosing ones.
+    unit: Unit,
+    parents: Vec<Unit>,
     globals: Globals,
+    error: Option<CompileError>,
 }
 
 /// Compiles parsed files (in order) into one module body.
@@ -629,50 +632,64 @@ pub fn compile_files(
     bodies: Vec<Vec<Stmt>>,
     files: Vec<(String, String)>,
     main_file: u16,
-) -> CResult<ProgramData> {
+) -> Result<ProgramData, CompileError> {
     let mut c = Compiler {
-        units: vec![Unit::new(Rc::from("<module>"), true, Span::default())],
+        unit: Unit::new(Rc::from("<module>"), true, Span::default()),
+        parents: Vec::new(),
         globals: Globals {
             names: Vec::new(),
             index: NameMap::default(),
         },
+        error: None,
     };
     for body in &bodies {
-        c.stmts(body)?;
+        if c.stmts(body).is_err() {
+            return Err(c.error.unwrap_or(CompileError {
+                msg: "internal".into(),
+                span: Span::default(),
+            }));
+        }
     }
     c.load_const(Value::None);
     c.emit(Op::Return);
-    let unit = c.units.pop().ok_or_else(|| CompileError {
-        msg: "internal".into(),
-        span: Span::default(),
-    })?;
     Ok(ProgramData {
         files,
-        module: Rc::new(unit.code),
+        module: Rc::new(c.unit.code),
         global_names: c.globals.names,
         main_file,
     })
 }
 
-fn const_key(v: &Value) -> Option<String> {
-    Some(match v {
-        Value::None => "N".into(),
-        Value::Bool(b) => format!("B{}", b),
-        Value::Int(i) => format!("I{}", i),
-        Value::Float(f) => format!("F{}", f.to_bits()),
-        Value::Str(s) => format!("S{}", s),
-        _ => return None,
-    })
+/// Whether two constants are interchangeable (same type and value; floats by bits). Only
+/// scalars and strings are shared; other constants are never merged.
+fn same_const(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::None, Value::None) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Int(x), Value::Int(y)) => x == y,
+        (Value::Float(x), Value::Float(y)) => x.to_bits() == y.to_bits(),
+        (Value::Str(x), Value::Str(y)) => x == y,
+        _ => false,
+    }
 }
 
 impl Compiler {
     fn u(&mut self) -> &mut Unit {
-        // there is always at least the module unit
-        let n = self.units.len() - 1;
-        &mut self.units[n]
+        &mut self.unit
     }
     fn ur(&self) -> &Unit {
-        &self.units[self.units.len() - 1]
+        &self.unit
+    }
+    /// Emits `op` with `span` as its location.
+    fn emit_at(&mut self, op: Op, span: Span) -> usize {
+        let old = self.set_span(span);
+        let r = self.emit(op);
+        self.unit.span = old;
+        r
+    }
+    /// Sets the span of the instructions emitted next; returns the previous one.
+    fn set_span(&mut self, span: Span) -> Span {
+        std::mem::replace(&mut self.unit.span, span)
     }
     fn emit(&mut self, op: Op) -> usize {
         let u = self.u();
@@ -703,19 +720,12 @@ impl Compiler {
         }
     }
     fn add_const(&mut self, v: Value) -> u32 {
-        let key = const_key(&v);
-        let u = self.u();
-        if let Some(k) = &key {
-            if let Some(i) = u.const_index.get(k) {
-                return i;
-            }
+        let consts = &mut self.unit.code.consts;
+        if let Some(i) = consts.iter().position(|c| same_const(c, &v)) {
+            return i as u32;
         }
-        let i = u.code.consts.len() as u32;
-        u.code.consts.push(v);
-        if let Some(k) = key {
-            u.const_index.insert(Rc::from(k), i);
-        }
-        i
+        consts.push(v);
+        (consts.len() - 1) as u32
     }
     fn load_const(&mut self, v: Value) {
         let i = self.add_const(v);
@@ -731,18 +741,18 @@ impl Compiler {
         u.name_index.insert(n.clone(), i);
         i
     }
-    fn with_span<T>(&mut self, span: Span, f: impl FnOnce(&mut Self) -> CResult<T>) -> CResult<T> {
-        let old = self.u().span;
-        self.u().span = span;
-        let r = f(self);
-        self.u().span = old;
-        r
-    }
-    fn err<T>(&self, msg: impl Into<String>, span: Span) -> CResult<T> {
-        Err(CompileError {
-            msg: msg.into(),
+    /// Records a compile error (out of line: one copy for every call site).
+    #[cold]
+    #[inline(never)]
+    fn fail(&mut self, msg: &str, span: Span) -> Fail {
+        self.error = Some(CompileError {
+            msg: msg.to_string(),
             span,
-        })
+        });
+        Fail
+    }
+    fn err<T>(&mut self, msg: &str, span: Span) -> CResult<T> {
+        Err(self.fail(msg, span))
     }
 
     fn resolve(&mut self, n: &Rc<str>) -> NameRef {
@@ -808,7 +818,10 @@ impl Compiler {
 
     fn stmts(&mut self, body: &[Stmt]) -> CResult<()> {
         for s in body {
-            self.with_span(s.span, |c| c.stmt(s))?;
+            let old = self.set_span(s.span);
+            let r = self.stmt(s);
+            self.unit.span = old;
+            r?;
         }
         Ok(())
     }
@@ -828,7 +841,12 @@ impl Compiler {
                     self.store_target(t)?;
                 }
             }
-            StmtKind::AugAssign(t, op, v) => self.with_span(t.span, |c| c.aug_assign(t, *op, v))?,
+            StmtKind::AugAssign(t, op, v) => {
+                let old = self.set_span(t.span);
+                let r = self.aug_assign(t, *op, v);
+                self.unit.span = old;
+                r?
+            }
             StmtKind::If(cond, body, orelse) => {
                 self.expr(cond)?;
                 let j = self.emit(Op::JumpIfFalse(0));
@@ -852,7 +870,7 @@ impl Compiler {
                 self.expr(iter)?;
                 self.emit(Op::GetIter);
                 let top = self.here();
-                let fi = self.with_span(iter.span, |c| Ok(c.emit(Op::ForIter(0))))?;
+                let fi = self.emit_at(Op::ForIter(0), iter.span);
                 self.store_target(target)?;
                 self.loop_rest(true, top, fi, body, orelse)?;
             }
@@ -1005,7 +1023,7 @@ impl Compiler {
                         ExprKind::Subscript(o, i) => {
                             self.expr(o)?;
                             self.expr(i)?;
-                            self.with_span(t.span, |c| Ok(c.emit(Op::DeleteSubscr)))?;
+                            self.emit_at(Op::DeleteSubscr, t.span);
                         }
                         ExprKind::Tuple(_) | ExprKind::List(_) => {
                             return self.err("'del' of several targets in brackets is not supported in the playground", t.span)
@@ -1026,35 +1044,35 @@ impl Compiler {
 
     /// Emits exits for the fblocks above `level` (for break/continue/return), innermost first.
     fn unwind_fblocks(&mut self, level: usize, has_value: bool) -> CResult<()> {
-        let blocks: Vec<FBlock> = self.ur().fblocks.clone();
-        let mut i = blocks.len();
+        let mut i = self.unit.fblocks.len();
         while i > level {
             i -= 1;
-            match &blocks[i] {
-                FBlock::Loop { .. } => {
-                    // Leaving a loop by return: iterators stay on the stack; Return truncates it.
-                }
-                FBlock::TryExcept => {
+            let body = match self.unit.fblocks.get(i) {
+                // Leaving a loop by return: iterators stay on the stack; Return truncates it.
+                Some(FBlock::Loop { .. }) | None => continue,
+                Some(FBlock::TryExcept) => {
                     self.emit(Op::PopBlock);
+                    continue;
                 }
-                FBlock::Handler => {
+                Some(FBlock::Handler) => {
                     self.emit(Op::PopExcept);
+                    continue;
                 }
-                FBlock::FinallyHandler => {
+                Some(FBlock::FinallyHandler) => {
                     self.emit(Op::PopExcept);
                     if has_value {
                         self.emit(Op::Rot2);
                     }
                     self.emit(Op::Pop);
+                    continue;
                 }
-                FBlock::Finally(body) => {
-                    self.emit(Op::PopBlock);
-                    let saved = self.u().fblocks.split_off(i);
-                    let r = self.stmts(body);
-                    self.u().fblocks.extend(saved);
-                    r?;
-                }
-            }
+                Some(FBlock::Finally(body)) => Rc::clone(body),
+            };
+            self.emit(Op::PopBlock);
+            let saved = self.unit.fblocks.split_off(i);
+            let r = self.stmts(&body);
+            self.unit.fblocks.extend(saved);
+            r?;
         }
         Ok(())
     }
@@ -1070,11 +1088,15 @@ impl Compiler {
         self.patch(setup);
         for h in handlers {
             let next = if let Some(t) = &h.typ {
-                self.with_span(h.span, |c| {
-                    c.expr(t)?;
-                    c.emit(Op::ExcMatch);
-                    Ok(Some(c.emit(Op::JumpIfFalse(0))))
-                })?
+                let old = self.set_span(h.span);
+                let r = self.expr(t);
+                if r.is_ok() {
+                    self.emit(Op::ExcMatch);
+                }
+                let j = self.emit(Op::JumpIfFalse(0));
+                self.unit.span = old;
+                r?;
+                Some(j)
             } else {
                 None
             };
@@ -1134,7 +1156,15 @@ impl Compiler {
     }
 
     fn store_target(&mut self, t: &Expr) -> CResult<()> {
-        self.with_span(t.span, |c| match &t.kind {
+        let old = self.set_span(t.span);
+        let r = self.store_target_inner(t);
+        self.unit.span = old;
+        r
+    }
+
+    fn store_target_inner(&mut self, t: &Expr) -> CResult<()> {
+        let c = self;
+        match &t.kind {
             ExprKind::Name(n) => {
                 c.store_name(n);
                 Ok(())
@@ -1184,7 +1214,7 @@ impl Compiler {
                 t.span,
             ),
             _ => c.err("cannot assign to expression", t.span),
-        })
+        }
     }
 
     fn make_function(&mut self, f: &FuncDef) -> CResult<()> {
@@ -1205,33 +1235,14 @@ impl Compiler {
         }
         let coll = analyze_func(f);
         let params = func_params(f);
-        let locals = coll.locals_with_params(&params);
-        let mut unit = Unit::new(f.name.clone(), false, f.span);
-        let candidates = free_of(&coll, &locals);
-        let available = self.ur().available();
-        let parent_is_function = !self.ur().is_module;
-        unit.free_names = candidates
-            .iter()
-            .filter(|n| parent_is_function && available.contains(n))
-            .cloned()
-            .collect();
+        let mut unit = self.child_unit(f.name.clone(), f.span, &coll, &params);
         for n in coll.nonlocals.iter() {
             if !unit.free_names.contains(n) {
-                return self.err(format!("no binding for nonlocal '{}' found", n), f.span);
+                let msg = format!("no binding for nonlocal '{}' found", n);
+                return self.err(&msg, f.span);
             }
         }
-        unit.cell_names = locals
-            .iter()
-            .filter(|n| coll.nested_free.contains(n))
-            .cloned()
-            .collect();
-        unit.globals_decl = coll.globals.clone();
-        unit.code.cells = unit
-            .cell_names
-            .iter()
-            .map(|n| params.iter().position(|p| p == n).map(|i| i as u32))
-            .collect();
-        unit.locals = locals;
+        unit.globals_decl = coll.globals;
         unit.code.nparams = f.params.len() as u32;
         unit.code.ndefaults = ndef;
         unit.code.kwonly = f.kwonly.iter().map(|p| p.name.clone()).collect();
@@ -1247,23 +1258,52 @@ impl Compiler {
         })
     }
 
+    /// A function or comprehension unit with its scopes: locals (`params` first), free
+    /// variables found in the enclosing function, cells for the locals nested code captures.
+    fn child_unit(&self, name: Rc<str>, span: Span, coll: &Collector, params: &[Rc<str>]) -> Unit {
+        let locals = coll.locals_with_params(params);
+        let mut unit = Unit::new(name, false, span);
+        let candidates = free_of(coll, &locals);
+        let available = self.unit.available();
+        let parent_is_function = !self.unit.is_module;
+        unit.free_names = candidates
+            .iter()
+            .filter(|n| parent_is_function && available.contains(n))
+            .cloned()
+            .collect();
+        unit.cell_names = locals
+            .iter()
+            .filter(|n| coll.nested_free.contains(n))
+            .cloned()
+            .collect();
+        unit.code.cells = unit
+            .cell_names
+            .iter()
+            .map(|n| params.iter().position(|p| p == n).map(|i| i as u32))
+            .collect();
+        unit.locals = locals;
+        unit
+    }
+
     fn compile_child(
         &mut self,
         unit: Unit,
         body: impl FnOnce(&mut Self) -> CResult<()>,
     ) -> CResult<()> {
         // free variable sources in the parent
-        let parent_avail = self.ur().available();
+        let parent_avail = self.unit.available();
         let sources: Vec<u32> = unit
             .free_names
             .iter()
             .map(|n| parent_avail.iter().position(|x| x == n).unwrap_or(0) as u32)
             .collect();
-        self.units.push(unit);
+        let parent = std::mem::replace(&mut self.unit, unit);
+        self.parents.push(parent);
         let r = body(self);
-        let Some(mut unit) = self.units.pop() else {
+        let Some(parent) = self.parents.pop() else {
             return self.err("internal compiler error", Span::default());
         };
+        let mut unit = std::mem::replace(&mut self.unit, parent);
         r?;
         unit.code.free_sources = sources;
         fuse(&mut unit.code.ops);
@@ -1290,33 +1330,12 @@ impl Compiler {
             return self.err("invalid comprehension", span);
         };
         let coll = analyze_comp(elts, gens);
-        let params = vec![Rc::from(".0")];
-        let locals = coll.locals_with_params(&params);
         let name: Rc<str> = Rc::from(match kind {
             0 => "<listcomp>",
             1 => "<setcomp>",
             _ => "<dictcomp>",
         });
-        let mut unit = Unit::new(name, false, span);
-        let candidates = free_of(&coll, &locals);
-        let available = self.ur().available();
-        let parent_is_function = !self.ur().is_module;
-        unit.free_names = candidates
-            .iter()
-            .filter(|n| parent_is_function && available.contains(n))
-            .cloned()
-            .collect();
-        unit.cell_names = locals
-            .iter()
-            .filter(|n| coll.nested_free.contains(n))
-            .cloned()
-            .collect();
-        unit.code.cells = unit
-            .cell_names
-            .iter()
-            .map(|n| params.iter().position(|p| p == n).map(|i| i as u32))
-            .collect();
-        unit.locals = locals;
+        let mut unit = self.child_unit(name, span, &coll, &[Rc::from(".0")]);
         unit.code.nparams = 1;
         self.compile_child(unit, |c| {
             match kind {
@@ -1375,7 +1394,10 @@ impl Compiler {
     // ----- expressions -----
 
     fn expr(&mut self, e: &Expr) -> CResult<()> {
-        self.with_span(e.span, |c| c.expr_inner(e))
+        let old = self.set_span(e.span);
+        let r = self.expr_inner(e);
+        self.unit.span = old;
+        r
     }
 
     fn expr_inner(&mut self, e: &Expr) -> CResult<()> {
@@ -1525,7 +1547,7 @@ impl Compiler {
                         Some('a') => 3,
                         _ => 0,
                     };
-                    self.with_span(expr.span, |c| Ok(c.emit(Op::FormatValue(conv, has_spec))))?;
+                    self.emit_at(Op::FormatValue(conv, has_spec), expr.span);
                 }
             }
         }
@@ -1534,7 +1556,7 @@ impl Compiler {
     }
 
     /// kind: 0 list, 1 tuple, 2 set.
-    fn sequence(&mut self, items: &[Expr], kind: u8) -> CResult<()> {
+    fn sequence(&mut self, items: &[P], kind: u8) -> CResult<()> {
         if items.iter().any(|i| matches!(i.kind, ExprKind::Starred(_))) {
             self.emit(Op::BuildList(0));
             for i in items {

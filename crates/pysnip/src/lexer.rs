@@ -7,7 +7,7 @@ use std::rc::Rc;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Tok {
     Name(Rc<str>),
-    Kw(&'static str),
+    Kw(Kw),
     Int(i64),
     /// An integer literal too large for i64 (kept as text for the error message).
     BigInt(String),
@@ -20,12 +20,205 @@ pub enum Tok {
         offset: usize,
         raw: bool,
     },
-    Op(&'static str),
+    Op(Punct),
     Newline,
     Indent,
     Dedent,
     Eof,
 }
+
+/// An operator or delimiter token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Punct {
+    DoubleStarEq,
+    DoubleSlashEq,
+    RShiftEq,
+    LShiftEq,
+    Ellipsis,
+    DoubleStar,
+    DoubleSlash,
+    EqEq,
+    NotEq,
+    LtE,
+    GtE,
+    LShift,
+    RShift,
+    PlusEq,
+    MinusEq,
+    StarEq,
+    SlashEq,
+    PercentEq,
+    AmpEq,
+    PipeEq,
+    CaretEq,
+    AtEq,
+    Arrow,
+    Walrus,
+    Plus,
+    Minus,
+    Star,
+    Slash,
+    Percent,
+    At,
+    Amp,
+    Pipe,
+    Caret,
+    Tilde,
+    Lt,
+    Gt,
+    LParen,
+    RParen,
+    LBracket,
+    RBracket,
+    LBrace,
+    RBrace,
+    Comma,
+    Colon,
+    Dot,
+    Semi,
+    Assign,
+}
+
+/// Operators, longest first (so the first prefix match is the longest one).
+const PUNCTS: &[(&str, Punct)] = &[
+    ("**=", Punct::DoubleStarEq),
+    ("//=", Punct::DoubleSlashEq),
+    (">>=", Punct::RShiftEq),
+    ("<<=", Punct::LShiftEq),
+    ("...", Punct::Ellipsis),
+    ("**", Punct::DoubleStar),
+    ("//", Punct::DoubleSlash),
+    ("==", Punct::EqEq),
+    ("!=", Punct::NotEq),
+    ("<=", Punct::LtE),
+    (">=", Punct::GtE),
+    ("<<", Punct::LShift),
+    (">>", Punct::RShift),
+    ("+=", Punct::PlusEq),
+    ("-=", Punct::MinusEq),
+    ("*=", Punct::StarEq),
+    ("/=", Punct::SlashEq),
+    ("%=", Punct::PercentEq),
+    ("&=", Punct::AmpEq),
+    ("|=", Punct::PipeEq),
+    ("^=", Punct::CaretEq),
+    ("@=", Punct::AtEq),
+    ("->", Punct::Arrow),
+    (":=", Punct::Walrus),
+    ("+", Punct::Plus),
+    ("-", Punct::Minus),
+    ("*", Punct::Star),
+    ("/", Punct::Slash),
+    ("%", Punct::Percent),
+    ("@", Punct::At),
+    ("&", Punct::Amp),
+    ("|", Punct::Pipe),
+    ("^", Punct::Caret),
+    ("~", Punct::Tilde),
+    ("<", Punct::Lt),
+    (">", Punct::Gt),
+    ("(", Punct::LParen),
+    (")", Punct::RParen),
+    ("[", Punct::LBracket),
+    ("]", Punct::RBracket),
+    ("{", Punct::LBrace),
+    ("}", Punct::RBrace),
+    (",", Punct::Comma),
+    (":", Punct::Colon),
+    (".", Punct::Dot),
+    (";", Punct::Semi),
+    ("=", Punct::Assign),
+];
+
+impl Punct {
+    /// The operator's source text.
+    pub fn text(self) -> &'static str {
+        PUNCTS
+            .iter()
+            .find(|(_, p)| *p == self)
+            .map(|(s, _)| *s)
+            .unwrap_or("")
+    }
+}
+
+/// A keyword token (in `KEYWORDS` order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kw {
+    False,
+    None,
+    True,
+    And,
+    As,
+    Assert,
+    Async,
+    Await,
+    Break,
+    Class,
+    Continue,
+    Def,
+    Del,
+    Elif,
+    Else,
+    Except,
+    Finally,
+    For,
+    From,
+    Global,
+    If,
+    Import,
+    In,
+    Is,
+    Lambda,
+    Nonlocal,
+    Not,
+    Or,
+    Pass,
+    Raise,
+    Return,
+    Try,
+    While,
+    With,
+    Yield,
+}
+
+/// The keyword tokens, in `KEYWORDS` order.
+const KW_TOKENS: &[Kw] = &[
+    Kw::False,
+    Kw::None,
+    Kw::True,
+    Kw::And,
+    Kw::As,
+    Kw::Assert,
+    Kw::Async,
+    Kw::Await,
+    Kw::Break,
+    Kw::Class,
+    Kw::Continue,
+    Kw::Def,
+    Kw::Del,
+    Kw::Elif,
+    Kw::Else,
+    Kw::Except,
+    Kw::Finally,
+    Kw::For,
+    Kw::From,
+    Kw::Global,
+    Kw::If,
+    Kw::Import,
+    Kw::In,
+    Kw::Is,
+    Kw::Lambda,
+    Kw::Nonlocal,
+    Kw::Not,
+    Kw::Or,
+    Kw::Pass,
+    Kw::Raise,
+    Kw::Return,
+    Kw::Try,
+    Kw::While,
+    Kw::With,
+    Kw::Yield,
+];
 
 #[derive(Clone, Debug)]
 pub struct Token {
@@ -49,25 +242,8 @@ pub const KEYWORDS: &[&str] = &[
     "with", "yield",
 ];
 
-const OPS3: &[&str] = &["**=", "//=", ">>=", "<<=", "...", "!=", "->"];
-const OPS2: &[&str] = &[
-    "**", "//", "==", "!=", "<=", ">=", "<<", ">>", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=",
-    "@=", "->", ":=",
-];
-const OPS1: &[&str] = &[
-    "+", "-", "*", "/", "%", "@", "&", "|", "^", "~", "<", ">", "(", ")", "[", "]", "{", "}", ",",
-    ":", ".", ";", "=",
-];
-
-fn find_op(s: &str) -> Option<&'static str> {
-    for set in [OPS3, OPS2, OPS1] {
-        for op in set {
-            if s.starts_with(op) {
-                return Some(op);
-            }
-        }
-    }
-    None
+fn find_op(s: &str) -> Option<(&'static str, Punct)> {
+    PUNCTS.iter().find(|(op, _)| s.starts_with(op)).copied()
 }
 
 fn is_id_start(c: char) -> bool {
@@ -253,21 +429,25 @@ impl<'a> Lexer<'a> {
                         continue;
                     }
                     self.pos = end;
-                    if let Some(kw) = KEYWORDS.iter().find(|k| **k == word) {
-                        self.push(Tok::Kw(kw), start);
+                    if let Some(kw) = KEYWORDS
+                        .iter()
+                        .position(|k| *k == word)
+                        .and_then(|i| KW_TOKENS.get(i))
+                    {
+                        self.push(Tok::Kw(*kw), start);
                     } else {
                         self.push(Tok::Name(Rc::from(word)), start);
                     }
                 }
                 _ => {
-                    if let Some(op) = find_op(&self.src[self.pos..]) {
+                    if let Some((op, p)) = find_op(&self.src[self.pos..]) {
                         self.pos += op.len();
-                        match op {
-                            "(" | "[" | "{" => {
+                        match p {
+                            Punct::LParen | Punct::LBracket | Punct::LBrace => {
                                 self.depth += 1;
                                 self.brackets.push(start);
                             }
-                            ")" | "]" | "}" => {
+                            Punct::RParen | Punct::RBracket | Punct::RBrace => {
                                 if self.depth == 0 {
                                     return Err(self.err(format!("unmatched '{}'", op), start));
                                 }
@@ -276,7 +456,7 @@ impl<'a> Lexer<'a> {
                             }
                             _ => {}
                         }
-                        self.push(Tok::Op(op), start);
+                        self.push(Tok::Op(p), start);
                     } else if c == '!' || c == '$' || c == '?' || c == '`' {
                         return Err(self.err("invalid syntax", start));
                     } else {
@@ -763,7 +943,7 @@ pub fn highlight(source: &str) -> Vec<(Range<usize>, TokenKind)> {
             pos = end;
             continue;
         }
-        if let Some(op) = find_op(&source[pos..]) {
+        if let Some((op, _)) = find_op(&source[pos..]) {
             pos += op.len();
             out.push((start..pos, TokenKind::Operator));
             continue;

@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use crate::ast::*;
 use crate::error::Span;
-use crate::lexer::{tokenize, Tok, Token};
+use crate::lexer::{tokenize, Kw, Punct, Tok, Token};
 
 /// A syntax error: message, byte range, whether it is an IndentationError.
 #[derive(Debug, Clone)]
@@ -16,6 +16,11 @@ pub struct ParseError {
 }
 
 const MAX_DEPTH: usize = 90;
+
+/// Parsing failed; the error itself is in `Parser::error` (so results stay one word wide).
+struct Fail;
+
+type PResult<T> = Result<T, Fail>;
 
 /// Parses a module.
 pub fn parse_module(src: &str, file: u16) -> Result<Vec<Stmt>, ParseError> {
@@ -31,16 +36,20 @@ pub fn parse_module(src: &str, file: u16) -> Result<Vec<Stmt>, ParseError> {
         file,
         depth: 0,
         src,
+        error: None,
     };
     let mut body = Vec::new();
-    while !p.at_eof() {
-        if p.check(&Tok::Newline) {
-            p.pos += 1;
-            continue;
-        }
-        p.statement(&mut body)?;
+    let r = p.module(&mut body);
+    match (r, p.error) {
+        (Ok(()), _) => Ok(body),
+        (Err(_), Some(e)) => Err(e),
+        (Err(_), None) => Err(ParseError {
+            msg: "invalid syntax".into(),
+            start: 0,
+            end: 1,
+            indentation: false,
+        }),
     }
-    Ok(body)
 }
 
 struct Parser<'a> {
@@ -49,18 +58,60 @@ struct Parser<'a> {
     file: u16,
     depth: usize,
     src: &'a str,
+    error: Option<ParseError>,
 }
 
-fn is_op(t: &Tok, op: &str) -> bool {
-    matches!(t, Tok::Op(o) if *o == op)
+/// The binary operator a token stands for, with its precedence level (0 `|` .. 5 `*`).
+fn bin_op(p: Punct) -> Option<(u8, BinOp)> {
+    Some(match p {
+        Punct::Pipe => (0, BinOp::BitOr),
+        Punct::Caret => (1, BinOp::BitXor),
+        Punct::Amp => (2, BinOp::BitAnd),
+        Punct::LShift => (3, BinOp::LShift),
+        Punct::RShift => (3, BinOp::RShift),
+        Punct::Plus => (4, BinOp::Add),
+        Punct::Minus => (4, BinOp::Sub),
+        Punct::Star => (5, BinOp::Mul),
+        Punct::Slash => (5, BinOp::Div),
+        Punct::DoubleSlash => (5, BinOp::FloorDiv),
+        Punct::Percent => (5, BinOp::Mod),
+        _ => return None,
+    })
 }
-fn is_kw(t: &Tok, kw: &str) -> bool {
-    matches!(t, Tok::Kw(k) if *k == kw)
+
+/// The operator of an augmented assignment token (`+=` ...).
+fn aug_op(p: Punct) -> Option<BinOp> {
+    Some(match p {
+        Punct::PlusEq => BinOp::Add,
+        Punct::MinusEq => BinOp::Sub,
+        Punct::StarEq => BinOp::Mul,
+        Punct::SlashEq => BinOp::Div,
+        Punct::DoubleSlashEq => BinOp::FloorDiv,
+        Punct::PercentEq => BinOp::Mod,
+        Punct::DoubleStarEq => BinOp::Pow,
+        Punct::LShiftEq => BinOp::LShift,
+        Punct::RShiftEq => BinOp::RShift,
+        Punct::AmpEq => BinOp::BitAnd,
+        Punct::PipeEq => BinOp::BitOr,
+        Punct::CaretEq => BinOp::BitXor,
+        _ => return None,
+    })
 }
 
 impl<'a> Parser<'a> {
+    fn module(&mut self, body: &mut Vec<Stmt>) -> PResult<()> {
+        while !self.at_eof() {
+            if self.at_newline() {
+                self.pos += 1;
+                continue;
+            }
+            self.statement(body)?;
+        }
+        Ok(())
+    }
+
     fn tok(&self) -> &Tok {
-        self.toks.get(self.pos).map(|t| &t.tok).unwrap_or(&Tok::Eof)
+        self.tok_at(0)
     }
     fn tok_at(&self, n: usize) -> &Tok {
         self.toks
@@ -83,6 +134,7 @@ impl<'a> Parser<'a> {
             .map(|t| t.end)
             .unwrap_or(self.src.len())
     }
+    #[inline(never)]
     fn span_from(&self, start: usize) -> Span {
         Span {
             file: self.file,
@@ -90,90 +142,134 @@ impl<'a> Parser<'a> {
             end: self.prev_end().max(start) as u32,
         }
     }
+    /// A boxed expression spanning from `start` to the previous token.
+    #[inline(never)]
+    fn mk(&self, kind: ExprKind, start: usize) -> P {
+        Box::new(Expr {
+            kind,
+            span: self.span_from(start),
+        })
+    }
     fn at_eof(&self) -> bool {
         matches!(self.tok(), Tok::Eof)
     }
-    fn check(&self, t: &Tok) -> bool {
-        self.tok() == t
+    fn at_newline(&self) -> bool {
+        matches!(self.tok(), Tok::Newline)
     }
-    fn check_op(&self, op: &str) -> bool {
-        is_op(self.tok(), op)
+    /// At a newline or the end of input.
+    #[inline(never)]
+    fn at_line_end(&self) -> bool {
+        matches!(self.tok(), Tok::Newline | Tok::Eof)
     }
-    fn check_kw(&self, kw: &str) -> bool {
-        is_kw(self.tok(), kw)
+    #[inline(never)]
+    fn check_op(&self, op: Punct) -> bool {
+        matches!(self.tok(), Tok::Op(o) if *o == op)
     }
-    fn eat_op(&mut self, op: &str) -> bool {
-        if self.check_op(op) {
-            self.pos += 1;
-            true
-        } else {
-            false
-        }
+    #[inline(never)]
+    fn check_kw(&self, kw: Kw) -> bool {
+        matches!(self.tok(), Tok::Kw(k) if *k == kw)
     }
-    fn eat_kw(&mut self, kw: &str) -> bool {
-        if self.check_kw(kw) {
-            self.pos += 1;
-            true
-        } else {
-            false
-        }
+    #[inline(never)]
+    fn eat_op(&mut self, op: Punct) -> bool {
+        let r = self.check_op(op);
+        self.pos += r as usize;
+        r
     }
-    fn err<T>(&self, msg: impl Into<String>) -> Result<T, ParseError> {
-        Err(self.error(msg.into()))
+    #[inline(never)]
+    fn eat_kw(&mut self, kw: Kw) -> bool {
+        let r = self.check_kw(kw);
+        self.pos += r as usize;
+        r
     }
-    /// The error at the current token (out of line: one copy for every `err` instantiation).
+
+    // ---------- errors (out of line: one copy for every call site) ----------
+
     #[cold]
     #[inline(never)]
-    fn error(&self, msg: String) -> ParseError {
+    fn set_error(&mut self, msg: String, start: usize, end: usize, indentation: bool) -> Fail {
+        self.error = Some(ParseError {
+            msg,
+            start,
+            end,
+            indentation,
+        });
+        Fail
+    }
+    /// The error at the current token.
+    #[cold]
+    #[inline(never)]
+    fn fail_msg(&mut self, msg: String) -> Fail {
         let (start, end) = self
             .toks
             .get(self.pos)
             .map(|t| (t.start, t.end.max(t.start + 1)))
             .unwrap_or((self.src.len(), self.src.len() + 1));
-        ParseError {
-            msg,
-            start,
-            end,
-            indentation: false,
-        }
-    }
-    fn err_at<T>(&self, msg: impl Into<String>, span: Span) -> Result<T, ParseError> {
-        Err(ParseError {
-            msg: msg.into(),
-            start: span.start as usize,
-            end: span.end.max(span.start + 1) as usize,
-            indentation: false,
-        })
-    }
-    fn invalid<T>(&self) -> Result<T, ParseError> {
-        Err(self.invalid_error())
+        self.set_error(msg, start, end, false)
     }
     #[cold]
     #[inline(never)]
-    fn invalid_error(&self) -> ParseError {
+    fn fail(&mut self, msg: &str) -> Fail {
+        self.fail_msg(msg.to_string())
+    }
+    fn err<T>(&mut self, msg: &str) -> PResult<T> {
+        Err(self.fail(msg))
+    }
+    #[cold]
+    #[inline(never)]
+    fn fail_span(&mut self, msg: String, span: Span) -> Fail {
+        self.set_error(
+            msg,
+            span.start as usize,
+            span.end.max(span.start + 1) as usize,
+            false,
+        )
+    }
+    /// The error over the tokens from `start` to the previous one.
+    #[cold]
+    #[inline(never)]
+    fn fail_from(&mut self, msg: &str, start: usize) -> Fail {
+        let span = self.span_from(start);
+        self.fail_span(msg.to_string(), span)
+    }
+    fn err_from<T>(&mut self, msg: &str, start: usize) -> PResult<T> {
+        Err(self.fail_from(msg, start))
+    }
+    fn err_at<T>(&mut self, msg: &str, span: Span) -> PResult<T> {
+        Err(self.fail_span(msg.to_string(), span))
+    }
+    /// An IndentationError at the current token (one character wide).
+    #[cold]
+    #[inline(never)]
+    fn fail_indent(&mut self, msg: String) -> Fail {
+        let s = self.start();
+        self.set_error(msg, s, s + 1, true)
+    }
+    #[cold]
+    #[inline(never)]
+    fn invalid_error(&mut self) -> Fail {
         match self.tok() {
-            Tok::Indent => ParseError {
-                msg: "unexpected indent".into(),
-                start: self.start(),
-                end: self.start() + 1,
-                indentation: true,
-            },
-            Tok::Kw(k) if matches!(*k, "async" | "await" | "yield") => {
-                self.error(format!("'{}' is not supported in the playground", k))
-            }
-            _ => self.error("invalid syntax".into()),
+            Tok::Indent => self.fail_indent("unexpected indent".into()),
+            Tok::Kw(Kw::Async) => self.fail("'async' is not supported in the playground"),
+            Tok::Kw(Kw::Await) => self.fail("'await' is not supported in the playground"),
+            Tok::Kw(Kw::Yield) => self.fail("'yield' is not supported in the playground"),
+            _ => self.fail("invalid syntax"),
         }
     }
-    fn expect_op(&mut self, op: &str) -> Result<(), ParseError> {
+    fn invalid<T>(&mut self) -> PResult<T> {
+        Err(self.invalid_error())
+    }
+    #[inline(never)]
+    fn expect_op(&mut self, op: Punct) -> PResult<()> {
         if self.eat_op(op) {
             Ok(())
-        } else if matches!(self.tok(), Tok::Newline | Tok::Eof) || op == ":" {
-            self.err(format!("expected '{}'", op))
+        } else if self.at_line_end() || op == Punct::Colon {
+            Err(self.fail_msg(format!("expected '{}'", op.text())))
         } else {
             self.invalid()
         }
     }
-    fn name(&mut self) -> Result<Rc<str>, ParseError> {
+    #[inline(never)]
+    fn name(&mut self) -> PResult<Rc<str>> {
         if let Tok::Name(n) = self.tok() {
             let n = n.clone();
             self.pos += 1;
@@ -181,7 +277,8 @@ impl<'a> Parser<'a> {
         }
         self.invalid()
     }
-    fn enter(&mut self) -> Result<(), ParseError> {
+    #[inline(never)]
+    fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return self.err("too many nested parentheses");
@@ -194,10 +291,11 @@ impl<'a> Parser<'a> {
 
     // ---------- statements ----------
 
-    fn opt_clause(&mut self, kw: &str) -> Result<Vec<Stmt>, ParseError> {
+    /// An optional `else:` / `finally:` block; `what` names it for the indentation error.
+    fn opt_clause(&mut self, kw: Kw, what: &str) -> PResult<Vec<Stmt>> {
         let s = self.start();
         if self.eat_kw(kw) {
-            self.block_for(&format!("'{}' statement", kw), s)
+            self.block_for(what, s)
         } else {
             Ok(vec![])
         }
@@ -207,38 +305,29 @@ impl<'a> Parser<'a> {
         self.src[..pos.min(self.src.len())].matches('\n').count() + 1
     }
 
-    fn block_for(&mut self, what: &str, header: usize) -> Result<Vec<Stmt>, ParseError> {
-        self.expect_op(":")?;
+    fn block_for(&mut self, what: &str, header: usize) -> PResult<Vec<Stmt>> {
+        self.expect_op(Punct::Colon)?;
         self.enter()?;
         let mut body = Vec::new();
-        if self.check(&Tok::Newline) {
+        if self.at_newline() {
             self.pos += 1;
-            if !self.check(&Tok::Indent) {
-                let msg = if what.is_empty() {
-                    "expected an indented block".to_string()
-                } else {
-                    format!(
-                        "expected an indented block after {} on line {}",
-                        what,
-                        self.line_of(header)
-                    )
-                };
-                return Err(ParseError {
-                    msg,
-                    start: self.start(),
-                    end: self.start() + 1,
-                    indentation: true,
-                });
+            if !matches!(self.tok(), Tok::Indent) {
+                let msg = format!(
+                    "expected an indented block after {} on line {}",
+                    what,
+                    self.line_of(header)
+                );
+                return Err(self.fail_indent(msg));
             }
             self.pos += 1;
-            while !self.check(&Tok::Dedent) && !self.at_eof() {
-                if self.check(&Tok::Newline) {
+            while !matches!(self.tok(), Tok::Dedent) && !self.at_eof() {
+                if self.at_newline() {
                     self.pos += 1;
                     continue;
                 }
                 self.statement(&mut body)?;
             }
-            if self.check(&Tok::Dedent) {
+            if matches!(self.tok(), Tok::Dedent) {
                 self.pos += 1;
             }
         } else {
@@ -248,148 +337,64 @@ impl<'a> Parser<'a> {
         Ok(body)
     }
 
-    fn statement(&mut self, out: &mut Vec<Stmt>) -> Result<(), ParseError> {
+    fn statement(&mut self, out: &mut Vec<Stmt>) -> PResult<()> {
         let start = self.start();
         let kind = match *self.tok() {
-            Tok::Kw("if") => {
+            Tok::Kw(Kw::If) => {
                 self.pos += 1;
                 self.if_rest(start, false)?
             }
-            Tok::Kw("while") => {
+            Tok::Kw(Kw::While) => {
                 self.pos += 1;
                 let cond = self.named_test()?;
                 let body = self.block_for("'while' statement", start)?;
-                let orelse = self.opt_clause("else")?;
+                let orelse = self.opt_clause(Kw::Else, "'else' statement")?;
                 StmtKind::While(cond, body, orelse)
             }
-            Tok::Kw("for") => {
+            Tok::Kw(Kw::For) => {
                 self.pos += 1;
                 let target = self.target_list()?;
-                if !self.eat_kw("in") {
-                    return self.err("expected 'in'");
-                }
-                let iter = self.expr_list()?;
+                self.expect_in()?;
+                let iter = self.star_expr_list()?;
                 let body = self.block_for("'for' statement", start)?;
-                let orelse = self.opt_clause("else")?;
+                let orelse = self.opt_clause(Kw::Else, "'else' statement")?;
                 StmtKind::For(target, iter, body, orelse)
             }
-            Tok::Kw("def") => {
+            Tok::Kw(Kw::Def) => {
                 self.pos += 1;
                 let f = self.funcdef(start)?;
                 StmtKind::Def(Rc::new(f))
             }
-            Tok::Kw("class") => {
+            Tok::Kw(Kw::Class) => {
                 self.pos += 1;
-                let name = self.name()?;
-                let mut base = None;
-                if self.eat_op("(") {
-                    if !self.check_op(")") {
-                        base = Some(self.test()?);
-                    }
-                    if self.eat_op(",") && !self.check_op(")") {
-                        return self.err_at(
-                            "classes with several bases are not supported in the playground",
-                            self.span_from(start),
-                        );
-                    }
-                    self.expect_op(")")?;
-                }
-                let span = self.span_from(start);
-                let body = self.block_for("class definition", start)?;
-                let trivial = body.iter().all(|s| match &s.kind {
-                    StmtKind::Pass => true,
-                    StmtKind::Expr(e) => matches!(e.kind, ExprKind::Const(_)),
-                    _ => false,
-                });
-                match base {
-                    Some(b) if trivial => StmtKind::ExcClass(name, b),
-                    _ => {
-                        return self.err_at(
-                            "class definitions are not supported in the playground (only exception classes like `class MyError(Exception): pass`)",
-                            span,
-                        )
-                    }
-                }
+                self.class_rest(start)?
             }
-            Tok::Kw("try") => {
+            Tok::Kw(Kw::Try) => {
                 self.pos += 1;
-                let body = self.block_for("'try' statement", start)?;
-                let mut handlers = Vec::new();
-                while self.check_kw("except") {
-                    let hs = self.start();
-                    self.pos += 1;
-                    if self.check_op("*") {
-                        return self.err("'except*' is not supported in the playground");
-                    }
-                    let mut typ = None;
-                    let mut name = None;
-                    if !self.check_op(":") {
-                        let t = self.test()?;
-                        if self.check_op(",") {
-                            let mut items = vec![t];
-                            while self.eat_op(",") {
-                                if self.check_op(":") || self.check_kw("as") {
-                                    break;
-                                }
-                                items.push(self.test()?);
-                            }
-                            let span = self.span_from(hs);
-                            typ = Some(Expr {
-                                kind: ExprKind::Tuple(items),
-                                span,
-                            });
-                        } else {
-                            typ = Some(t);
-                        }
-                        if self.eat_kw("as") {
-                            name = Some(self.name()?);
-                        }
-                    }
-                    let span = self.span_from(hs);
-                    let hbody = self.block_for("'except' statement", hs)?;
-                    handlers.push(Handler {
-                        typ,
-                        name,
-                        body: hbody,
-                        span,
-                    });
-                }
-                let orelse = if !handlers.is_empty() {
-                    self.opt_clause("else")?
-                } else {
-                    vec![]
-                };
-                let finalbody = self.opt_clause("finally")?;
-                if handlers.is_empty() && finalbody.is_empty() {
-                    return self.err("expected 'except' or 'finally' block");
-                }
-                StmtKind::Try {
-                    body,
-                    handlers,
-                    orelse,
-                    finalbody: Rc::new(finalbody),
-                }
+                self.try_rest(start)?
             }
-            Tok::Kw("with") => {
+            Tok::Kw(Kw::With) => {
                 self.pos += 1;
                 let mut items = Vec::new();
                 loop {
                     let e = self.test()?;
-                    let t = if self.eat_kw("as") {
+                    let t = if self.eat_kw(Kw::As) {
                         Some(self.target()?)
                     } else {
                         None
                     };
                     items.push((e, t));
-                    if !self.eat_op(",") {
+                    if !self.eat_op(Punct::Comma) {
                         break;
                     }
                 }
                 let body = self.block_for("'with' statement", start)?;
                 StmtKind::With(items, body)
             }
-            Tok::Kw("async") => return self.err("'async' is not supported in the playground"),
-            Tok::Op("@") => return self.err("decorators are not supported in the playground"),
+            Tok::Kw(Kw::Async) => return self.err("'async' is not supported in the playground"),
+            Tok::Op(Punct::At) => {
+                return self.err("decorators are not supported in the playground")
+            }
             _ => return self.simple_line(out),
         };
         out.push(Stmt {
@@ -399,7 +404,100 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn if_rest(&mut self, start: usize, is_elif: bool) -> Result<StmtKind, ParseError> {
+    fn expect_in(&mut self) -> PResult<()> {
+        if !self.eat_kw(Kw::In) {
+            return self.err("expected 'in'");
+        }
+        Ok(())
+    }
+
+    fn class_rest(&mut self, start: usize) -> PResult<StmtKind> {
+        let name = self.name()?;
+        let mut base = None;
+        if self.eat_op(Punct::LParen) {
+            if !self.check_op(Punct::RParen) {
+                base = Some(self.test()?);
+            }
+            if self.eat_op(Punct::Comma) && !self.check_op(Punct::RParen) {
+                return self.err_from(
+                    "classes with several bases are not supported in the playground",
+                    start,
+                );
+            }
+            self.expect_op(Punct::RParen)?;
+        }
+        let span = self.span_from(start);
+        let body = self.block_for("class definition", start)?;
+        let trivial = body.iter().all(|s| match &s.kind {
+            StmtKind::Pass => true,
+            StmtKind::Expr(e) => matches!(e.kind, ExprKind::Const(_)),
+            _ => false,
+        });
+        match base {
+            Some(b) if trivial => Ok(StmtKind::ExcClass(name, b)),
+            _ => self.err_at(
+                "class definitions are not supported in the playground (only exception classes like `class MyError(Exception): pass`)",
+                span,
+            ),
+        }
+    }
+
+    fn try_rest(&mut self, start: usize) -> PResult<StmtKind> {
+        let body = self.block_for("'try' statement", start)?;
+        let mut handlers = Vec::new();
+        while self.check_kw(Kw::Except) {
+            let hs = self.start();
+            self.pos += 1;
+            if self.check_op(Punct::Star) {
+                return self.err("'except*' is not supported in the playground");
+            }
+            let mut typ = None;
+            let mut name = None;
+            if !self.check_op(Punct::Colon) {
+                let t = self.test()?;
+                if self.check_op(Punct::Comma) {
+                    let mut items = vec![t];
+                    while self.eat_op(Punct::Comma) {
+                        if self.check_op(Punct::Colon) || self.check_kw(Kw::As) {
+                            break;
+                        }
+                        items.push(self.test()?);
+                    }
+                    typ = Some(self.mk(ExprKind::Tuple(items), hs));
+                } else {
+                    typ = Some(t);
+                }
+                if self.eat_kw(Kw::As) {
+                    name = Some(self.name()?);
+                }
+            }
+            let span = self.span_from(hs);
+            let hbody = self.block_for("'except' statement", hs)?;
+            handlers.push(Handler {
+                typ,
+                name,
+                body: hbody,
+                span,
+            });
+        }
+        let orelse = if !handlers.is_empty() {
+            self.opt_clause(Kw::Else, "'else' statement")?
+        } else {
+            vec![]
+        };
+        let finalbody = self.opt_clause(Kw::Finally, "'finally' statement")?;
+        if handlers.is_empty() && finalbody.is_empty() {
+            return self.err("expected 'except' or 'finally' block");
+        }
+        Ok(StmtKind::Try {
+            body,
+            handlers,
+            orelse,
+            finalbody: Rc::new(finalbody),
+        })
+    }
+
+    fn if_rest(&mut self, start: usize, is_elif: bool) -> PResult<StmtKind> {
         let cond = self.named_test()?;
         let body = self.block_for(
             if is_elif {
@@ -409,7 +507,7 @@ impl<'a> Parser<'a> {
             },
             start,
         )?;
-        let orelse = if self.check_kw("elif") {
+        let orelse = if self.check_kw(Kw::Elif) {
             let s = self.start();
             self.pos += 1;
             self.enter()?;
@@ -419,108 +517,99 @@ impl<'a> Parser<'a> {
                 kind: k,
                 span: self.span_from(s),
             }]
-        } else if self.check_kw("else") {
-            self.opt_clause("else")?
         } else {
-            vec![]
+            self.opt_clause(Kw::Else, "'else' statement")?
         };
         Ok(StmtKind::If(cond, body, orelse))
     }
 
-    fn funcdef(&mut self, start: usize) -> Result<FuncDef, ParseError> {
+    fn funcdef(&mut self, start: usize) -> PResult<FuncDef> {
         let name = self.name()?;
-        self.expect_op("(")?;
-        let (params, vararg, kwonly, kwarg) = self.params(")")?;
-        self.expect_op(")")?;
-        if self.eat_op("->") {
+        self.expect_op(Punct::LParen)?;
+        let mut f = self.params(name, Punct::RParen)?;
+        self.expect_op(Punct::RParen)?;
+        if self.eat_op(Punct::Arrow) {
             self.test()?;
         }
-        let span = self.span_from(start);
-        let body = self.block_for("function definition", start)?;
-        Ok(FuncDef {
-            name,
-            params,
-            vararg,
-            kwonly,
-            kwarg,
-            body,
-            span,
-        })
+        f.span = self.span_from(start);
+        f.body = self.block_for("function definition", start)?;
+        Ok(f)
     }
 
-    #[allow(clippy::type_complexity)]
-    fn params(
-        &mut self,
-        end: &str,
-    ) -> Result<(Vec<Param>, Option<Rc<str>>, Vec<Param>, Option<Rc<str>>), ParseError> {
-        let mut params = Vec::new();
-        let mut vararg = None;
-        let mut kwonly = Vec::new();
-        let mut kwarg = None;
+    /// A parameter list up to `end` (not consumed), as a function with an empty body.
+    fn params(&mut self, name: Rc<str>, end: Punct) -> PResult<FuncDef> {
+        let mut f = FuncDef {
+            name,
+            params: Vec::new(),
+            vararg: None,
+            kwonly: Vec::new(),
+            kwarg: None,
+            body: Vec::new(),
+            span: Span::default(),
+        };
         let mut star_seen = false;
         let mut names: Vec<Rc<str>> = Vec::new();
         while !self.check_op(end) {
             let pstart = self.start();
-            if self.eat_op("**") {
+            if self.eat_op(Punct::DoubleStar) {
                 let n = self.name()?;
                 names.push(n.clone());
-                kwarg = Some(n);
-                self.eat_op(",");
+                f.kwarg = Some(n);
+                self.eat_op(Punct::Comma);
                 break;
-            } else if self.eat_op("*") {
+            } else if self.eat_op(Punct::Star) {
                 if star_seen {
                     return self.err("* argument may appear only once");
                 }
                 star_seen = true;
-                if !self.check_op(",") {
+                if !self.check_op(Punct::Comma) {
                     let n = self.name()?;
                     names.push(n.clone());
-                    vararg = Some(n);
+                    f.vararg = Some(n);
                 }
-            } else if self.eat_op("/") {
+            } else if self.eat_op(Punct::Slash) {
             } else {
                 let n = self.name()?;
-                if end == ")" && self.eat_op(":") {
+                if end == Punct::RParen && self.eat_op(Punct::Colon) {
                     self.test()?;
                 }
-                let default = if self.eat_op("=") {
+                let default = if self.eat_op(Punct::Assign) {
                     Some(self.test()?)
                 } else {
                     None
                 };
                 if star_seen {
-                    kwonly.push(Param {
+                    f.kwonly.push(Param {
                         name: n.clone(),
                         default,
                     });
                 } else {
-                    if default.is_none() && params.iter().any(|p: &Param| p.default.is_some()) {
-                        return self.err_at(
-                            "non-default argument follows default argument",
-                            self.span_from(pstart),
-                        );
+                    if default.is_none() && f.params.iter().any(|p| p.default.is_some()) {
+                        return self
+                            .err_from("non-default argument follows default argument", pstart);
                     }
-                    params.push(Param {
+                    f.params.push(Param {
                         name: n.clone(),
                         default,
                     });
                 }
                 if names.contains(&n) {
-                    return self.err_at(
+                    let span = self.span_from(pstart);
+                    return Err(self.fail_span(
                         format!("duplicate argument '{}' in function definition", n),
-                        self.span_from(pstart),
-                    );
+                        span,
+                    ));
                 }
                 names.push(n);
             }
-            if !self.eat_op(",") {
+            if !self.eat_op(Punct::Comma) {
                 break;
             }
         }
-        Ok((params, vararg, kwonly, kwarg))
+        Ok(f)
     }
 
-    fn simple_line(&mut self, out: &mut Vec<Stmt>) -> Result<(), ParseError> {
+    fn simple_line(&mut self, out: &mut Vec<Stmt>) -> PResult<()> {
         loop {
             let start = self.start();
             let kind = self.simple_stmt()?;
@@ -528,10 +617,7 @@ impl<'a> Parser<'a> {
                 kind,
                 span: self.span_from(start),
             });
-            if self.eat_op(";") {
-                if matches!(self.tok(), Tok::Newline | Tok::Eof) {
-                    break;
-                }
+            if self.eat_op(Punct::Semi) && !self.at_line_end() {
                 continue;
             }
             break;
@@ -546,45 +632,55 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn dotted(&mut self) -> Result<String, ParseError> {
+    fn dotted(&mut self) -> PResult<String> {
         let mut s = self.name()?.to_string();
-        while self.eat_op(".") {
+        while self.eat_op(Punct::Dot) {
             s.push('.');
             s.push_str(&self.name()?);
         }
         Ok(s)
     }
 
-    fn simple_stmt(&mut self) -> Result<StmtKind, ParseError> {
-        let start = self.start();
-        Ok(match *self.tok() {
-            Tok::Kw("pass") => {
-                self.pos += 1;
-                StmtKind::Pass
+    /// A name with an optional `as alias`.
+    fn alias(&mut self) -> PResult<Option<Rc<str>>> {
+        Ok(if self.eat_kw(Kw::As) {
+            Some(self.name()?)
+        } else {
+            None
+        })
+    }
+
+    /// Whether a statement ends here (`return` / `raise` without a value).
+    fn at_stmt_end(&self) -> bool {
+        self.at_line_end() || self.check_op(Punct::Semi)
+    }
+
+    fn simple_stmt(&mut self) -> PResult<StmtKind> {
+        let kw = match *self.tok() {
+            Tok::Kw(Kw::Yield) => {
+                return self.err("'yield' (generators) is not supported in the playground")
             }
-            Tok::Kw("break") => {
-                self.pos += 1;
-                StmtKind::Break
-            }
-            Tok::Kw("continue") => {
-                self.pos += 1;
-                StmtKind::Continue
-            }
-            Tok::Kw("return") => {
-                self.pos += 1;
-                if matches!(self.tok(), Tok::Newline | Tok::Eof) || self.check_op(";") {
+            Tok::Kw(kw) => kw,
+            _ => return self.expr_stmt(),
+        };
+        self.pos += 1;
+        Ok(match kw {
+            Kw::Pass => StmtKind::Pass,
+            Kw::Break => StmtKind::Break,
+            Kw::Continue => StmtKind::Continue,
+            Kw::Return => {
+                if self.at_stmt_end() {
                     StmtKind::Return(None)
                 } else {
-                    StmtKind::Return(Some(self.expr_list()?))
+                    StmtKind::Return(Some(self.star_expr_list()?))
                 }
             }
-            Tok::Kw("raise") => {
-                self.pos += 1;
-                if matches!(self.tok(), Tok::Newline | Tok::Eof) || self.check_op(";") {
+            Kw::Raise => {
+                if self.at_stmt_end() {
                     StmtKind::Raise(None, None)
                 } else {
                     let e = self.test()?;
-                    let cause = if self.eat_kw("from") {
+                    let cause = if self.eat_kw(Kw::From) {
                         Some(self.test()?)
                     } else {
                         None
@@ -592,219 +688,171 @@ impl<'a> Parser<'a> {
                     StmtKind::Raise(Some(e), cause)
                 }
             }
-            Tok::Kw("assert") => {
-                self.pos += 1;
+            Kw::Assert => {
                 let t = self.test()?;
-                let m = if self.eat_op(",") {
+                let m = if self.eat_op(Punct::Comma) {
                     Some(self.test()?)
                 } else {
                     None
                 };
                 StmtKind::Assert(t, m)
             }
-            Tok::Kw("global") | Tok::Kw("nonlocal") => {
-                let is_global = self.check_kw("global");
-                self.pos += 1;
+            Kw::Global | Kw::Nonlocal => {
                 let mut names = vec![self.name()?];
-                while self.eat_op(",") {
+                while self.eat_op(Punct::Comma) {
                     names.push(self.name()?);
                 }
-                if is_global {
+                if kw == Kw::Global {
                     StmtKind::Global(names)
                 } else {
                     StmtKind::Nonlocal(names)
                 }
             }
-            Tok::Kw("del") => {
-                self.pos += 1;
+            Kw::Del => {
                 let mut targets = vec![self.target()?];
-                while self.eat_op(",") {
-                    if matches!(self.tok(), Tok::Newline | Tok::Eof) {
+                while self.eat_op(Punct::Comma) {
+                    if self.at_line_end() {
                         break;
                     }
                     targets.push(self.target()?);
                 }
                 StmtKind::Del(targets)
             }
-            Tok::Kw("import") => {
-                self.pos += 1;
+            Kw::Import => {
                 let mut items = Vec::new();
                 loop {
                     let n = self.dotted()?;
-                    let alias = if self.eat_kw("as") {
-                        Some(self.name()?)
-                    } else {
-                        None
-                    };
+                    let alias = self.alias()?;
                     items.push((n, alias));
-                    if !self.eat_op(",") {
+                    if !self.eat_op(Punct::Comma) {
                         break;
                     }
                 }
                 StmtKind::Import(items)
             }
-            Tok::Kw("from") => {
-                self.pos += 1;
-                if self.check_op(".") || self.check_op("...") {
+            Kw::From => {
+                if self.check_op(Punct::Dot) || self.check_op(Punct::Ellipsis) {
                     return self.err("relative imports are not supported in the playground");
                 }
                 let m = self.dotted()?;
-                if !self.eat_kw("import") {
+                if !self.eat_kw(Kw::Import) {
                     return self.err("invalid syntax");
                 }
-                if self.check_op("*") {
+                if self.check_op(Punct::Star) {
                     return self.err("'from ... import *' is not supported in the playground");
                 }
-                let paren = self.eat_op("(");
+                let paren = self.eat_op(Punct::LParen);
                 let mut items = Vec::new();
                 loop {
                     let n = self.name()?;
-                    let alias = if self.eat_kw("as") {
-                        Some(self.name()?)
-                    } else {
-                        None
-                    };
+                    let alias = self.alias()?;
                     items.push((n, alias));
-                    if !self.eat_op(",") {
-                        break;
-                    }
-                    if paren && self.check_op(")") {
+                    if !self.eat_op(Punct::Comma) || (paren && self.check_op(Punct::RParen)) {
                         break;
                     }
                 }
                 if paren {
-                    self.expect_op(")")?;
+                    self.expect_op(Punct::RParen)?;
                 }
                 StmtKind::ImportFrom(m, items)
             }
-            Tok::Kw("yield") => {
-                return self.err("'yield' (generators) is not supported in the playground")
-            }
             _ => {
-                let e = self.star_expr_list()?;
-                if let Tok::Op(op) = *self.tok() {
-                    let aug = match op {
-                        "+=" => Some(BinOp::Add),
-                        "-=" => Some(BinOp::Sub),
-                        "*=" => Some(BinOp::Mul),
-                        "/=" => Some(BinOp::Div),
-                        "//=" => Some(BinOp::FloorDiv),
-                        "%=" => Some(BinOp::Mod),
-                        "**=" => Some(BinOp::Pow),
-                        "<<=" => Some(BinOp::LShift),
-                        ">>=" => Some(BinOp::RShift),
-                        "&=" => Some(BinOp::BitAnd),
-                        "|=" => Some(BinOp::BitOr),
-                        "^=" => Some(BinOp::BitXor),
-                        _ => None,
-                    };
-                    if let Some(op) = aug {
-                        self.check_target(&e, true)?;
-                        self.pos += 1;
-                        let v = self.expr_list()?;
-                        return Ok(StmtKind::AugAssign(e, op, v));
-                    }
-                    if op == ":" {
-                        // annotated assignment
-                        self.check_target(&e, false)?;
-                        self.pos += 1;
-                        self.test()?;
-                        if self.eat_op("=") {
-                            let v = self.star_expr_list()?;
-                            return Ok(StmtKind::Assign(vec![e], v));
-                        }
-                        return Ok(StmtKind::Pass);
-                    }
-                    if op == "=" {
-                        let mut targets = vec![e];
-                        let mut value;
-                        loop {
-                            self.pos += 1;
-                            value = self.star_expr_list()?;
-                            if self.check_op("=") {
-                                targets.push(value);
-                                continue;
-                            }
-                            break;
-                        }
-                        for t in &targets {
-                            self.check_target(t, false)?;
-                        }
-                        return Ok(StmtKind::Assign(targets, value));
-                    }
-                }
-                let _ = start;
-                StmtKind::Expr(e)
+                self.pos -= 1;
+                return self.expr_stmt();
             }
         })
     }
 
-    fn check_target(&self, e: &Expr, aug: bool) -> Result<(), ParseError> {
-        match &e.kind {
-            ExprKind::Name(_) | ExprKind::Attr(..) | ExprKind::Subscript(..) => Ok(()),
+    /// An expression statement or an (augmented / annotated) assignment.
+    fn expr_stmt(&mut self) -> PResult<StmtKind> {
+        let e = self.star_expr_list()?;
+        if let Tok::Op(op) = *self.tok() {
+            if let Some(op) = aug_op(op) {
+                self.check_target(&e, true)?;
+                self.pos += 1;
+                let v = self.star_expr_list()?;
+                return Ok(StmtKind::AugAssign(e, op, v));
+            }
+            if op == Punct::Colon {
+                // annotated assignment
+                self.check_target(&e, false)?;
+                self.pos += 1;
+                self.test()?;
+                if self.eat_op(Punct::Assign) {
+                    let v = self.star_expr_list()?;
+                    return Ok(StmtKind::Assign(vec![e], v));
+                }
+                return Ok(StmtKind::Pass);
+            }
+            if op == Punct::Assign {
+                let mut targets = vec![e];
+                let mut value;
+                loop {
+                    self.pos += 1;
+                    value = self.star_expr_list()?;
+                    if self.check_op(Punct::Assign) {
+                        targets.push(value);
+                        continue;
+                    }
+                    break;
+                }
+                for t in &targets {
+                    self.check_target(t, false)?;
+                }
+                return Ok(StmtKind::Assign(targets, value));
+            }
+        }
+        Ok(StmtKind::Expr(e))
+    }
+
+    fn check_target(&mut self, e: &Expr, aug: bool) -> PResult<()> {
+        let msg = match &e.kind {
+            ExprKind::Name(_) | ExprKind::Attr(..) | ExprKind::Subscript(..) => return Ok(()),
             ExprKind::Tuple(items) | ExprKind::List(items) if !aug => {
                 for i in items {
                     self.check_target(i, false)?;
                 }
-                Ok(())
+                return Ok(());
             }
-            ExprKind::Starred(inner) if !aug => self.check_target(inner, false),
-            ExprKind::Call(..) => self.err_at(
-                "cannot assign to function call here. Maybe you meant '==' instead of '='?",
-                e.span,
-            ),
-            ExprKind::Const(_) => self.err_at(
-                "cannot assign to literal here. Maybe you meant '==' instead of '='?",
-                e.span,
-            ),
-            _ => {
-                if aug {
-                    self.err_at(
-                        "'tuple' is an illegal expression for augmented assignment",
-                        e.span,
-                    )
-                } else {
-                    self.err_at(
-                        "cannot assign to expression here. Maybe you meant '==' instead of '='?",
-                        e.span,
-                    )
-                }
+            ExprKind::Starred(inner) if !aug => return self.check_target(inner, false),
+            ExprKind::Call(..) => {
+                "cannot assign to function call here. Maybe you meant '==' instead of '='?"
             }
-        }
+            ExprKind::Const(_) => {
+                "cannot assign to literal here. Maybe you meant '==' instead of '='?"
+            }
+            _ if aug => "'tuple' is an illegal expression for augmented assignment",
+            _ => "cannot assign to expression here. Maybe you meant '==' instead of '='?",
+        };
+        self.err_at(msg, e.span)
     }
 
     // ---------- expressions ----------
 
-    fn target(&mut self) -> Result<Expr, ParseError> {
+    fn target(&mut self) -> PResult<P> {
         let e = self.bitor()?;
         self.check_target(&e, false)?;
         Ok(e)
     }
 
     /// `for` targets: `a`, `a, b`, `(a, b)`.
-    fn target_list(&mut self) -> Result<Expr, ParseError> {
+    fn target_list(&mut self) -> PResult<P> {
         let start = self.start();
-        let first = if self.eat_op("*") {
+        let first = if self.eat_op(Punct::Star) {
             let inner = self.bitor()?;
-            Expr {
-                kind: ExprKind::Starred(Box::new(inner)),
-                span: self.span_from(start),
-            }
+            self.mk(ExprKind::Starred(inner), start)
         } else {
             self.bitor()?
         };
-        let e = if self.check_op(",") {
+        let e = if self.check_op(Punct::Comma) {
             let mut items = vec![first];
-            while self.eat_op(",") {
-                if self.check_kw("in") || self.check_op("=") {
+            while self.eat_op(Punct::Comma) {
+                if self.check_kw(Kw::In) || self.check_op(Punct::Assign) {
                     break;
                 }
                 items.push(self.bitor()?);
             }
-            Expr {
-                kind: ExprKind::Tuple(items),
-                span: self.span_from(start),
-            }
+            self.mk(ExprKind::Tuple(items), start)
         } else {
             first
         };
@@ -812,174 +860,151 @@ impl<'a> Parser<'a> {
         Ok(e)
     }
 
-    fn expr_list(&mut self) -> Result<Expr, ParseError> {
-        self.star_expr_list()
-    }
-
-    fn star_expr_list(&mut self) -> Result<Expr, ParseError> {
+    fn star_expr_list(&mut self) -> PResult<P> {
         let start = self.start();
         let first = self.star_test()?;
-        if !self.check_op(",") {
+        if !self.check_op(Punct::Comma) {
             return Ok(first);
         }
         let mut items = vec![first];
-        while self.eat_op(",") {
-            if matches!(self.tok(), Tok::Newline | Tok::Eof)
-                || self.check_op("=")
-                || self.check_op(")")
-                || self.check_op(";")
-                || self.check_op(":")
-            {
+        while self.eat_op(Punct::Comma) {
+            if self.at_line_end() {
                 break;
             }
-            if let Tok::Op(o) = self.tok() {
-                if o.ends_with('=')
-                    && o.len() >= 2
-                    && *o != "=="
-                    && *o != "!="
-                    && *o != "<="
-                    && *o != ">="
+            if let Tok::Op(o) = *self.tok() {
+                if matches!(
+                    o,
+                    Punct::Assign | Punct::RParen | Punct::Semi | Punct::Colon | Punct::Walrus
+                ) || aug_op(o).is_some()
+                    || o == Punct::AtEq
                 {
                     break;
                 }
             }
             items.push(self.star_test()?);
         }
-        Ok(Expr {
-            kind: ExprKind::Tuple(items),
-            span: self.span_from(start),
-        })
+        Ok(self.mk(ExprKind::Tuple(items), start))
     }
 
-    fn star_test(&mut self) -> Result<Expr, ParseError> {
+    fn star_test(&mut self) -> PResult<P> {
         let start = self.start();
-        if self.eat_op("*") {
+        if self.eat_op(Punct::Star) {
             let e = self.bitor()?;
-            return Ok(Expr {
-                kind: ExprKind::Starred(Box::new(e)),
-                span: self.span_from(start),
-            });
+            return Ok(self.mk(ExprKind::Starred(e), start));
         }
         self.test()
     }
 
-    fn named_test(&mut self) -> Result<Expr, ParseError> {
+    fn named_test(&mut self) -> PResult<P> {
         let e = self.test()?;
-        if self.check_op(":=") {
+        if self.check_op(Punct::Walrus) {
             return self.err("the walrus operator ':=' is not supported in the playground");
         }
         Ok(e)
     }
 
-    fn test(&mut self) -> Result<Expr, ParseError> {
+    fn test(&mut self) -> PResult<P> {
         self.enter()?;
         let r = self.test_inner();
         self.leave();
         r
     }
 
-    fn test_inner(&mut self) -> Result<Expr, ParseError> {
+    fn test_inner(&mut self) -> PResult<P> {
         let start = self.start();
-        if self.eat_kw("lambda") {
-            let (params, vararg, kwonly, kwarg) = self.params(":")?;
-            let span = self.span_from(start);
-            self.expect_op(":")?;
+        if self.eat_kw(Kw::Lambda) {
+            let mut f = self.params(Rc::from("<lambda>"), Punct::Colon)?;
+            f.span = self.span_from(start);
+            self.expect_op(Punct::Colon)?;
             let body = self.test()?;
             let bspan = body.span;
-            let f = FuncDef {
-                name: Rc::from("<lambda>"),
-                params,
-                vararg,
-                kwonly,
-                kwarg,
-                body: vec![Stmt {
-                    kind: StmtKind::Return(Some(body)),
-                    span: bspan,
-                }],
-                span,
-            };
-            return Ok(Expr {
-                kind: ExprKind::Lambda(Rc::new(f)),
-                span: self.span_from(start),
-            });
+            f.body = vec![Stmt {
+                kind: StmtKind::Return(Some(body)),
+                span: bspan,
+            }];
+            return Ok(self.mk(ExprKind::Lambda(Rc::new(f)), start));
         }
         let e = self.or_test()?;
-        if self.eat_kw("if") {
+        if self.eat_kw(Kw::If) {
             let cond = self.or_test()?;
-            if !self.eat_kw("else") {
+            if !self.eat_kw(Kw::Else) {
                 return self.err("expected 'else' after 'if' expression");
             }
             let other = self.test()?;
-            return Ok(Expr {
-                kind: ExprKind::IfExp(Box::new(cond), Box::new(e), Box::new(other)),
-                span: self.span_from(start),
-            });
+            return Ok(self.mk(ExprKind::IfExp(cond, e, other), start));
         }
         Ok(e)
     }
 
-    fn or_test(&mut self) -> Result<Expr, ParseError> {
+    /// `or` (`is_or`) or `and` chains.
+    fn bool_test(&mut self, is_or: bool) -> PResult<P> {
         let start = self.start();
-        let mut e = self.and_test()?;
-        while self.eat_kw("or") {
-            let r = self.and_test()?;
-            e = Expr {
-                kind: ExprKind::Or(Box::new(e), Box::new(r)),
-                span: self.span_from(start),
-            };
+        let (kw, sub) = if is_or {
+            (Kw::Or, false)
+        } else {
+            (Kw::And, true)
+        };
+        let mut e = self.bool_operand(sub)?;
+        while self.eat_kw(kw) {
+            let r = self.bool_operand(sub)?;
+            e = self.mk(
+                if is_or {
+                    ExprKind::Or(e, r)
+                } else {
+                    ExprKind::And(e, r)
+                },
+                start,
+            );
         }
         Ok(e)
     }
 
-    fn and_test(&mut self) -> Result<Expr, ParseError> {
-        let start = self.start();
-        let mut e = self.not_test()?;
-        while self.eat_kw("and") {
-            let r = self.not_test()?;
-            e = Expr {
-                kind: ExprKind::And(Box::new(e), Box::new(r)),
-                span: self.span_from(start),
-            };
+    fn bool_operand(&mut self, not: bool) -> PResult<P> {
+        if not {
+            self.not_test()
+        } else {
+            self.bool_test(false)
         }
-        Ok(e)
     }
 
-    fn not_test(&mut self) -> Result<Expr, ParseError> {
+    fn or_test(&mut self) -> PResult<P> {
+        self.bool_test(true)
+    }
+
+    fn not_test(&mut self) -> PResult<P> {
         let start = self.start();
-        if self.eat_kw("not") {
+        if self.eat_kw(Kw::Not) {
             self.enter()?;
             let e = self.not_test()?;
             self.leave();
-            return Ok(Expr {
-                kind: ExprKind::Unary(UnOp::Not, Box::new(e)),
-                span: self.span_from(start),
-            });
+            return Ok(self.mk(ExprKind::Unary(UnOp::Not, e), start));
         }
         self.comparison()
     }
 
-    fn comparison(&mut self) -> Result<Expr, ParseError> {
+    fn comparison(&mut self) -> PResult<P> {
         let start = self.start();
         let first = self.bitor()?;
         let mut ops = Vec::new();
         loop {
-            let op = match self.tok() {
-                Tok::Op("==") => CmpOp::Eq,
-                Tok::Op("!=") => CmpOp::Ne,
-                Tok::Op("<") => CmpOp::Lt,
-                Tok::Op("<=") => CmpOp::Le,
-                Tok::Op(">") => CmpOp::Gt,
-                Tok::Op(">=") => CmpOp::Ge,
-                Tok::Kw("in") => CmpOp::In,
-                Tok::Kw("is") => {
-                    if is_kw(self.tok_at(1), "not") {
+            let next_kw = |k| matches!(self.tok_at(1), Tok::Kw(x) if *x == k);
+            let op = match *self.tok() {
+                Tok::Op(Punct::EqEq) => CmpOp::Eq,
+                Tok::Op(Punct::NotEq) => CmpOp::Ne,
+                Tok::Op(Punct::Lt) => CmpOp::Lt,
+                Tok::Op(Punct::LtE) => CmpOp::Le,
+                Tok::Op(Punct::Gt) => CmpOp::Gt,
+                Tok::Op(Punct::GtE) => CmpOp::Ge,
+                Tok::Kw(Kw::In) => CmpOp::In,
+                Tok::Kw(Kw::Is) => {
+                    if next_kw(Kw::Not) {
                         self.pos += 1;
                         CmpOp::IsNot
                     } else {
                         CmpOp::Is
                     }
                 }
-                Tok::Kw("not") if is_kw(self.tok_at(1), "in") => {
+                Tok::Kw(Kw::Not) if next_kw(Kw::In) => {
                     self.pos += 1;
                     CmpOp::NotIn
                 }
@@ -991,435 +1016,333 @@ impl<'a> Parser<'a> {
         if ops.is_empty() {
             Ok(first)
         } else {
-            Ok(Expr {
-                kind: ExprKind::Compare(Box::new(first), ops),
-                span: self.span_from(start),
-            })
+            Ok(self.mk(ExprKind::Compare(first, ops), start))
         }
     }
 
-    fn binary_level(&mut self, level: u8) -> Result<Expr, ParseError> {
+    /// Binary operators from precedence `level` (0 `|` .. 5 `*`) up; 6 is a unary factor.
+    fn binary_level(&mut self, level: u8) -> PResult<P> {
         if level == 6 {
             return self.factor();
         }
         let start = self.start();
         let mut e = self.binary_level(level + 1)?;
-        loop {
-            let op = match (level, self.tok()) {
-                (0, Tok::Op("|")) => BinOp::BitOr,
-                (1, Tok::Op("^")) => BinOp::BitXor,
-                (2, Tok::Op("&")) => BinOp::BitAnd,
-                (3, Tok::Op("<<")) => BinOp::LShift,
-                (3, Tok::Op(">>")) => BinOp::RShift,
-                (4, Tok::Op("+")) => BinOp::Add,
-                (4, Tok::Op("-")) => BinOp::Sub,
-                (5, Tok::Op("*")) => BinOp::Mul,
-                (5, Tok::Op("/")) => BinOp::Div,
-                (5, Tok::Op("//")) => BinOp::FloorDiv,
-                (5, Tok::Op("%")) => BinOp::Mod,
-                (5, Tok::Op("@")) => {
-                    return self.err("the '@' operator is not supported in the playground")
-                }
-                _ => break,
-            };
+        while let Tok::Op(p) = *self.tok() {
+            if level == 5 && p == Punct::At {
+                return self.err("the '@' operator is not supported in the playground");
+            }
+            let Some((l, op)) = bin_op(p) else { break };
+            if l != level {
+                break;
+            }
             self.pos += 1;
             let r = self.binary_level(level + 1)?;
-            e = Expr {
-                kind: ExprKind::Bin(op, Box::new(e), Box::new(r)),
-                span: self.span_from(start),
-            };
+            e = self.mk(ExprKind::Bin(op, e, r), start);
         }
         Ok(e)
     }
 
-    fn bitor(&mut self) -> Result<Expr, ParseError> {
+    fn bitor(&mut self) -> PResult<P> {
         self.binary_level(0)
     }
 
-    fn factor(&mut self) -> Result<Expr, ParseError> {
+    fn factor(&mut self) -> PResult<P> {
         let start = self.start();
         let op = match self.tok() {
-            Tok::Op("-") => Some(UnOp::Neg),
-            Tok::Op("+") => Some(UnOp::Pos),
-            Tok::Op("~") => Some(UnOp::Invert),
-            _ => None,
+            Tok::Op(Punct::Minus) => UnOp::Neg,
+            Tok::Op(Punct::Plus) => UnOp::Pos,
+            Tok::Op(Punct::Tilde) => UnOp::Invert,
+            _ => return self.power(),
         };
-        if let Some(op) = op {
-            self.pos += 1;
-            self.enter()?;
-            let e = self.factor()?;
-            self.leave();
-            // fold negative literals
-            if op == UnOp::Neg {
-                if let ExprKind::Const(Const::Int(i)) = e.kind {
-                    if let Some(n) = i.checked_neg() {
-                        return Ok(Expr {
-                            kind: ExprKind::Const(Const::Int(n)),
-                            span: self.span_from(start),
-                        });
-                    }
-                }
-                if let ExprKind::Const(Const::Float(f)) = e.kind {
-                    return Ok(Expr {
-                        kind: ExprKind::Const(Const::Float(-f)),
-                        span: self.span_from(start),
-                    });
-                }
+        self.pos += 1;
+        self.enter()?;
+        let mut e = self.factor()?;
+        self.leave();
+        // fold negative literals
+        if op == UnOp::Neg {
+            let folded = match e.kind {
+                ExprKind::Const(Const::Int(i)) => i.checked_neg().map(Const::Int),
+                ExprKind::Const(Const::Float(f)) => Some(Const::Float(-f)),
+                _ => None,
+            };
+            if let Some(c) = folded {
+                e.kind = ExprKind::Const(c);
+                e.span = self.span_from(start);
+                return Ok(e);
             }
-            return Ok(Expr {
-                kind: ExprKind::Unary(op, Box::new(e)),
-                span: self.span_from(start),
-            });
         }
-        self.power()
+        Ok(self.mk(ExprKind::Unary(op, e), start))
     }
 
-    fn power(&mut self) -> Result<Expr, ParseError> {
+    fn power(&mut self) -> PResult<P> {
         let start = self.start();
-        if self.check_kw("await") {
+        if self.check_kw(Kw::Await) {
             return self.err("'await' is not supported in the playground");
         }
         let e = self.primary()?;
-        if self.eat_op("**") {
+        if self.eat_op(Punct::DoubleStar) {
             self.enter()?;
             let r = self.factor()?;
             self.leave();
-            return Ok(Expr {
-                kind: ExprKind::Bin(BinOp::Pow, Box::new(e), Box::new(r)),
-                span: self.span_from(start),
-            });
+            return Ok(self.mk(ExprKind::Bin(BinOp::Pow, e, r), start));
         }
         Ok(e)
     }
 
-    fn primary(&mut self) -> Result<Expr, ParseError> {
+    fn primary(&mut self) -> PResult<P> {
         let start = self.start();
         let mut e = self.atom()?;
         loop {
-            if self.eat_op(".") {
+            let kind = if self.eat_op(Punct::Dot) {
                 let n = self.name()?;
-                e = Expr {
-                    kind: ExprKind::Attr(Box::new(e), n),
-                    span: self.span_from(start),
-                };
-            } else if self.check_op("(") {
-                self.pos += 1;
+                ExprKind::Attr(e, n)
+            } else if self.eat_op(Punct::LParen) {
                 self.enter()?;
                 let args = self.call_args()?;
                 self.leave();
-                self.expect_op(")")?;
-                e = Expr {
-                    kind: ExprKind::Call(Box::new(e), args),
-                    span: self.span_from(start),
-                };
-            } else if self.check_op("[") {
-                self.pos += 1;
+                self.expect_op(Punct::RParen)?;
+                ExprKind::Call(e, args)
+            } else if self.eat_op(Punct::LBracket) {
                 self.enter()?;
                 let idx = self.subscript()?;
                 self.leave();
-                self.expect_op("]")?;
-                e = Expr {
-                    kind: ExprKind::Subscript(Box::new(e), Box::new(idx)),
-                    span: self.span_from(start),
-                };
+                self.expect_op(Punct::RBracket)?;
+                ExprKind::Subscript(e, idx)
             } else {
                 break;
-            }
+            };
+            e = self.mk(kind, start);
         }
         Ok(e)
     }
 
-    fn subscript(&mut self) -> Result<Expr, ParseError> {
+    fn subscript(&mut self) -> PResult<P> {
         let start = self.start();
         let first = self.slice_item()?;
-        if self.check_op(",") {
+        if self.check_op(Punct::Comma) {
             let mut items = vec![first];
-            while self.eat_op(",") {
-                if self.check_op("]") {
+            while self.eat_op(Punct::Comma) {
+                if self.check_op(Punct::RBracket) {
                     break;
                 }
                 items.push(self.slice_item()?);
             }
-            return Ok(Expr {
-                kind: ExprKind::Tuple(items),
-                span: self.span_from(start),
-            });
+            return Ok(self.mk(ExprKind::Tuple(items), start));
         }
         Ok(first)
     }
 
-    fn slice_item(&mut self) -> Result<Expr, ParseError> {
-        let start = self.start();
-        let lo = if self.check_op(":") {
-            None
+    /// An optional slice bound: absent before any of `stops`.
+    fn slice_bound(&mut self, stops: &[Punct]) -> PResult<Option<P>> {
+        if matches!(self.tok(), Tok::Op(o) if stops.contains(o)) {
+            Ok(None)
         } else {
-            Some(Box::new(self.test()?))
-        };
-        if !self.eat_op(":") {
-            return lo.map(|b| *b).ok_or_else(|| ParseError {
-                msg: "invalid syntax".into(),
-                start,
-                end: start + 1,
-                indentation: false,
-            });
+            Ok(Some(self.test()?))
         }
-        let hi = if self.check_op(":") || self.check_op("]") || self.check_op(",") {
-            None
-        } else {
-            Some(Box::new(self.test()?))
-        };
-        let step = if self.eat_op(":") {
-            if self.check_op("]") || self.check_op(",") {
-                None
-            } else {
-                Some(Box::new(self.test()?))
-            }
-        } else {
-            None
-        };
-        Ok(Expr {
-            kind: ExprKind::Slice(lo, hi, step),
-            span: self.span_from(start),
-        })
     }
 
-    fn call_args(&mut self) -> Result<Vec<Arg>, ParseError> {
+    fn slice_item(&mut self) -> PResult<P> {
+        let start = self.start();
+        let lo = self.slice_bound(&[Punct::Colon])?;
+        if !self.eat_op(Punct::Colon) {
+            return match lo {
+                Some(e) => Ok(e),
+                None => Err(self.set_error("invalid syntax".into(), start, start + 1, false)),
+            };
+        }
+        let hi = self.slice_bound(&[Punct::Colon, Punct::RBracket, Punct::Comma])?;
+        let step = if self.eat_op(Punct::Colon) {
+            self.slice_bound(&[Punct::RBracket, Punct::Comma])?
+        } else {
+            None
+        };
+        Ok(self.mk(ExprKind::Slice(lo, hi, step), start))
+    }
+
+    fn call_args(&mut self) -> PResult<Vec<Arg>> {
         let mut args = Vec::new();
         let mut seen_kw = false;
-        while !self.check_op(")") {
+        while !self.check_op(Punct::RParen) {
             let start = self.start();
-            if self.eat_op("**") {
+            if self.eat_op(Punct::DoubleStar) {
                 args.push(Arg::StarStar(self.test()?));
                 seen_kw = true;
-            } else if self.eat_op("*") {
+            } else if self.eat_op(Punct::Star) {
                 args.push(Arg::Star(self.test()?));
-            } else if matches!(self.tok(), Tok::Name(_)) && is_op(self.tok_at(1), "=") {
+            } else if matches!(self.tok(), Tok::Name(_))
+                && matches!(self.tok_at(1), Tok::Op(Punct::Assign))
+            {
                 let n = self.name()?;
                 self.pos += 1;
                 let v = self.test()?;
                 if args.iter().any(|a| matches!(a, Arg::Kw(k, _) if *k == n)) {
-                    return self.err_at(
-                        format!("keyword argument repeated: {}", n),
-                        self.span_from(start),
-                    );
+                    let span = self.span_from(start);
+                    return Err(self.fail_span(format!("keyword argument repeated: {}", n), span));
                 }
                 args.push(Arg::Kw(n, v));
                 seen_kw = true;
             } else {
                 let e = self.test()?;
-                if self.check_kw("for") {
+                if self.check_kw(Kw::For) {
                     let gens = self.comp_for()?;
-                    let span = self.span_from(start);
-                    args.push(Arg::Pos(Expr {
-                        kind: ExprKind::ListComp(Box::new(e), gens),
-                        span,
-                    }));
+                    args.push(Arg::Pos(self.mk(ExprKind::ListComp(e, gens), start)));
                 } else {
                     if seen_kw {
-                        return self.err_at(
-                            "positional argument follows keyword argument",
-                            self.span_from(start),
-                        );
+                        return self
+                            .err_from("positional argument follows keyword argument", start);
                     }
                     args.push(Arg::Pos(e));
                 }
             }
-            if !self.eat_op(",") {
+            if !self.eat_op(Punct::Comma) {
                 break;
             }
         }
         Ok(args)
     }
 
-    fn comp_for(&mut self) -> Result<Vec<Comprehension>, ParseError> {
+    fn comp_for(&mut self) -> PResult<Vec<Comprehension>> {
         let mut gens = Vec::new();
-        while self.eat_kw("for") {
+        while self.eat_kw(Kw::For) {
             let target = self.target_list()?;
-            if !self.eat_kw("in") {
-                return self.err("expected 'in'");
-            }
+            self.expect_in()?;
             let iter = self.or_test()?;
             let mut ifs = Vec::new();
-            while self.eat_kw("if") {
+            while self.eat_kw(Kw::If) {
                 ifs.push(self.or_test()?);
             }
             gens.push(Comprehension { target, iter, ifs });
         }
-        if self.check_kw("async") {
+        if self.check_kw(Kw::Async) {
             return self.err("'async' is not supported in the playground");
         }
         Ok(gens)
     }
 
-    fn atom(&mut self) -> Result<Expr, ParseError> {
+    /// Items after the first of a list, set or tuple display, up to `close` (not consumed).
+    fn display_rest(&mut self, first: P, close: Punct) -> PResult<Vec<P>> {
+        let mut items = vec![first];
+        while self.eat_op(Punct::Comma) {
+            if self.check_op(close) {
+                break;
+            }
+            items.push(self.star_test()?);
+        }
+        Ok(items)
+    }
+
+    fn atom(&mut self) -> PResult<P> {
         let start = self.start();
         let kind = match *self.tok() {
-            Tok::Name(ref n) => {
-                let n = n.clone();
-                self.pos += 1;
-                ExprKind::Name(n)
-            }
-            Tok::Int(i) => {
-                self.pos += 1;
-                ExprKind::Const(Const::Int(i))
-            }
+            Tok::Name(ref n) => ExprKind::Name(n.clone()),
+            Tok::Int(i) => ExprKind::Const(Const::Int(i)),
             Tok::BigInt(_) => {
                 return self.err(
                     "integer literal too large (integers are limited to 64 bits in the playground)",
                 )
             }
-            Tok::Float(f) => {
-                self.pos += 1;
-                ExprKind::Const(Const::Float(f))
-            }
-            Tok::Kw("None") => {
-                self.pos += 1;
-                ExprKind::Const(Const::None)
-            }
-            Tok::Kw("True") => {
-                self.pos += 1;
-                ExprKind::Const(Const::Bool(true))
-            }
-            Tok::Kw("False") => {
-                self.pos += 1;
-                ExprKind::Const(Const::Bool(false))
-            }
-            Tok::Op("...") => {
-                self.pos += 1;
-                ExprKind::Const(Const::Ellipsis)
-            }
+            Tok::Float(f) => ExprKind::Const(Const::Float(f)),
+            Tok::Kw(Kw::None) => ExprKind::Const(Const::None),
+            Tok::Kw(Kw::True) => ExprKind::Const(Const::Bool(true)),
+            Tok::Kw(Kw::False) => ExprKind::Const(Const::Bool(false)),
+            Tok::Op(Punct::Ellipsis) => ExprKind::Const(Const::Ellipsis),
             Tok::Str(_) | Tok::FStr { .. } | Tok::Bytes(_) => return self.strings(),
-            Tok::Op("(") => {
-                self.pos += 1;
-                self.enter()?;
-                let r = if self.check_op(")") {
-                    ExprKind::Tuple(vec![])
-                } else {
-                    let first = self.star_test()?;
-                    if self.check_kw("for") {
-                        let gens = self.comp_for()?;
-                        ExprKind::ListComp(Box::new(first), gens)
-                    } else if self.check_op(",") {
-                        let mut items = vec![first];
-                        while self.eat_op(",") {
-                            if self.check_op(")") {
-                                break;
-                            }
-                            items.push(self.star_test()?);
-                        }
-                        ExprKind::Tuple(items)
-                    } else {
-                        if self.check_kw("yield") {
-                            return self
-                                .err("'yield' (generators) is not supported in the playground");
-                        }
-                        self.leave();
-                        self.expect_op(")")?;
-                        // keep the inner expression but widen its span
-                        let mut e = first;
-                        e.span = self.span_from(start);
-                        return Ok(e);
-                    }
-                };
-                self.leave();
-                self.expect_op(")")?;
-                r
+            Tok::Op(p @ (Punct::LParen | Punct::LBracket | Punct::LBrace)) => {
+                return self.bracketed(p, start)
             }
-            Tok::Op("[") => {
-                self.pos += 1;
-                self.enter()?;
-                let r = if self.check_op("]") {
-                    ExprKind::List(vec![])
-                } else {
-                    let first = self.star_test()?;
-                    if self.check_kw("for") {
-                        let gens = self.comp_for()?;
-                        ExprKind::ListComp(Box::new(first), gens)
-                    } else {
-                        let mut items = vec![first];
-                        while self.eat_op(",") {
-                            if self.check_op("]") {
-                                break;
-                            }
-                            items.push(self.star_test()?);
-                        }
-                        ExprKind::List(items)
-                    }
-                };
-                self.leave();
-                self.expect_op("]")?;
-                r
-            }
-            Tok::Op("{") => {
-                self.pos += 1;
-                self.enter()?;
-                let r = self.brace()?;
-                self.leave();
-                self.expect_op("}")?;
-                r
-            }
-            Tok::Kw("yield") => {
+            Tok::Kw(Kw::Yield) => {
                 return self.err("'yield' (generators) is not supported in the playground")
             }
-            Tok::Kw(k @ ("await" | "async")) => {
-                return self.err(format!("'{}' is not supported in the playground", k))
-            }
-            Tok::Indent => return self.invalid(),
-            Tok::Newline | Tok::Eof => return self.err("invalid syntax"),
+            Tok::Kw(Kw::Await) => return self.err("'await' is not supported in the playground"),
+            Tok::Kw(Kw::Async) => return self.err("'async' is not supported in the playground"),
             _ => return self.invalid(),
         };
-        Ok(Expr {
-            kind,
-            span: self.span_from(start),
-        })
+        self.pos += 1;
+        Ok(self.mk(kind, start))
     }
 
-    fn brace(&mut self) -> Result<ExprKind, ParseError> {
-        if self.check_op("}") {
+    /// A parenthesized expression, tuple, list, set or dict display or comprehension.
+    fn bracketed(&mut self, open: Punct, start: usize) -> PResult<P> {
+        self.pos += 1;
+        self.enter()?;
+        let close = match open {
+            Punct::LParen => Punct::RParen,
+            Punct::LBracket => Punct::RBracket,
+            _ => Punct::RBrace,
+        };
+        let r = if open == Punct::LBrace {
+            self.brace()?
+        } else if self.check_op(close) {
+            if open == Punct::LParen {
+                ExprKind::Tuple(vec![])
+            } else {
+                ExprKind::List(vec![])
+            }
+        } else {
+            let first = self.star_test()?;
+            if self.check_kw(Kw::For) {
+                let gens = self.comp_for()?;
+                ExprKind::ListComp(first, gens)
+            } else if open == Punct::LBracket {
+                ExprKind::List(self.display_rest(first, close)?)
+            } else if self.check_op(Punct::Comma) {
+                ExprKind::Tuple(self.display_rest(first, close)?)
+            } else {
+                if self.check_kw(Kw::Yield) {
+                    return self.err("'yield' (generators) is not supported in the playground");
+                }
+                self.leave();
+                self.expect_op(close)?;
+                // keep the inner expression but widen its span
+                let mut e = first;
+                e.span = self.span_from(start);
+                return Ok(e);
+            }
+        };
+        self.leave();
+        self.expect_op(close)?;
+        Ok(self.mk(r, start))
+    }
+
+    fn brace(&mut self) -> PResult<ExprKind> {
+        if self.check_op(Punct::RBrace) {
             return Ok(ExprKind::Dict(vec![]));
         }
-        if self.eat_op("**") {
+        if self.eat_op(Punct::DoubleStar) {
             let v = self.bitor()?;
             let mut items = vec![(None, v)];
             self.dict_rest(&mut items)?;
             return Ok(ExprKind::Dict(items));
         }
         let first = self.star_test()?;
-        if self.eat_op(":") {
+        if self.eat_op(Punct::Colon) {
             let v = self.test()?;
-            if self.check_kw("for") {
+            if self.check_kw(Kw::For) {
                 let gens = self.comp_for()?;
-                return Ok(ExprKind::DictComp(Box::new(first), Box::new(v), gens));
+                return Ok(ExprKind::DictComp(first, v, gens));
             }
             let mut items = vec![(Some(first), v)];
             self.dict_rest(&mut items)?;
             return Ok(ExprKind::Dict(items));
         }
-        if self.check_kw("for") {
+        if self.check_kw(Kw::For) {
             let gens = self.comp_for()?;
-            return Ok(ExprKind::SetComp(Box::new(first), gens));
+            return Ok(ExprKind::SetComp(first, gens));
         }
-        let mut items = vec![first];
-        while self.eat_op(",") {
-            if self.check_op("}") {
-                break;
-            }
-            items.push(self.star_test()?);
-        }
-        Ok(ExprKind::Set(items))
+        Ok(ExprKind::Set(self.display_rest(first, Punct::RBrace)?))
     }
 
-    fn dict_rest(&mut self, items: &mut Vec<(Option<Expr>, Expr)>) -> Result<(), ParseError> {
-        while self.eat_op(",") {
-            if self.check_op("}") {
+    fn dict_rest(&mut self, items: &mut Vec<(Option<P>, P)>) -> PResult<()> {
+        while self.eat_op(Punct::Comma) {
+            if self.check_op(Punct::RBrace) {
                 break;
             }
-            if self.eat_op("**") {
+            if self.eat_op(Punct::DoubleStar) {
                 items.push((None, self.bitor()?));
                 continue;
             }
             let k = self.test()?;
-            self.expect_op(":")?;
+            self.expect_op(Punct::Colon)?;
             let v = self.test()?;
             items.push((Some(k), v));
         }
@@ -1427,7 +1350,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Adjacent string literals, concatenated (f-strings included).
-    fn strings(&mut self) -> Result<Expr, ParseError> {
+    fn strings(&mut self) -> PResult<P> {
         let start = self.start();
         let mut parts: Vec<FPart> = Vec::new();
         let mut bytes: Option<Vec<u8>> = None;
@@ -1456,55 +1379,53 @@ impl<'a> Parser<'a> {
             }
             self.pos += 1;
         }
-        let span = self.span_from(start);
-        if let Some(b) = bytes {
+        let kind = if let Some(b) = bytes {
             if any_str {
-                return self.err_at("cannot mix bytes and nonbytes literals", span);
+                return self.err_from("cannot mix bytes and nonbytes literals", start);
             }
-            return Ok(Expr {
-                kind: ExprKind::Const(Const::Bytes(Rc::from(b))),
-                span,
-            });
-        }
-        if !any_f {
+            ExprKind::Const(Const::Bytes(Rc::from(b)))
+        } else if !any_f {
             let s = match parts.first() {
-                Some(FPart::Lit(s)) => s.clone(),
-                _ => String::new(),
+                Some(FPart::Lit(s)) => s.as_str(),
+                _ => "",
             };
-            return Ok(Expr {
-                kind: ExprKind::Const(Const::Str(Rc::from(s))),
-                span,
-            });
-        }
-        Ok(Expr {
-            kind: ExprKind::FString(parts),
-            span,
-        })
+            ExprKind::Const(Const::Str(Rc::from(s)))
+        } else {
+            ExprKind::FString(parts)
+        };
+        Ok(self.mk(kind, start))
     }
 
-    fn fstring(&mut self, body: &str, offset: usize, raw: bool) -> Result<Vec<FPart>, ParseError> {
+    fn fstring(&mut self, body: &str, offset: usize, raw: bool) -> PResult<Vec<FPart>> {
         self.enter()?;
         let r = self.fstring_inner(body, offset, raw);
         self.leave();
         r
     }
 
-    fn fstring_inner(
-        &mut self,
-        body: &str,
-        offset: usize,
-        raw: bool,
-    ) -> Result<Vec<FPart>, ParseError> {
+    /// An f-string error at byte `at` of the source.
+    #[cold]
+    #[inline(never)]
+    fn ferr(&mut self, msg: &str, at: usize) -> Fail {
+        self.set_error(format!("f-string: {}", msg), at, at + 1, false)
+    }
+
+    /// A literal part of an f-string, with escapes processed unless `raw`.
+    fn flit(&mut self, lit: String, raw: bool, at: usize) -> PResult<FPart> {
+        if raw {
+            return Ok(FPart::Lit(lit));
+        }
+        match crate::lexer::unescape(&lit) {
+            Ok(s) => Ok(FPart::Lit(s)),
+            Err(m) => Err(self.ferr(&m, at)),
+        }
+    }
+
+    fn fstring_inner(&mut self, body: &str, offset: usize, raw: bool) -> PResult<Vec<FPart>> {
         let mut parts = Vec::new();
         let mut lit = String::new();
         let b = body.as_bytes();
         let mut i = 0;
-        let ferr = |msg: &str, at: usize| ParseError {
-            msg: format!("f-string: {}", msg),
-            start: offset + at,
-            end: offset + at + 1,
-            indentation: false,
-        };
         while i < b.len() {
             let c = b[i];
             if c == b'{' {
@@ -1514,13 +1435,8 @@ impl<'a> Parser<'a> {
                     continue;
                 }
                 if !lit.is_empty() {
-                    let s = if raw {
-                        std::mem::take(&mut lit)
-                    } else {
-                        crate::lexer::unescape(&lit).map_err(|m| ferr(&m, i))?
-                    };
-                    lit.clear();
-                    parts.push(FPart::Lit(s));
+                    let p = self.flit(std::mem::take(&mut lit), raw, offset + i)?;
+                    parts.push(p);
                 }
                 // find the end of the expression
                 let expr_start = i + 1;
@@ -1563,36 +1479,33 @@ impl<'a> Parser<'a> {
                 }
                 let expr_end = conv_at.or(spec_at).unwrap_or(j);
                 if expr_end > b.len() {
-                    return Err(ferr("expecting '}'", i));
+                    return Err(self.ferr("expecting '}'", offset + i));
                 }
-                let expr_text = body
-                    .get(expr_start..expr_end)
-                    .ok_or_else(|| ferr("invalid expression", i))?;
+                let Some(expr_text) = body.get(expr_start..expr_end) else {
+                    return Err(self.ferr("invalid expression", offset + i));
+                };
                 if expr_text.trim().is_empty() {
-                    return Err(ferr("valid expression required before '}'", i));
+                    return Err(self.ferr("valid expression required before '}'", offset + i));
                 }
                 let expr_text_trim = expr_text.trim_end();
                 if expr_text_trim.ends_with('=')
-                    && !expr_text_trim.ends_with("==")
-                    && !expr_text_trim.ends_with("!=")
-                    && !expr_text_trim.ends_with("<=")
-                    && !expr_text_trim.ends_with(">=")
+                    && !["==", "!=", "<=", ">="]
+                        .iter()
+                        .any(|s| expr_text_trim.ends_with(s))
                 {
-                    return Err(ferr(
+                    return Err(self.ferr(
                         "'=' debugging specifiers are not supported in the playground",
-                        i,
+                        offset + i,
                     ));
                 }
                 let expr = self.sub_expr(expr_text, offset + expr_start)?;
                 let conv = match conv_at {
                     Some(c) => match b.get(c + 1) {
-                        Some(b'r') => Some('r'),
-                        Some(b's') => Some('s'),
-                        Some(b'a') => Some('a'),
+                        Some(&ch @ (b'r' | b's' | b'a')) => Some(ch as char),
                         _ => {
-                            return Err(ferr(
+                            return Err(self.ferr(
                                 "invalid conversion character: expected 's', 'r', or 'a'",
-                                c,
+                                offset + c,
                             ))
                         }
                     },
@@ -1613,16 +1526,16 @@ impl<'a> Parser<'a> {
                         }
                         k += 1;
                     }
-                    let spec_text = body
-                        .get(spec_start..k)
-                        .ok_or_else(|| ferr("invalid format spec", spec_start))?;
+                    let Some(spec_text) = body.get(spec_start..k) else {
+                        return Err(self.ferr("invalid format spec", offset + spec_start));
+                    };
                     spec = self.fstring(spec_text, offset + spec_start, true)?;
                 }
                 if conv_at.is_some() && spec_at.is_none() {
                     k = conv_at.map(|c| c + 2).unwrap_or(k);
                 }
                 if b.get(k) != Some(&b'}') {
-                    return Err(ferr("expecting '}'", i));
+                    return Err(self.ferr("expecting '}'", offset + i));
                 }
                 parts.push(FPart::Expr { expr, conv, spec });
                 i = k + 1;
@@ -1634,7 +1547,7 @@ impl<'a> Parser<'a> {
                     i += 2;
                     continue;
                 }
-                return Err(ferr("single '}' is not allowed", i));
+                return Err(self.ferr("single '}' is not allowed", offset + i));
             }
             // copy one char
             let ch_len = body[i..].chars().next().map(|c| c.len_utf8()).unwrap_or(1);
@@ -1649,24 +1562,25 @@ impl<'a> Parser<'a> {
             i += ch_len;
         }
         if !lit.is_empty() {
-            let s = if raw {
-                lit
-            } else {
-                crate::lexer::unescape(&lit).map_err(|m| ferr(&m, 0))?
-            };
-            parts.push(FPart::Lit(s));
+            let p = self.flit(lit, raw, offset)?;
+            parts.push(p);
         }
         Ok(parts)
     }
 
-    fn sub_expr(&mut self, text: &str, offset: usize) -> Result<Expr, ParseError> {
+    fn sub_expr(&mut self, text: &str, offset: usize) -> PResult<P> {
         let wrapped = format!("({})", text);
-        let toks = tokenize(&wrapped).map_err(|e| ParseError {
-            msg: format!("f-string: {}", e.msg),
-            start: (offset + e.pos).saturating_sub(1),
-            end: offset + e.pos,
-            indentation: false,
-        })?;
+        let toks = match tokenize(&wrapped) {
+            Ok(t) => t,
+            Err(e) => {
+                return Err(self.set_error(
+                    format!("f-string: {}", e.msg),
+                    (offset + e.pos).saturating_sub(1),
+                    offset + e.pos,
+                    false,
+                ))
+            }
+        };
         let toks: Vec<Token> = toks
             .into_iter()
             .filter(|t| !matches!(t.tok, Tok::Newline | Tok::Indent | Tok::Dedent))
@@ -1682,12 +1596,16 @@ impl<'a> Parser<'a> {
             file: self.file,
             depth: self.depth,
             src: self.src,
+            error: None,
         };
-        let e = sub.star_expr_list()?;
-        if !sub.at_eof() {
-            return sub.err("f-string: invalid syntax");
+        let r = match sub.star_expr_list() {
+            Ok(_) if !sub.at_eof() => sub.err("f-string: invalid syntax"),
+            r => r,
+        };
+        if r.is_err() {
+            self.error = sub.error;
         }
-        Ok(e)
+        r
     }
 }
 
