@@ -464,7 +464,10 @@ fn bind_args(
 
 /// A namedtuple-like record of class `class` with fields `names`.
 fn rec(class: &str, names: &[&str], values: Vec<Value>) -> Value {
-    Value::record(class, names.iter().copied().zip(values).collect())
+    Value::Record(Rc::new(pysnip::value::Record {
+        class: Rc::from(class),
+        fields: names.iter().map(|n| Rc::from(*n)).zip(values).collect(),
+    }))
 }
 
 /// The closest name in `known` to `name` (edit distance at most 3, or a prefix/suffix match).
@@ -2091,7 +2094,8 @@ impl pysnip::Host for ProcHost<'_> {
     fn print(&mut self, text: &str) {
         self.pending_line.push_str(text);
         while let Some(i) = self.pending_line.find('\n') {
-            let mut line: String = self.pending_line.drain(..=i).collect();
+            let rest = self.pending_line.split_off(i + 1);
+            let mut line = std::mem::replace(&mut self.pending_line, rest);
             line.pop();
             self.output.push(OutputLine {
                 time_ms: self.cluster.now(),
