@@ -198,9 +198,7 @@ impl KafkaErrors {
             classes: Vec::with_capacity(ERROR_CLASSES.len()),
         };
         for (name, parent) in ERROR_CLASSES {
-            let parent = errors
-                .get(parent)
-                .unwrap_or_else(|| pysnip::builtin_class(parent));
+            let parent = errors.class(parent);
             let class = ExceptionClass::new(name, Some(parent));
             match errors.find(name) {
                 Ok(i) => {
@@ -218,25 +216,23 @@ impl KafkaErrors {
         self.classes.binary_search_by(|(n, _)| (*n).cmp(name))
     }
 
-    /// The kafka.errors class called `name`, if any.
-    fn get(&self, name: &str) -> Option<Rc<ExceptionClass>> {
-        let i = self.find(name).ok()?;
-        self.classes.get(i).map(|(_, c)| c.clone())
-    }
-
     /// The class called `name` (a builtin class when kafka.errors has none by that name).
     pub fn class(&self, name: &str) -> Rc<ExceptionClass> {
-        self.get(name)
-            .unwrap_or_else(|| pysnip::builtin_class(name))
+        match self.find(name).ok().and_then(|i| self.classes.get(i)) {
+            Some((_, c)) => c.clone(),
+            None => pysnip::builtin_class(name),
+        }
     }
 
     /// An instance of class `name` with `msg`. kafka.errors classes show their name in
     /// `str(e)` (kafka-python's `KafkaError.__str__`), so their message starts with it.
-    pub fn exc(&self, name: &str, msg: impl AsRef<str>) -> Exception {
+    #[cold]
+    #[inline(never)]
+    pub fn exc(&self, name: &str, msg: &str) -> Exception {
         if self.find(name).is_ok() {
-            Exception::new(&self.class(name), &format!("{name}: {}", msg.as_ref()))
+            Exception::new(&self.class(name), &format!("{name}: {msg}"))
         } else {
-            Exception::new(&self.class(name), msg.as_ref())
+            Exception::new(&self.class(name), msg)
         }
     }
 
@@ -288,9 +284,7 @@ pub enum Obj {
     Future(RecordMetadata),
     /// A `kafka.future.Future` already resolved (commit_async: the commit is done at once).
     Done(Result<Value, Exception>),
-    Admin {
-        closed: bool,
-    },
+    Admin,
 }
 
 pub struct ProducerObj {
@@ -333,26 +327,32 @@ impl Objects {
         self.map.get_mut(i)
     }
 
-    /// Engine ids of the consumers this process created.
-    pub fn consumers(&self) -> Vec<ConsumerId> {
+    fn consumer_mut(&mut self, id: u64) -> Option<&mut ConsumerObj> {
+        match self.get_mut(id) {
+            Some(Obj::Consumer(c)) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// Engine ids of the consumers this process created (only the open ones if `open`).
+    fn consumer_ids(&self, open: bool) -> Vec<ConsumerId> {
         self.map
             .iter()
             .filter_map(|o| match o {
-                Obj::Consumer(c) => Some(c.id),
+                Obj::Consumer(c) if !(open && c.closed) => Some(c.id),
                 _ => None,
             })
             .collect()
     }
 
+    /// Engine ids of the consumers this process created.
+    pub fn consumers(&self) -> Vec<ConsumerId> {
+        self.consumer_ids(false)
+    }
+
     /// Consumers not closed yet.
     pub fn open_consumers(&self) -> Vec<ConsumerId> {
-        self.map
-            .iter()
-            .filter_map(|o| match o {
-                Obj::Consumer(c) if !c.closed => Some(c.id),
-                _ => None,
-            })
-            .collect()
+        self.consumer_ids(true)
     }
 }
 
@@ -382,13 +382,96 @@ pub struct ProcHost<'a> {
     pub work_outcome: WorkOutcome,
 }
 
-fn kw_take(kwargs: &mut Vec<(String, Value)>, name: &str) -> Option<Value> {
-    let i = kwargs.iter().position(|(k, _)| k == name)?;
-    Some(kwargs.remove(i).1)
+/// What the API's methods return before it becomes a `HostResult`.
+type Res = Result<Value, Exception>;
+
+fn done(r: Res) -> HostResult {
+    match r {
+        Ok(v) => HostResult::Return(v),
+        Err(e) => HostResult::Raise(e),
+    }
+}
+
+/// The value of keyword argument `name`, if given.
+fn kw(kwargs: &[(String, Value)], name: &str) -> Option<Value> {
+    kwargs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+}
+
+/// The value of keyword argument `name` unless it is None.
+fn kw_some(kwargs: &[(String, Value)], name: &str) -> Option<Value> {
+    kw(kwargs, name).filter(|v| !v.is_none())
+}
+
+/// Argument `i` of a call, given by position or as keyword `name`.
+fn arg(args: &[Value], kwargs: &[(String, Value)], i: usize, name: &str) -> Option<Value> {
+    match args.get(i) {
+        Some(v) => Some(v.clone()),
+        None => kw(kwargs, name),
+    }
+}
+
+/// Positional and keyword arguments bound to `names` (Python's rules: too many positional
+/// arguments, an unknown keyword, and with `strict` a keyword repeating a positional one, are
+/// errors, whose messages name `func`).
+fn bind_args(
+    func: &str,
+    names: &[&str],
+    args: Vec<Value>,
+    kwargs: Vec<(String, Value)>,
+    strict: bool,
+) -> Result<Vec<Option<Value>>, Exception> {
+    let n = args.len();
+    if n > names.len() {
+        return Err(if strict {
+            Exception::type_error_fmt(format_args!(
+                "{func}() takes from 2 to {} positional arguments but {} were given",
+                names.len() + 1,
+                n + 1
+            ))
+        } else {
+            Exception::type_error_fmt(format_args!(
+                "{func}() takes at most {} arguments ({n} given)",
+                names.len()
+            ))
+        });
+    }
+    let mut out: Vec<Option<Value>> = args.into_iter().map(Some).collect();
+    out.resize(names.len(), None);
+    for (k, v) in kwargs {
+        match names
+            .iter()
+            .position(|n| *n == k)
+            .and_then(|i| out.get_mut(i))
+        {
+            Some(slot) if strict && slot.is_some() => {
+                return Err(Exception::type_error_fmt(format_args!(
+                    "{func}() got multiple values for argument '{k}'"
+                )))
+            }
+            Some(slot) => *slot = Some(v),
+            None => {
+                return Err(Exception::type_error_fmt(format_args!(
+                    "{func}() got an unexpected keyword argument '{k}'"
+                )))
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A namedtuple-like record of class `class` with fields `names`.
+fn rec(class: &str, names: &[&str], values: Vec<Value>) -> Value {
+    Value::Record(Rc::new(pysnip::value::Record {
+        class: Rc::from(class),
+        fields: names.iter().map(|n| Rc::from(*n)).zip(values).collect(),
+    }))
 }
 
 /// The closest name in `known` to `name` (edit distance at most 3, or a prefix/suffix match).
-pub fn suggest(name: &str, known: &[&[&str]]) -> Option<String> {
+pub fn suggest(name: &str, known: &[&[&'static str]]) -> Option<&'static str> {
     fn distance(a: &str, b: &str) -> usize {
         let b: Vec<char> = b.chars().collect();
         let mut prev: Vec<usize> = (0..=b.len()).collect();
@@ -402,7 +485,7 @@ pub fn suggest(name: &str, known: &[&[&str]]) -> Option<String> {
         }
         prev[b.len()]
     }
-    let mut best: Option<(usize, &str)> = None;
+    let mut best: Option<(usize, &'static str)> = None;
     for k in known.iter().copied().flatten() {
         let d = if k.starts_with(name) || k.ends_with(name) {
             1
@@ -413,41 +496,37 @@ pub fn suggest(name: &str, known: &[&[&str]]) -> Option<String> {
             best = Some((d, k));
         }
     }
-    best.map(|(_, k)| k.to_string())
-}
-
-/// Python's repr of a set of strings, as kafka-python's "Unrecognized configs: {...}" shows.
-fn set_repr(names: &[String]) -> String {
-    let inner: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
-    format!("{{{}}}", inner.join(", "))
+    best.map(|(_, k)| k)
 }
 
 fn to_u64(v: &Value, what: &str) -> Result<u64, Exception> {
     match v.as_int() {
         Some(i) if i >= 0 => Ok(i as u64),
-        _ => Err(Exception::type_error(format!(
+        _ => Err(Exception::type_error_fmt(format_args!(
             "{what} must be a non-negative int, not {}",
             v.type_name()
         ))),
     }
 }
 
+const TP_FIELDS: &[&str] = &["topic", "partition"];
+
 fn topic_partition_value(tp: &TopicPartition) -> Value {
-    Value::record(
+    rec(
         "TopicPartition",
-        vec![
-            ("topic", Value::str(&tp.topic)),
-            ("partition", Value::int(i64::from(tp.partition))),
-        ],
+        TP_FIELDS,
+        vec![Value::str(&tp.topic), Value::int(i64::from(tp.partition))],
     )
 }
 
+/// The topic and partition fields of a record, if it has them.
+fn tp_fields(v: &Value) -> Option<(String, i64)> {
+    let t = v.field("topic")?;
+    Some((t.as_str()?.to_string(), v.field("partition")?.as_int()?))
+}
+
 fn topic_partition_of(v: &Value) -> Result<TopicPartition, Exception> {
-    let topic = v
-        .field("topic")
-        .and_then(|t| t.as_str().map(str::to_string));
-    let partition = v.field("partition").and_then(|p| p.as_int());
-    if let (Some(topic), Some(p)) = (topic, partition) {
+    if let Some((topic, p)) = tp_fields(v) {
         if let Ok(p) = u32::try_from(p) {
             return Ok(TopicPartition::new(topic, p));
         }
@@ -460,7 +539,7 @@ fn topic_partition_of(v: &Value) -> Result<TopicPartition, Exception> {
             }
         }
     }
-    Err(Exception::type_error(format!(
+    Err(Exception::type_error_fmt(format_args!(
         "expected a TopicPartition, got {}",
         v.type_name()
     )))
@@ -468,14 +547,10 @@ fn topic_partition_of(v: &Value) -> Result<TopicPartition, Exception> {
 
 /// A `TopicPartition` argument, as kafka-python checks it (`isinstance(p, TopicPartition)`).
 fn topic_partition_arg(v: &Value) -> Result<TopicPartition, Exception> {
-    let tp = v
-        .field("topic")
-        .and_then(|t| t.as_str().map(str::to_string))
-        .zip(v.field("partition").and_then(|p| p.as_int()));
-    match tp {
+    match tp_fields(v) {
         Some((t, p)) => match u32::try_from(p) {
             Ok(p) => Ok(TopicPartition::new(t, p)),
-            Err(_) => Err(Exception::value_error(format!(
+            Err(_) => Err(Exception::value_error_fmt(format_args!(
                 "Unassigned partition: TopicPartition(topic='{t}', partition={p})"
             ))),
         },
@@ -485,39 +560,312 @@ fn topic_partition_arg(v: &Value) -> Result<TopicPartition, Exception> {
     }
 }
 
-/// Python's repr of a TopicPartition namedtuple.
-fn tp_repr(tp: &TopicPartition) -> String {
-    format!(
-        "TopicPartition(topic='{}', partition={})",
-        tp.topic, tp.partition
-    )
-}
+const METADATA_FIELDS: &[&str] = &[
+    "topic",
+    "partition",
+    "topic_partition",
+    "offset",
+    "timestamp",
+    "checksum",
+    "serialized_key_size",
+    "serialized_value_size",
+    "serialized_header_size",
+];
 
 fn record_metadata_value(m: &RecordMetadata) -> Value {
     let tp = TopicPartition::new(m.topic.to_string(), m.partition);
-    Value::record(
+    rec(
         "RecordMetadata",
+        METADATA_FIELDS,
         vec![
-            ("topic", Value::str(&m.topic)),
-            ("partition", Value::int(i64::from(m.partition))),
-            ("topic_partition", topic_partition_value(&tp)),
-            ("offset", Value::int(m.offset as i64)),
-            ("timestamp", Value::int(m.timestamp)),
-            ("checksum", Value::None),
-            (
-                "serialized_key_size",
-                Value::int(i64::from(m.serialized_key_size)),
-            ),
-            (
-                "serialized_value_size",
-                Value::int(i64::from(m.serialized_value_size)),
-            ),
-            (
-                "serialized_header_size",
-                Value::int(i64::from(m.serialized_header_size)),
-            ),
+            Value::str(&m.topic),
+            Value::int(i64::from(m.partition)),
+            topic_partition_value(&tp),
+            Value::int(m.offset as i64),
+            Value::int(m.timestamp),
+            Value::None,
+            Value::int(i64::from(m.serialized_key_size)),
+            Value::int(i64::from(m.serialized_value_size)),
+            Value::int(i64::from(m.serialized_header_size)),
         ],
     )
+}
+
+const RECORD_FIELDS: &[&str] = &[
+    "topic",
+    "partition",
+    "leader_epoch",
+    "offset",
+    "timestamp",
+    "timestamp_type",
+    "key",
+    "value",
+    "headers",
+    "checksum",
+    "serialized_key_size",
+    "serialized_value_size",
+    "serialized_header_size",
+];
+
+const OFFSET_AND_METADATA_FIELDS: &[&str] = &["offset", "metadata", "leader_epoch"];
+
+/// A method of a host object, resolved once from its name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum M {
+    Send,
+    Flush,
+    Close,
+    PartitionsFor,
+    BootstrapConnected,
+    Metrics,
+    Config,
+    Poll,
+    Commit,
+    CommitAsync,
+    Subscribe,
+    Unsubscribe,
+    Assign,
+    Assignment,
+    Subscription,
+    Seek,
+    SeekToBeginning,
+    SeekToEnd,
+    Position,
+    Highwater,
+    Committed,
+    EndOffsets,
+    BeginningOffsets,
+    Topics,
+    PartitionsForTopic,
+    Paused,
+    Pause,
+    Resume,
+    CreateTopics,
+    CreatePartitions,
+    ListTopics,
+    Get,
+    Succeeded,
+    IsDone,
+    Failed,
+    Retriable,
+    AddCallback,
+    AddErrback,
+    AddBoth,
+    /// A kafka-python 3.0 method of this client kind the playground does not model: calling
+    /// one says so (NotImplementedError) instead of pretending the method does not exist.
+    Unmodelled(u8),
+    Unknown,
+}
+
+/// Client kinds, for [`M::Unmodelled`] and their messages.
+const PRODUCER: u8 = 0;
+const CONSUMER: u8 = 1;
+const ADMIN: u8 = 2;
+const CLIENT_CLASS: [&str; 3] = ["KafkaProducer", "KafkaConsumer", "KafkaAdminClient"];
+const CLIENT_KIND: [&str; 3] = ["producer", "consumer", "admin"];
+
+const METHODS: &[(&str, M)] = &[
+    ("send", M::Send),
+    ("flush", M::Flush),
+    ("close", M::Close),
+    ("partitions_for", M::PartitionsFor),
+    ("bootstrap_connected", M::BootstrapConnected),
+    ("metrics", M::Metrics),
+    ("config", M::Config),
+    ("poll", M::Poll),
+    ("commit", M::Commit),
+    ("commit_async", M::CommitAsync),
+    ("subscribe", M::Subscribe),
+    ("unsubscribe", M::Unsubscribe),
+    ("assign", M::Assign),
+    ("assignment", M::Assignment),
+    ("subscription", M::Subscription),
+    ("seek", M::Seek),
+    ("seek_to_beginning", M::SeekToBeginning),
+    ("seek_to_end", M::SeekToEnd),
+    ("position", M::Position),
+    ("highwater", M::Highwater),
+    ("committed", M::Committed),
+    ("end_offsets", M::EndOffsets),
+    ("beginning_offsets", M::BeginningOffsets),
+    ("topics", M::Topics),
+    ("partitions_for_topic", M::PartitionsForTopic),
+    ("paused", M::Paused),
+    ("pause", M::Pause),
+    ("resume", M::Resume),
+    ("create_topics", M::CreateTopics),
+    ("create_partitions", M::CreatePartitions),
+    ("list_topics", M::ListTopics),
+    ("get", M::Get),
+    ("succeeded", M::Succeeded),
+    ("is_done", M::IsDone),
+    ("failed", M::Failed),
+    ("retriable", M::Retriable),
+    ("add_callback", M::AddCallback),
+    ("add_errback", M::AddErrback),
+    ("add_both", M::AddBoth),
+    ("init_transactions", M::Unmodelled(PRODUCER)),
+    ("begin_transaction", M::Unmodelled(PRODUCER)),
+    ("commit_transaction", M::Unmodelled(PRODUCER)),
+    ("abort_transaction", M::Unmodelled(PRODUCER)),
+    ("send_offsets_to_transaction", M::Unmodelled(PRODUCER)),
+    ("offsets_for_times", M::Unmodelled(CONSUMER)),
+    ("delete_topics", M::Unmodelled(ADMIN)),
+    ("delete_records", M::Unmodelled(ADMIN)),
+    ("delete_consumer_groups", M::Unmodelled(ADMIN)),
+    ("describe_configs", M::Unmodelled(ADMIN)),
+    ("alter_configs", M::Unmodelled(ADMIN)),
+    ("describe_acls", M::Unmodelled(ADMIN)),
+    ("create_acls", M::Unmodelled(ADMIN)),
+    ("delete_acls", M::Unmodelled(ADMIN)),
+    ("describe_log_dirs", M::Unmodelled(ADMIN)),
+    ("perform_leader_election", M::Unmodelled(ADMIN)),
+];
+
+fn method_of(name: &str) -> M {
+    METHODS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or(M::Unknown, |(_, m)| *m)
+}
+
+/// `'<class>' object has no attribute '<name>'`.
+#[cold]
+#[inline(never)]
+fn no_attr(class: &str, name: &str) -> Exception {
+    Exception::builtin_fmt(
+        "AttributeError",
+        format_args!("'{class}' object has no attribute '{name}'"),
+    )
+}
+
+/// The error for `client.method(...)` when client kind `kind` has no such method.
+#[cold]
+#[inline(never)]
+fn missing_method(kind: u8, m: M, method: &str) -> Exception {
+    let k = usize::from(kind);
+    if m == M::Unmodelled(kind) {
+        Exception::builtin_fmt(
+            "NotImplementedError",
+            format_args!(
+                "the playground does not model {}.{method}() yet",
+                CLIENT_KIND.get(k).copied().unwrap_or_default()
+            ),
+        )
+    } else {
+        no_attr(CLIENT_CLASS.get(k).copied().unwrap_or_default(), method)
+    }
+}
+
+/// A Python set of `items` (insertion order kept, as the interpreter's sets do).
+fn set_of(items: Vec<Value>) -> Value {
+    Value::set(items)
+}
+
+/// A default of a record class's field.
+#[derive(Clone, Copy)]
+enum FieldDefault {
+    Required,
+    Int(i64),
+    None,
+    EmptyStr,
+}
+
+/// Record classes callable from Python: (name, fields with their defaults).
+const RECORD_CLASSES: &[(&str, &[(&str, FieldDefault)])] = &[
+    (
+        "NewTopic",
+        &[
+            ("name", FieldDefault::Required),
+            ("num_partitions", FieldDefault::Int(-1)),
+            ("replication_factor", FieldDefault::Int(-1)),
+            ("replica_assignments", FieldDefault::None),
+            ("topic_configs", FieldDefault::None),
+        ],
+    ),
+    (
+        "NewPartitions",
+        &[
+            ("total_count", FieldDefault::Required),
+            ("new_assignments", FieldDefault::None),
+        ],
+    ),
+    (
+        "TopicPartition",
+        &[
+            ("topic", FieldDefault::Required),
+            ("partition", FieldDefault::Required),
+        ],
+    ),
+    (
+        "OffsetAndMetadata",
+        &[
+            ("offset", FieldDefault::Required),
+            ("metadata", FieldDefault::EmptyStr),
+            ("leader_epoch", FieldDefault::Int(-1)),
+        ],
+    ),
+];
+
+/// A record class called with `args` and `kwargs`.
+fn new_record(
+    class: &str,
+    fields: &[(&str, FieldDefault)],
+    args: Vec<Value>,
+    kwargs: Vec<(String, Value)>,
+) -> Res {
+    let names: Vec<&str> = fields.iter().map(|(n, _)| *n).collect();
+    let bound = bind_args(class, &names, args, kwargs, false)?;
+    let mut values = Vec::with_capacity(fields.len());
+    for ((name, default), v) in fields.iter().zip(bound) {
+        values.push(match (v, default) {
+            (Some(v), _) => v,
+            (None, FieldDefault::Int(i)) => Value::int(*i),
+            (None, FieldDefault::None) => Value::None,
+            (None, FieldDefault::EmptyStr) => Value::str(""),
+            (None, FieldDefault::Required) => {
+                return Err(Exception::type_error_fmt(format_args!(
+                    "{class}() missing required argument: '{name}'"
+                )))
+            }
+        });
+    }
+    Ok(rec(class, &names, values))
+}
+
+/// Host classes callable from Python, by id: the clients, then the record classes, then the
+/// playground's `process`.
+const CLASSES: &[&str] = &[
+    "KafkaProducer",
+    "KafkaConsumer",
+    "KafkaAdminClient",
+    "NewTopic",
+    "NewPartitions",
+    "TopicPartition",
+    "OffsetAndMetadata",
+    "process",
+];
+const FIRST_RECORD_CLASS: usize = 3;
+const PROCESS_CLASS: u64 = 7;
+
+/// Modules and the ids of the classes in `CLASSES` they hold.
+const MODULES: &[(&str, &[u8])] = &[
+    ("kafka", &[0, 1, 2, 5, 6]),
+    ("kafka.producer", &[0]),
+    ("kafka.consumer", &[1]),
+    ("kafka.admin", &[2, 3, 4]),
+    ("kafka.structs", &[5, 6]),
+    ("kafka.coordinator", &[]),
+    ("kafka.coordinator.assignors", &[]),
+    ("kafka.coordinator.assignors.sticky", &[]),
+    ("playground", &[7]),
+];
+
+fn host_ref(class: &str, id: u64) -> Value {
+    Value::host_function(HostRef {
+        class: Rc::from(class),
+        id,
+    })
 }
 
 impl ProcHost<'_> {
@@ -535,65 +883,71 @@ impl ProcHost<'_> {
         });
     }
 
+    fn engine_err(&self, e: KafkaError) -> Exception {
+        self.errors.from_engine(&e)
+    }
+
+    /// `None` for an engine success, the kafka-python exception for its error.
+    fn engine(&self, r: Result<(), KafkaError>) -> Res {
+        r.map(|()| Value::None).map_err(|e| self.engine_err(e))
+    }
+
+    /// kafka-python's check of a client's keyword configs against the keys it knows.
     fn check_configs(
         &self,
-        class: &str,
+        kind: u8,
         kwargs: &[(String, Value)],
-        known: &[&[&str]],
+        known: &[&[&'static str]],
     ) -> Result<(), Exception> {
-        let is_known = |k: &str| known.iter().any(|list| list.contains(&k));
-        let unknown: Vec<String> = kwargs
-            .iter()
-            .filter(|(k, _)| !is_known(k))
-            .map(|(k, _)| k.clone())
-            .collect();
-        if unknown.is_empty() {
+        use std::fmt::Write;
+        let mut shown = String::new();
+        let mut hints = String::new();
+        for (k, v) in kwargs {
+            if known.iter().any(|list| list.contains(&k.as_str())) {
+                continue;
+            }
+            if !shown.is_empty() {
+                shown.push_str(", ");
+            }
+            // kafka-python 3.0: the producer shows the leftover configs dict, the consumer a set.
+            let _ = write!(shown, "'{k}'");
+            if kind == PRODUCER {
+                let _ = write!(shown, ": {}", pysnip::format::repr(v));
+            }
+            if let Some(s) = suggest(k, known) {
+                if !hints.is_empty() {
+                    hints.push_str("; ");
+                }
+                let _ = write!(hints, "did you mean {s} instead of {k}?");
+            }
+        }
+        if shown.is_empty() {
             return Ok(());
         }
-        let hints: Vec<String> = unknown
-            .iter()
-            .filter_map(|u| suggest(u, known).map(|s| format!("did you mean {s} instead of {u}?")))
-            .collect();
-        // kafka-python 3.0: the producer shows the leftover configs dict, the consumer a set.
-        let shown = if class == "KafkaProducer" {
-            let items: Vec<String> = kwargs
-                .iter()
-                .filter(|(k, _)| !is_known(k))
-                .map(|(k, v)| format!("'{k}': {}", pysnip::format::repr(v)))
-                .collect();
-            format!("{{{}}}", items.join(", "))
-        } else {
-            set_repr(&unknown)
-        };
-        let mut msg = format!("Unrecognized configs: {shown}");
+        let mut msg = format!("Unrecognized configs: {{{shown}}}");
         if !hints.is_empty() {
-            msg.push_str(&format!(" ({})", hints.join("; ")));
+            let _ = write!(msg, " ({hints})");
         }
         // kafka-python 3.0: the producer raises ValueError, the consumer KafkaConfigurationError.
-        let cls = if class == "KafkaProducer" {
+        let cls = if kind == PRODUCER {
             "ValueError"
         } else {
             "KafkaConfigurationError"
         };
-        Err(self.errors.exc(cls, msg))
+        Err(self.errors.exc(cls, &msg))
     }
 
-    fn new_producer(&mut self, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> HostResult {
+    fn new_producer(&mut self, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> Res {
         if !args.is_empty() {
-            return HostResult::Raise(Exception::type_error(format!(
+            return Err(Exception::type_error_fmt(format_args!(
                 "KafkaProducer.__init__() takes 1 positional argument but {} were given",
                 args.len() + 1
             )));
         }
-        if let Err(e) = self.check_configs("KafkaProducer", &kwargs, PRODUCER_CONFIGS) {
-            return HostResult::Raise(e);
-        }
-        let mut kwargs = kwargs;
-        let key_serializer = kw_take(&mut kwargs, "key_serializer").filter(|v| !v.is_none());
-        let value_serializer = kw_take(&mut kwargs, "value_serializer").filter(|v| !v.is_none());
+        self.check_configs(PRODUCER, &kwargs, PRODUCER_CONFIGS)?;
         let n = self.producers.len() + 1;
-        let client_id = match kw_take(&mut kwargs, "client_id") {
-            Some(v) if v.as_str().is_some() => v.as_str().unwrap_or_default().to_string(),
+        let client_id = match kw(&kwargs, "client_id") {
+            Some(Value::Str(s)) => s.to_string(),
             _ => format!(
                 "{}#{}-producer-{n}",
                 self.settings.program,
@@ -603,355 +957,282 @@ impl ProcHost<'_> {
         self.producers.push(client_id.clone());
         let id = self.objects.add(Obj::Producer(ProducerObj {
             client_id,
-            key_serializer,
-            value_serializer,
+            key_serializer: kw_some(&kwargs, "key_serializer"),
+            value_serializer: kw_some(&kwargs, "value_serializer"),
             closed: false,
         }));
-        HostResult::Return(Value::host("KafkaProducer", id))
+        Ok(Value::host("KafkaProducer", id))
     }
 
-    fn new_consumer(&mut self, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> HostResult {
-        if let Err(e) = self.check_configs("KafkaConsumer", &kwargs, CONSUMER_CONFIGS) {
-            return HostResult::Raise(e);
-        }
+    fn new_consumer(&mut self, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> Res {
+        self.check_configs(CONSUMER, &kwargs, CONSUMER_CONFIGS)?;
         let mut topics = Vec::new();
         for a in &args {
             match a.as_str() {
                 Some(t) => topics.push(t.to_string()),
                 None => {
-                    return HostResult::Raise(Exception::type_error(format!(
+                    return Err(Exception::type_error_fmt(format_args!(
                         "topics must be str, not {}",
                         a.type_name()
                     )))
                 }
             }
         }
-        let mut kwargs = kwargs;
         let mut cfg = ConsumerConfig::default();
+        match kw(&kwargs, "group_id") {
+            None | Some(Value::None) => {}
+            Some(Value::Str(s)) => cfg.group_id = Some(s.to_string()),
+            Some(_) => return Err(Exception::type_error("group_id must be a str")),
+        }
+        match kw(&kwargs, "client_id") {
+            Some(Value::Str(s)) => cfg.client_id = s.to_string(),
+            Some(_) => {}
+            None => {
+                cfg.client_id = format!("{}#{}", self.settings.program, self.settings.instance + 1)
+            }
+        }
+        for (name, slot) in [
+            ("session_timeout_ms", &mut cfg.session_timeout_ms),
+            ("heartbeat_interval_ms", &mut cfg.heartbeat_interval_ms),
+            ("max_poll_interval_ms", &mut cfg.max_poll_interval_ms),
+            ("auto_commit_interval_ms", &mut cfg.auto_commit_interval_ms),
+        ] {
+            if let Some(v) = kw(&kwargs, name) {
+                *slot = to_u64(&v, name)?;
+            }
+        }
+        if let Some(v) = kw(&kwargs, "max_poll_records") {
+            cfg.max_poll_records = to_u64(&v, "max_poll_records")?.max(1) as usize;
+        }
+        if let Some(v) = kw(&kwargs, "enable_auto_commit") {
+            cfg.enable_auto_commit = v.truthy();
+        }
         let mut warn_reset = false;
-        let r: Result<(), Exception> = (|| {
-            if let Some(v) = kw_take(&mut kwargs, "group_id") {
-                cfg.group_id = match v {
-                    Value::None => None,
-                    v => Some(
-                        v.as_str()
-                            .ok_or_else(|| Exception::type_error("group_id must be a str"))?
-                            .to_string(),
-                    ),
-                };
-            }
-            if let Some(v) = kw_take(&mut kwargs, "client_id") {
-                if let Some(s) = v.as_str() {
-                    cfg.client_id = s.to_string();
+        if let Some(v) = kw(&kwargs, "auto_offset_reset") {
+            let s = v.as_str().unwrap_or("").to_ascii_lowercase();
+            cfg.auto_offset_reset = match s.as_str() {
+                "earliest" | "smallest" => OffsetReset::Earliest,
+                "latest" | "largest" => OffsetReset::Latest,
+                // kafka-python logs a warning for anything else and falls back to no reset policy.
+                other => {
+                    warn_reset = other != "none";
+                    OffsetReset::None
                 }
-            } else {
-                cfg.client_id = format!("{}#{}", self.settings.program, self.settings.instance + 1);
-            }
-            for (name, slot) in [
-                ("session_timeout_ms", &mut cfg.session_timeout_ms),
-                ("heartbeat_interval_ms", &mut cfg.heartbeat_interval_ms),
-                ("max_poll_interval_ms", &mut cfg.max_poll_interval_ms),
-                ("auto_commit_interval_ms", &mut cfg.auto_commit_interval_ms),
-            ] {
-                if let Some(v) = kw_take(&mut kwargs, name) {
-                    *slot = to_u64(&v, name)?;
-                }
-            }
-            if let Some(v) = kw_take(&mut kwargs, "max_poll_records") {
-                cfg.max_poll_records = to_u64(&v, "max_poll_records")?.max(1) as usize;
-            }
-            if let Some(v) = kw_take(&mut kwargs, "enable_auto_commit") {
-                cfg.enable_auto_commit = v.truthy();
-            }
-            if let Some(v) = kw_take(&mut kwargs, "auto_offset_reset") {
-                let s = v.as_str().unwrap_or("").to_ascii_lowercase();
-                cfg.auto_offset_reset = match s.as_str() {
-                    "earliest" | "smallest" => OffsetReset::Earliest,
-                    "latest" | "largest" => OffsetReset::Latest,
-                    "none" => OffsetReset::None,
-                    // kafka-python logs a warning and falls back to no reset policy.
-                    _ => {
-                        warn_reset = true;
-                        OffsetReset::None
-                    }
-                };
-            }
-            if let Some(v) = kw_take(&mut kwargs, "partition_assignment_strategy") {
-                let items = v.as_seq().unwrap_or_else(|| vec![v.clone()]);
-                let mut strategies = Vec::new();
-                for item in items {
-                    match item {
-                        Value::HostFunction(r) if &*r.class == "assignor" => {
-                            if let Some((_, _, s)) = ASSIGNORS.get(r.id as usize) {
-                                strategies.push(*s);
-                            }
-                        }
-                        other => {
-                            return Err(self.errors.exc(
-                                "KafkaConfigurationError",
-                                format!(
-                                    "partition_assignment_strategy must list assignor classes such as RangePartitionAssignor, got {}",
-                                    other.type_name()
-                                ),
-                            ))
+            };
+        }
+        if let Some(v) = kw(&kwargs, "partition_assignment_strategy") {
+            let items = v.as_seq().unwrap_or_else(|| vec![v.clone()]);
+            let mut strategies = Vec::new();
+            for item in items {
+                match item {
+                    Value::HostFunction(r) if &*r.class == "assignor" => {
+                        if let Some((_, _, s)) = ASSIGNORS.get(r.id as usize) {
+                            strategies.push(*s);
                         }
                     }
+                    other => {
+                        return Err(self.errors.exc(
+                            "KafkaConfigurationError",
+                            &format!(
+                                "partition_assignment_strategy must list assignor classes such as RangePartitionAssignor, got {}",
+                                other.type_name()
+                            ),
+                        ))
+                    }
                 }
-                if strategies.is_empty() {
-                    return Err(self.errors.exc(
-                        "KafkaConfigurationError",
-                        "partition_assignment_strategy is empty",
-                    ));
-                }
-                cfg.strategies = strategies;
-            } else if let Some(s) = &self.settings.default_strategies {
-                cfg.strategies = s.clone();
             }
-            Ok(())
-        })();
-        if let Err(e) = r {
-            return HostResult::Raise(e);
+            if strategies.is_empty() {
+                return Err(self.errors.exc(
+                    "KafkaConfigurationError",
+                    "partition_assignment_strategy is empty",
+                ));
+            }
+            cfg.strategies = strategies;
+        } else if let Some(s) = &self.settings.default_strategies {
+            cfg.strategies = s.clone();
         }
         if warn_reset {
             self.info(
                 "kafka-python warning: Unrecognized offset_reset_strategy, using NONE".to_string(),
             );
         }
-        let key_deserializer = kw_take(&mut kwargs, "key_deserializer").filter(|v| !v.is_none());
-        let value_deserializer =
-            kw_take(&mut kwargs, "value_deserializer").filter(|v| !v.is_none());
-        let consumer_timeout_ms = match kw_take(&mut kwargs, "consumer_timeout_ms") {
-            Some(v) => match v.as_float() {
+        let consumer_timeout_ms =
+            match kw(&kwargs, "consumer_timeout_ms").and_then(|v| v.as_float()) {
                 Some(f) if f.is_finite() && f >= 0.0 => Some(f as u64),
                 _ => None,
-            },
-            None => None,
-        };
+            };
         let id = self.cluster.new_consumer(cfg);
         if !topics.is_empty() {
-            if let Err(e) = self.cluster.subscribe(id, &topics) {
-                return HostResult::Raise(self.errors.from_engine(&e));
-            }
+            self.cluster
+                .subscribe(id, &topics)
+                .map_err(|e| self.engine_err(e))?;
         }
         let oid = self.objects.add(Obj::Consumer(ConsumerObj {
             id,
-            key_deserializer,
-            value_deserializer,
+            key_deserializer: kw_some(&kwargs, "key_deserializer"),
+            value_deserializer: kw_some(&kwargs, "value_deserializer"),
             buffer: VecDeque::new(),
             consumer_timeout_ms,
             closed: false,
         }));
-        HostResult::Return(Value::host("KafkaConsumer", oid))
+        Ok(Value::host("KafkaConsumer", oid))
     }
 
     fn producer_call(
         &mut self,
         proc: &mut Process,
         id: u64,
-        method: &str,
+        name: &str,
         args: Vec<Value>,
         kwargs: Vec<(String, Value)>,
-    ) -> HostResult {
-        let (closed, client_id, ks, vs) = match self.objects.get(id) {
-            Some(Obj::Producer(p)) => (
-                p.closed,
-                p.client_id.clone(),
-                p.key_serializer.clone(),
-                p.value_serializer.clone(),
-            ),
-            _ => return HostResult::Raise(Exception::builtin("RuntimeError", "no such producer")),
+    ) -> Res {
+        let Some(Obj::Producer(p)) = self.objects.get_mut(id) else {
+            return Err(Exception::builtin("RuntimeError", "no such producer"));
         };
-        match method {
-            "send" => {
-                if closed {
-                    return HostResult::Raise(
-                        self.errors
-                            .exc("IllegalStateError", "KafkaProducer already closed!"),
-                    );
-                }
-                let names = [
-                    "topic",
-                    "value",
-                    "key",
-                    "headers",
-                    "partition",
-                    "timestamp_ms",
-                ];
-                let mut slots: [Option<Value>; 6] = Default::default();
-                if args.len() > names.len() {
-                    return HostResult::Raise(Exception::type_error(format!(
-                        "send() takes from 2 to 7 positional arguments but {} were given",
-                        args.len() + 1
-                    )));
-                }
-                for (i, a) in args.into_iter().enumerate() {
-                    slots[i] = Some(a);
-                }
-                for (k, v) in kwargs {
-                    match names.iter().position(|n| *n == k) {
-                        Some(i) if slots[i].is_none() => slots[i] = Some(v),
-                        Some(_) => {
-                            return HostResult::Raise(Exception::type_error(format!(
-                                "send() got multiple values for argument '{k}'"
-                            )))
-                        }
-                        None => {
-                            return HostResult::Raise(Exception::type_error(format!(
-                                "send() got an unexpected keyword argument '{k}'"
-                            )))
-                        }
-                    }
-                }
-                let [topic, value, key, headers, partition, timestamp] = slots;
-                let Some(topic) = topic.as_ref().and_then(|t| t.as_str()).map(str::to_string)
-                else {
-                    return HostResult::Raise(Exception::type_error(
-                        "send() missing required argument: 'topic' (a str)",
-                    ));
-                };
-                let value = value.unwrap_or(Value::None);
-                let key = key.unwrap_or(Value::None);
-                if value.is_none() && key.is_none() {
-                    return HostResult::Raise(Exception::value_error(
-                        "Need at least one: key or value",
-                    ));
-                }
-                let mut hdrs = Vec::new();
-                match headers {
-                    None | Some(Value::None) => {}
-                    Some(Value::List(l)) => {
-                        for item in l.borrow().iter() {
-                            let pair = item.as_seq().filter(|s| {
-                                s.len() == 2
-                                    && matches!(&s[0], Value::Str(_))
-                                    && matches!(&s[1], Value::Bytes(_))
-                            });
-                            match pair {
-                                Some(s) => hdrs.push((
-                                    s[0].as_str().unwrap_or_default().to_string(),
-                                    s[1].as_bytes().unwrap_or_default().to_vec(),
-                                )),
-                                None => {
-                                    return HostResult::Raise(Exception::type_error(
-                                        "All headers items must be (str, bytes) tuples",
-                                    ))
-                                }
-                            }
-                        }
-                    }
-                    Some(_) => {
-                        return HostResult::Raise(Exception::type_error(
-                            "headers must be list-type",
-                        ))
-                    }
-                }
-                let key_bytes = match self.serialize(proc, &ks, key, "key") {
-                    Ok(b) => b,
-                    Err(e) => return HostResult::Raise(e),
-                };
-                let value_bytes = match self.serialize(proc, &vs, value, "value") {
-                    Ok(b) => b,
-                    Err(e) => return HostResult::Raise(e),
-                };
-                let total: u64 = self
-                    .cluster
-                    .topics()
-                    .flat_map(|t| t.partitions().iter())
-                    .map(|p| p.log_end_offset())
-                    .sum();
-                if total >= MAX_RECORDS {
-                    return HostResult::Raise(self.errors.exc(
-                        "KafkaTimeoutError",
-                        format!("the playground holds at most {MAX_RECORDS} records: this producer sends too many (add a time.sleep?)"),
-                    ));
-                }
-                let mut req = ProduceRequest::new(client_id, topic.clone());
-                req.key = key_bytes;
-                req.value = value_bytes;
-                req.headers = hdrs;
-                if let Some(p) = partition.filter(|p| !p.is_none()) {
-                    match p.as_int() {
-                        Some(p) if p >= 0 => {
-                            let count = self.cluster.topic(&topic).map(|t| t.partition_count());
-                            match (u32::try_from(p), count) {
-                                (Ok(p), Some(n)) if p < n => req.partition = Some(p),
-                                (Ok(_), None) => {}
-                                _ => {
-                                    return HostResult::Raise(Exception::value_error(format!(
-                                        "Unrecognized partition {p} for topic {topic}"
-                                    )))
-                                }
-                            }
-                            if req.partition.is_none() {
-                                req.partition = u32::try_from(p).ok();
-                            }
-                        }
-                        _ => {
-                            return HostResult::Raise(Exception::value_error(
-                                "partition must be >= 0",
-                            ))
-                        }
-                    }
-                }
-                if let Some(ts) = timestamp.filter(|t| !t.is_none()) {
-                    match ts.as_int() {
-                        Some(t) => req.timestamp_ms = Some(t),
-                        None => {
-                            return HostResult::Raise(Exception::type_error(
-                                "timestamp_ms must be an int",
-                            ))
-                        }
-                    }
-                } else {
-                    req.timestamp_ms = Some(EPOCH_MS + self.now() as i64);
-                }
-                match self.cluster.produce(req) {
-                    Ok(meta) => {
-                        let fid = self.objects.add(Obj::Future(meta));
-                        HostResult::Return(Value::host("FutureRecordMetadata", fid))
-                    }
-                    Err(KafkaError::UnknownTopicOrPartition(_))
-                        if self.cluster.topic(&topic).is_none() =>
-                    {
-                        HostResult::Raise(self.errors.exc(
-                            "KafkaTimeoutError",
-                            "Failed to update metadata after 60.0 secs.",
-                        ))
-                    }
-                    Err(e) => HostResult::Raise(self.errors.from_engine(&e)),
-                }
+        match method_of(name) {
+            M::Send => self.send(proc, id, args, kwargs),
+            M::Close => {
+                p.closed = true;
+                Ok(Value::None)
             }
-            "flush" => HostResult::Return(Value::None),
-            "close" => {
-                if let Some(Obj::Producer(p)) = self.objects.get_mut(id) {
-                    p.closed = true;
-                }
-                HostResult::Return(Value::None)
+            M::PartitionsFor => {
+                let topic = args.first().and_then(|t| t.as_str()).unwrap_or("");
+                Ok(self.partition_set(topic).unwrap_or(Value::None))
             }
-            "partitions_for" => {
-                let topic = args
-                    .first()
-                    .and_then(|t| t.as_str())
-                    .unwrap_or("")
-                    .to_string();
-                self.partition_set(&topic)
-            }
-            "bootstrap_connected" => HostResult::Return(Value::Bool(true)),
-            "metrics" => HostResult::Return(Value::dict(Vec::new())),
-            _ => HostResult::Raise(missing_method("KafkaProducer", "producer", method)),
+            M::Flush => Ok(Value::None),
+            M::BootstrapConnected => Ok(Value::Bool(true)),
+            M::Metrics => Ok(Value::dict(Vec::new())),
+            m => Err(missing_method(PRODUCER, m, name)),
         }
     }
 
-    fn partition_set(&mut self, topic: &str) -> HostResult {
-        match self.cluster.topic(topic) {
-            Some(t) => {
-                let items = (0..t.partition_count())
-                    .map(|p| Value::int(i64::from(p)))
-                    .collect();
-                HostResult::Return(set_of(items))
-            }
-            None => HostResult::Return(Value::None),
+    /// `producer.send(topic, value=None, key=None, headers=None, partition=None, timestamp_ms=None)`.
+    fn send(
+        &mut self,
+        proc: &mut Process,
+        id: u64,
+        args: Vec<Value>,
+        kwargs: Vec<(String, Value)>,
+    ) -> Res {
+        let Some(Obj::Producer(p)) = self.objects.get(id) else {
+            return Err(Exception::builtin("RuntimeError", "no such producer"));
+        };
+        if p.closed {
+            return Err(self
+                .errors
+                .exc("IllegalStateError", "KafkaProducer already closed!"));
         }
+        let client_id = p.client_id.clone();
+        let (ks, vs) = (p.key_serializer.clone(), p.value_serializer.clone());
+        let slots = bind_args(
+            "send",
+            &[
+                "topic",
+                "value",
+                "key",
+                "headers",
+                "partition",
+                "timestamp_ms",
+            ],
+            args,
+            kwargs,
+            true,
+        )?;
+        let mut slots = slots.into_iter();
+        let mut next = || slots.next().flatten();
+        let (topic, value, key, headers, partition, timestamp) =
+            (next(), next(), next(), next(), next(), next());
+        let Some(Value::Str(topic)) = topic else {
+            return Err(Exception::type_error(
+                "send() missing required argument: 'topic' (a str)",
+            ));
+        };
+        let value = value.unwrap_or(Value::None);
+        let key = key.unwrap_or(Value::None);
+        if value.is_none() && key.is_none() {
+            return Err(Exception::value_error("Need at least one: key or value"));
+        }
+        let mut hdrs = Vec::new();
+        match headers {
+            None | Some(Value::None) => {}
+            Some(Value::List(l)) => {
+                for item in l.borrow().iter() {
+                    match item.as_seq().as_deref() {
+                        Some([Value::Str(k), Value::Bytes(v)]) => {
+                            hdrs.push((k.to_string(), v.to_vec()))
+                        }
+                        _ => {
+                            return Err(Exception::type_error(
+                                "All headers items must be (str, bytes) tuples",
+                            ))
+                        }
+                    }
+                }
+            }
+            Some(_) => return Err(Exception::type_error("headers must be list-type")),
+        }
+        let key_bytes = self.serialize(proc, &ks, key, "key")?;
+        let value_bytes = self.serialize(proc, &vs, value, "value")?;
+        let total: u64 = self
+            .cluster
+            .topics()
+            .flat_map(|t| t.partitions().iter())
+            .map(|p| p.log_end_offset())
+            .sum();
+        if total >= MAX_RECORDS {
+            return Err(self.errors.exc(
+                "KafkaTimeoutError",
+                &format!("the playground holds at most {MAX_RECORDS} records: this producer sends too many (add a time.sleep?)"),
+            ));
+        }
+        let count = self.cluster.topic(&topic).map(|t| t.partition_count());
+        let mut req = ProduceRequest::new(client_id, topic.to_string());
+        req.key = key_bytes;
+        req.value = value_bytes;
+        req.headers = hdrs;
+        if let Some(p) = partition.filter(|p| !p.is_none()) {
+            match p.as_int() {
+                Some(p) if p >= 0 => match (u32::try_from(p), count) {
+                    (Ok(p), Some(n)) if p < n => req.partition = Some(p),
+                    (Ok(p), None) => req.partition = Some(p),
+                    _ => {
+                        return Err(Exception::value_error_fmt(format_args!(
+                            "Unrecognized partition {p} for topic {topic}"
+                        )))
+                    }
+                },
+                _ => return Err(Exception::value_error("partition must be >= 0")),
+            }
+        }
+        req.timestamp_ms = Some(match timestamp.filter(|t| !t.is_none()) {
+            Some(ts) => ts
+                .as_int()
+                .ok_or_else(|| Exception::type_error("timestamp_ms must be an int"))?,
+            None => EPOCH_MS + self.now() as i64,
+        });
+        match self.cluster.produce(req) {
+            Ok(meta) => {
+                let fid = self.objects.add(Obj::Future(meta));
+                Ok(Value::host("FutureRecordMetadata", fid))
+            }
+            Err(KafkaError::UnknownTopicOrPartition(_)) if self.cluster.topic(&topic).is_none() => {
+                Err(self.errors.exc(
+                    "KafkaTimeoutError",
+                    "Failed to update metadata after 60.0 secs.",
+                ))
+            }
+            Err(e) => Err(self.engine_err(e)),
+        }
+    }
+
+    /// The partition ids of `topic` as a set, if the topic exists.
+    fn partition_set(&self, topic: &str) -> Option<Value> {
+        let t = self.cluster.topic(topic)?;
+        Some(set_of(
+            (0..t.partition_count())
+                .map(|p| Value::int(i64::from(p)))
+                .collect(),
+        ))
     }
 
     fn serialize(
@@ -968,7 +1249,7 @@ impl ProcHost<'_> {
         match out {
             Value::None => Ok(None),
             Value::Bytes(b) => Ok(Some(b.to_vec())),
-            other => Err(Exception::type_error(format!(
+            other => Err(Exception::type_error_fmt(format_args!(
                 "Unsupported type for serialized {what}: <class '{}'>",
                 other.type_name()
             ))),
@@ -986,47 +1267,53 @@ impl ProcHost<'_> {
             Some(Obj::Consumer(c)) => (c.key_deserializer.clone(), c.value_deserializer.clone()),
             _ => (None, None),
         };
-        let mut de = |f: &Option<Value>, b: &Option<Vec<u8>>| -> Result<Value, Exception> {
-            match (f, b) {
-                (_, None) => Ok(Value::None),
-                (None, Some(b)) => Ok(Value::bytes(b)),
-                (Some(f), Some(b)) => proc.call_value(self, f, vec![Value::bytes(b)]),
-            }
-        };
-        let key = de(&kd, &r.key)?;
-        let value = de(&vd, &r.value)?;
+        let key = self.deserialize(proc, &kd, &r.key)?;
+        let value = self.deserialize(proc, &vd, &r.value)?;
         let headers = r
             .headers
             .iter()
             .map(|(k, v)| Value::tuple(vec![Value::str(k), Value::bytes(v)]))
             .collect();
-        Ok(Value::record(
+        Ok(rec(
             "ConsumerRecord",
+            RECORD_FIELDS,
             vec![
-                ("topic", Value::str(&r.topic)),
-                ("partition", Value::int(i64::from(r.partition))),
-                ("leader_epoch", Value::int(0)),
-                ("offset", Value::int(r.offset as i64)),
-                ("timestamp", Value::int(r.timestamp)),
-                ("timestamp_type", Value::int(0)),
-                ("key", key),
-                ("value", value),
-                ("headers", Value::list(headers)),
-                ("checksum", Value::None),
-                (
-                    "serialized_key_size",
-                    Value::int(i64::from(r.serialized_key_size)),
-                ),
-                (
-                    "serialized_value_size",
-                    Value::int(i64::from(r.serialized_value_size)),
-                ),
-                (
-                    "serialized_header_size",
-                    Value::int(i64::from(r.serialized_header_size)),
-                ),
+                Value::str(&r.topic),
+                Value::int(i64::from(r.partition)),
+                Value::int(0),
+                Value::int(r.offset as i64),
+                Value::int(r.timestamp),
+                Value::int(0),
+                key,
+                value,
+                Value::list(headers),
+                Value::None,
+                Value::int(i64::from(r.serialized_key_size)),
+                Value::int(i64::from(r.serialized_value_size)),
+                Value::int(i64::from(r.serialized_header_size)),
             ],
         ))
+    }
+
+    fn deserialize(
+        &mut self,
+        proc: &mut Process,
+        f: &Option<Value>,
+        b: &Option<Vec<u8>>,
+    ) -> Result<Value, Exception> {
+        match (f, b) {
+            (_, None) => Ok(Value::None),
+            (None, Some(b)) => Ok(Value::bytes(b)),
+            (Some(f), Some(b)) => proc.call_value(self, f, vec![Value::bytes(b)]),
+        }
+    }
+
+    /// Hands out `r` (moves the consumer's position past it): false when its partition is no
+    /// longer assigned.
+    fn consume(&mut self, cid: ConsumerId, r: &ConsumerRecordView) -> Result<bool, Exception> {
+        self.cluster
+            .mark_consumed(cid, &r.topic_partition(), r.offset)
+            .map_err(|e| self.engine_err(e))
     }
 
     /// The next buffered record of a consumer, polling the cluster when the buffer is empty.
@@ -1037,26 +1324,20 @@ impl ProcHost<'_> {
     pub fn next_record(&mut self, consumer: u64) -> Result<Option<ConsumerRecordView>, Exception> {
         let mut polled = false;
         loop {
-            let (cid, next) = match self.objects.get_mut(consumer) {
-                Some(Obj::Consumer(c)) => {
-                    if c.closed {
-                        return Err(Exception::builtin("StopIteration", "KafkaConsumer closed"));
-                    }
-                    (c.id, c.buffer.pop_front())
-                }
-                _ => return Err(Exception::builtin("RuntimeError", "no such consumer")),
+            let Some(c) = self.objects.consumer_mut(consumer) else {
+                return Err(Exception::builtin("RuntimeError", "no such consumer"));
             };
-            match next {
+            if c.closed {
+                return Err(Exception::builtin("StopIteration", "KafkaConsumer closed"));
+            }
+            let cid = c.id;
+            match c.buffer.pop_front() {
                 Some(r) => {
-                    let tp = r.topic_partition();
-                    let still_assigned = self
-                        .cluster
-                        .mark_consumed(cid, &tp, r.offset)
-                        .map_err(|e| self.errors.from_engine(&e))?;
-                    if still_assigned {
+                    if self.consume(cid, &r)? {
                         return Ok(Some(r));
                     }
-                    if let Some(Obj::Consumer(c)) = self.objects.get_mut(consumer) {
+                    let tp = r.topic_partition();
+                    if let Some(c) = self.objects.consumer_mut(consumer) {
                         c.buffer.retain(|x| x.topic_partition() != tp);
                     }
                 }
@@ -1066,20 +1347,12 @@ impl ProcHost<'_> {
                     let records = self
                         .cluster
                         .poll_opts(cid, None, false)
-                        .map_err(|e| self.errors.from_engine(&e))?;
-                    if let Some(Obj::Consumer(c)) = self.objects.get_mut(consumer) {
+                        .map_err(|e| self.engine_err(e))?;
+                    if let Some(c) = self.objects.consumer_mut(consumer) {
                         c.buffer.extend(records);
                     }
                 }
             }
-        }
-    }
-
-    /// Drops records fetched for the iterator but not handed out (kafka-python resets its
-    /// iterator on seek, assign, subscribe and unsubscribe).
-    fn reset_iterator(&mut self, consumer: u64) {
-        if let Some(Obj::Consumer(c)) = self.objects.get_mut(consumer) {
-            c.buffer.clear();
         }
     }
 
@@ -1098,38 +1371,31 @@ impl ProcHost<'_> {
         consumer: u64,
         max_records: Option<usize>,
     ) -> Result<Option<Value>, Exception> {
-        let cid = match self.objects.get_mut(consumer) {
-            Some(Obj::Consumer(c)) if !c.closed => c.id,
-            Some(Obj::Consumer(_)) => {
+        let (cid, buffered) = match self.objects.consumer_mut(consumer) {
+            Some(c) if !c.closed => {
+                // Records fetched by the iterator but not handed out yet: poll() hands them
+                // out now.
+                let take = max_records.unwrap_or(usize::MAX).min(c.buffer.len());
+                (c.id, c.buffer.drain(..take).collect::<Vec<_>>())
+            }
+            Some(_) => {
                 return Err(self
                     .errors
                     .exc("IllegalStateError", "KafkaConsumer is closed"))
             }
-            _ => return Err(Exception::builtin("RuntimeError", "no such consumer")),
+            None => return Err(Exception::builtin("RuntimeError", "no such consumer")),
         };
-        let mut records: Vec<ConsumerRecordView> = Vec::new();
-        if let Some(Obj::Consumer(c)) = self.objects.get_mut(consumer) {
-            let take = max_records.unwrap_or(usize::MAX).min(c.buffer.len());
-            records.extend(c.buffer.drain(..take));
-        }
-        // Records fetched by the iterator but not handed out yet: poll() hands them out now.
-        let mut kept = Vec::with_capacity(records.len());
-        for r in records {
-            let tp = r.topic_partition();
-            if self
-                .cluster
-                .mark_consumed(cid, &tp, r.offset)
-                .map_err(|e| self.errors.from_engine(&e))?
-            {
-                kept.push(r);
+        let mut records = Vec::with_capacity(buffered.len());
+        for r in buffered {
+            if self.consume(cid, &r)? {
+                records.push(r);
             }
         }
-        let mut records = kept;
         if records.is_empty() {
             records = self
                 .cluster
                 .poll(cid, max_records)
-                .map_err(|e| self.errors.from_engine(&e))?;
+                .map_err(|e| self.engine_err(e))?;
         }
         if records.is_empty() {
             return Ok(None);
@@ -1155,176 +1421,196 @@ impl ProcHost<'_> {
         &mut self,
         proc: &mut Process,
         id: u64,
-        method: &str,
+        name: &str,
         args: Vec<Value>,
         kwargs: Vec<(String, Value)>,
     ) -> HostResult {
-        let (cid, closed) = match self.objects.get(id) {
-            Some(Obj::Consumer(c)) => (c.id, c.closed),
-            _ => return HostResult::Raise(Exception::builtin("RuntimeError", "no such consumer")),
+        let Some(c) = self.objects.consumer_mut(id) else {
+            return HostResult::Raise(Exception::builtin("RuntimeError", "no such consumer"));
         };
-        if closed && !matches!(method, "close" | "metrics" | "config") {
+        let m = method_of(name);
+        if c.closed && !matches!(m, M::Close | M::Metrics | M::Config) {
             return HostResult::Raise(
                 self.errors
                     .exc("IllegalStateError", "KafkaConsumer is closed"),
             );
         }
         if matches!(
-            method,
-            "seek" | "seek_to_beginning" | "seek_to_end" | "assign" | "subscribe" | "unsubscribe"
+            m,
+            M::Seek | M::SeekToBeginning | M::SeekToEnd | M::Assign | M::Subscribe | M::Unsubscribe
         ) {
-            self.reset_iterator(id);
+            // kafka-python resets its iterator on seek, assign, subscribe and unsubscribe:
+            // records fetched for it but not handed out are dropped.
+            c.buffer.clear();
         }
-        let mut kwargs = kwargs;
-        let mut arg = |i: usize, name: &str, args: &[Value]| -> Option<Value> {
-            args.get(i).cloned().or_else(|| kw_take(&mut kwargs, name))
+        let (cid, closed) = (c.id, c.closed);
+        if m == M::Poll {
+            return match self.poll_call(proc, id, &args, &kwargs) {
+                Ok(Some(v)) => HostResult::Return(v),
+                Ok(None) => HostResult::Block(id),
+                Err(e) => HostResult::Raise(e),
+            };
+        }
+        done(self.consumer_method(proc, id, cid, closed, m, name, args, kwargs))
+    }
+
+    /// `consumer.poll(timeout_ms=0, max_records=None)`; `None` when it blocks.
+    fn poll_call(
+        &mut self,
+        proc: &mut Process,
+        id: u64,
+        args: &[Value],
+        kwargs: &[(String, Value)],
+    ) -> Result<Option<Value>, Exception> {
+        let timeout = match arg(args, kwargs, 0, "timeout_ms") {
+            None | Some(Value::None) => 0.0,
+            Some(v) => match v.as_float() {
+                Some(f) if f < 0.0 => {
+                    return Err(Exception::value_error("Timeout must not be negative"))
+                }
+                Some(f) if f.is_finite() => f,
+                Some(_) => 1e15,
+                None => {
+                    return Err(Exception::type_error_fmt(format_args!(
+                        "'<' not supported between instances of '{}' and 'int'",
+                        v.type_name()
+                    )))
+                }
+            },
+        } as u64;
+        let max_records = match arg(args, kwargs, 1, "max_records") {
+            None | Some(Value::None) => None,
+            Some(Value::Int(n)) if n > 0 => usize::try_from(n).ok(),
+            Some(Value::Int(_)) => {
+                return Err(Exception::value_error("max_records must be positive"))
+            }
+            Some(_) => return Err(Exception::type_error("max_records must be an integer")),
         };
-        let engine = |r: Result<(), KafkaError>, errors: &KafkaErrors| match r {
-            Ok(()) => HostResult::Return(Value::None),
-            Err(e) => HostResult::Raise(errors.from_engine(&e)),
+        match self.poll_once(proc, id, max_records)? {
+            Some(d) => Ok(Some(d)),
+            None if timeout == 0 => Ok(Some(Value::dict(Vec::new()))),
+            None => {
+                self.wait = Some(Wait::Poll {
+                    consumer: id,
+                    until: self.now().saturating_add(timeout),
+                    max_records,
+                });
+                Ok(None)
+            }
+        }
+    }
+
+    /// The offsets argument of `commit()`: `{TopicPartition: OffsetAndMetadata or int}`.
+    fn commit_offsets(v: Option<Value>) -> Result<Option<Vec<(TopicPartition, u64)>>, Exception> {
+        let Some(v) = v.filter(|v| !v.is_none()) else {
+            return Ok(None);
         };
-        match method {
-            "poll" => {
-                let timeout = match arg(0, "timeout_ms", &args) {
-                    None | Some(Value::None) => 0.0,
-                    Some(v) => match v.as_float() {
-                        Some(f) if f < 0.0 => {
-                            return HostResult::Raise(Exception::value_error(
-                                "Timeout must not be negative",
-                            ))
-                        }
-                        Some(f) if f.is_finite() => f,
-                        Some(_) => 1e15,
-                        None => {
-                            return HostResult::Raise(Exception::type_error(format!(
-                                "'<' not supported between instances of '{}' and 'int'",
-                                v.type_name()
-                            )))
-                        }
-                    },
-                } as u64;
-                let max_records = match arg(1, "max_records", &args) {
-                    None | Some(Value::None) => None,
-                    Some(v @ Value::Int(_)) => match v.as_int() {
-                        Some(n) if n > 0 => usize::try_from(n).ok(),
-                        _ => {
-                            return HostResult::Raise(Exception::value_error(
-                                "max_records must be positive",
-                            ))
-                        }
-                    },
-                    Some(_) => {
-                        return HostResult::Raise(Exception::type_error(
-                            "max_records must be an integer",
-                        ))
-                    }
-                };
-                match self.poll_once(proc, id, max_records) {
-                    Ok(Some(d)) => HostResult::Return(d),
-                    Ok(None) if timeout == 0 => HostResult::Return(Value::dict(Vec::new())),
-                    Ok(None) => {
-                        self.wait = Some(Wait::Poll {
-                            consumer: id,
-                            until: self.now() + timeout,
-                            max_records,
-                        });
-                        HostResult::Block(id)
-                    }
-                    Err(e) => HostResult::Raise(e),
+        let Some(items) = v.as_dict() else {
+            return Err(Exception::type_error(
+                "offsets should be a dict of {TopicPartition: OffsetAndMetadata}",
+            ));
+        };
+        let mut list = Vec::new();
+        for (k, v) in items {
+            let tp = topic_partition_of(&k)?;
+            let off = v.field("offset").unwrap_or(v);
+            match off.as_int().and_then(|o| u64::try_from(o).ok()) {
+                Some(o) => list.push((tp, o)),
+                None => {
+                    return Err(Exception::type_error(
+                        "offset must be an OffsetAndMetadata or a non-negative int",
+                    ))
                 }
             }
-            "commit" | "commit_async" => {
-                let offsets =
-                    match arg(0, "offsets", &args) {
-                        None | Some(Value::None) => None,
-                        Some(v) => {
-                            let Some(items) = v.as_dict() else {
-                                return HostResult::Raise(Exception::type_error(
-                                "offsets should be a dict of {TopicPartition: OffsetAndMetadata}",
-                            ));
-                            };
-                            let mut list = Vec::new();
-                            for (k, v) in items {
-                                let tp = match topic_partition_of(&k) {
-                                    Ok(tp) => tp,
-                                    Err(e) => return HostResult::Raise(e),
-                                };
-                                let off = v.field("offset").unwrap_or(v.clone());
-                                match off.as_int().and_then(|o| u64::try_from(o).ok()) {
-                                    Some(o) => list.push((tp, o)),
-                                    None => return HostResult::Raise(Exception::type_error(
-                                        "offset must be an OffsetAndMetadata or a non-negative int",
-                                    )),
-                                }
-                            }
-                            Some(list)
-                        }
-                    };
-                if self
-                    .cluster
-                    .consumer(cid)
-                    .and_then(|c| c.group_id())
-                    .is_none()
-                {
-                    return HostResult::Raise(
-                        self.errors.exc("IllegalStateError", "Requires group_id"),
-                    );
-                }
-                if method == "commit_async" {
-                    // kafka-python: errors go to the callback, or are discarded.
-                    let callback = arg(1, "callback", &args).filter(|v| !v.is_none());
-                    let committed: Vec<(TopicPartition, u64)> = match &offsets {
-                        Some(list) => list.clone(),
-                        None => {
-                            let tps = self.cluster.assignment(cid);
-                            tps.into_iter()
-                                .filter_map(|tp| {
-                                    let p = self.cluster.position(cid, &tp).ok()?;
-                                    Some((tp, p))
-                                })
-                                .collect()
-                        }
-                    };
+        }
+        Ok(Some(list))
+    }
+
+    /// The TopicPartition list argument of `assign()`, `end_offsets()` and
+    /// `beginning_offsets()`.
+    fn partition_list(v: Option<Value>) -> Result<Vec<TopicPartition>, Exception> {
+        v.and_then(|v| v.as_seq())
+            .unwrap_or_default()
+            .iter()
+            .map(topic_partition_of)
+            .collect()
+    }
+
+    fn group_of(&self, cid: ConsumerId) -> Result<String, Exception> {
+        match self.cluster.consumer(cid).and_then(|c| c.group_id()) {
+            Some(g) => Ok(g.to_string()),
+            None => Err(self.errors.exc("IllegalStateError", "Requires group_id")),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn consumer_method(
+        &mut self,
+        proc: &mut Process,
+        id: u64,
+        cid: ConsumerId,
+        closed: bool,
+        m: M,
+        name: &str,
+        args: Vec<Value>,
+        kwargs: Vec<(String, Value)>,
+    ) -> Res {
+        let arg0 = |n: &str| arg(&args, &kwargs, 0, n);
+        match m {
+            M::Commit | M::CommitAsync => {
+                let offsets = Self::commit_offsets(arg0("offsets"))?;
+                self.group_of(cid)?;
+                if m == M::Commit {
                     let r = self.cluster.commit(cid, offsets.as_deref());
-                    if let Some(cb) = callback {
-                        let offsets_value = Value::dict(
-                            committed
-                                .iter()
-                                .map(|(tp, o)| {
-                                    (
-                                        topic_partition_value(tp),
-                                        Value::record(
-                                            "OffsetAndMetadata",
-                                            vec![
-                                                ("offset", Value::int(*o as i64)),
-                                                ("metadata", Value::str("")),
-                                                ("leader_epoch", Value::int(-1)),
-                                            ],
-                                        ),
-                                    )
-                                })
-                                .collect(),
-                        );
-                        let response = match &r {
-                            Ok(()) => Value::None,
-                            Err(e) => Value::Exception(self.errors.from_engine(e)),
-                        };
-                        if let Err(e) = proc.call_value(self, &cb, vec![offsets_value, response]) {
-                            return HostResult::Raise(e);
-                        }
-                    }
-                    // kafka-python returns the commit's Future: resolved to None, or failed.
-                    let outcome = r
-                        .map(|()| Value::None)
-                        .map_err(|e| self.errors.from_engine(&e));
-                    let fid = self.objects.add(Obj::Done(outcome));
-                    return HostResult::Return(Value::host("Future", fid));
+                    return self.engine(r);
                 }
-                let r = self.cluster.commit(cid, offsets.as_deref());
-                engine(r, self.errors)
+                // kafka-python: errors go to the callback, or are discarded.
+                let callback = arg(&args, &kwargs, 1, "callback").filter(|v| !v.is_none());
+                let committed: Vec<(TopicPartition, u64)> = match &offsets {
+                    Some(list) => list.clone(),
+                    None => self
+                        .cluster
+                        .assignment(cid)
+                        .into_iter()
+                        .filter_map(|tp| {
+                            let p = self.cluster.position(cid, &tp).ok()?;
+                            Some((tp, p))
+                        })
+                        .collect(),
+                };
+                let r = self
+                    .cluster
+                    .commit(cid, offsets.as_deref())
+                    .map(|()| Value::None)
+                    .map_err(|e| self.engine_err(e));
+                if let Some(cb) = callback {
+                    let offsets_value = Value::dict(
+                        committed
+                            .iter()
+                            .map(|(tp, o)| {
+                                (
+                                    topic_partition_value(tp),
+                                    rec(
+                                        "OffsetAndMetadata",
+                                        OFFSET_AND_METADATA_FIELDS,
+                                        vec![Value::int(*o as i64), Value::str(""), Value::int(-1)],
+                                    ),
+                                )
+                            })
+                            .collect(),
+                    );
+                    let response = match &r {
+                        Ok(_) => Value::None,
+                        Err(e) => Value::Exception(e.clone()),
+                    };
+                    proc.call_value(self, &cb, vec![offsets_value, response])?;
+                }
+                // kafka-python returns the commit's Future: resolved to None, or failed.
+                let fid = self.objects.add(Obj::Done(r));
+                Ok(Value::host("Future", fid))
             }
-            "subscribe" => {
-                let topics = match arg(0, "topics", &args) {
+            M::Subscribe => {
+                let topics: Vec<String> = match arg0("topics") {
                     Some(Value::Str(s)) => vec![s.to_string()],
                     Some(v) => v
                         .as_seq()
@@ -1334,87 +1620,58 @@ impl ProcHost<'_> {
                         .collect(),
                     None => Vec::new(),
                 };
-                if topics.is_empty()
-                    && kwargs
-                        .iter()
-                        .any(|(k, v)| &**k == "pattern" && !v.is_none())
-                {
-                    return HostResult::Raise(Exception::builtin(
-                        "NotImplementedError",
-                        "the playground does not model pattern subscriptions yet: subscribe to topic names",
-                    ));
-                }
                 if topics.is_empty() {
-                    return HostResult::Raise(self.errors.exc(
+                    if kw_some(&kwargs, "pattern").is_some() {
+                        return Err(Exception::builtin(
+                            "NotImplementedError",
+                            "the playground does not model pattern subscriptions yet: subscribe to topic names",
+                        ));
+                    }
+                    return Err(self.errors.exc(
                         "IllegalStateError",
                         "You must choose topic(s) or a pattern to subscribe to",
                     ));
                 }
                 let r = self.cluster.subscribe(cid, &topics);
-                engine(r, self.errors)
+                self.engine(r)
             }
-            "unsubscribe" => {
+            M::Unsubscribe => {
                 let r = self.cluster.unsubscribe(cid);
-                engine(r, self.errors)
+                self.engine(r)
             }
-            "assign" => {
-                let tps: Result<Vec<TopicPartition>, Exception> = arg(0, "partitions", &args)
-                    .and_then(|v| v.as_seq())
-                    .unwrap_or_default()
-                    .iter()
-                    .map(topic_partition_of)
-                    .collect();
-                match tps {
-                    Ok(tps) => {
-                        let r = self.cluster.assign(cid, &tps);
-                        engine(r, self.errors)
-                    }
-                    Err(e) => HostResult::Raise(e),
-                }
+            M::Assign => {
+                let tps = Self::partition_list(arg0("partitions"))?;
+                let r = self.cluster.assign(cid, &tps);
+                self.engine(r)
             }
-            "assignment" => {
-                let items = self
-                    .cluster
-                    .assignment(cid)
-                    .iter()
-                    .map(topic_partition_value)
-                    .collect();
-                HostResult::Return(set_of(items))
-            }
-            "subscription" => {
-                let subs = self
-                    .cluster
-                    .consumer(cid)
-                    .and_then(|c| c.subscription().map(|s| s.to_vec()));
-                match subs {
-                    Some(s) => {
-                        HostResult::Return(set_of(s.iter().map(|t| Value::str(t)).collect()))
-                    }
-                    None => HostResult::Return(Value::None),
-                }
-            }
-            "seek" => {
-                let tp = match arg(0, "partition", &args).map(|v| topic_partition_arg(&v)) {
-                    Some(Ok(tp)) => tp,
-                    Some(Err(e)) => return HostResult::Raise(e),
-                    None => return HostResult::Raise(Exception::type_error(
+            M::Assignment => Ok(self.tp_set(self.cluster.assignment(cid))),
+            M::Subscription => Ok(
+                match self.cluster.consumer(cid).and_then(|c| c.subscription()) {
+                    Some(s) => set_of(s.iter().map(|t| Value::str(t)).collect()),
+                    None => Value::None,
+                },
+            ),
+            M::Seek => {
+                let Some(tp) = arg0("partition") else {
+                    return Err(Exception::type_error(
                         "seek() missing 2 required positional arguments: 'partition' and 'offset'",
-                    )),
+                    ));
                 };
-                let off = match arg(1, "offset", &args) {
-                    Some(v @ Value::Int(_)) => v.as_int().and_then(|o| u64::try_from(o).ok()),
+                let tp = topic_partition_arg(&tp)?;
+                let off = match arg(&args, &kwargs, 1, "offset") {
+                    Some(Value::Int(o)) => u64::try_from(o).ok(),
                     _ => None,
                 };
                 let Some(off) = off else {
-                    return HostResult::Raise(Exception::value_error("Offset must be int >= 0"));
+                    return Err(Exception::value_error("Offset must be int >= 0"));
                 };
                 if !self.cluster.assignment(cid).contains(&tp) {
-                    return HostResult::Raise(Exception::value_error("Unassigned partition"));
+                    return Err(Exception::value_error("Unassigned partition"));
                 }
                 let r = self.cluster.seek(cid, &tp, off);
-                engine(r, self.errors)
+                self.engine(r)
             }
-            "seek_to_beginning" | "seek_to_end" => {
+            M::SeekToBeginning | M::SeekToEnd => {
                 let tps: Result<Vec<TopicPartition>, Exception> = args
                     .iter()
                     .map(|v| {
@@ -1423,457 +1680,318 @@ impl ProcHost<'_> {
                         })
                     })
                     .collect();
+                let tps = tps?;
                 let assigned = self.cluster.assignment(cid);
-                let tps = match tps {
-                    Ok(t) if t.is_empty() => {
-                        if assigned.is_empty() {
-                            return HostResult::Raise(Exception::value_error(
-                                "No partitions are currently assigned",
-                            ));
-                        }
-                        assigned
+                let tps = if tps.is_empty() {
+                    if assigned.is_empty() {
+                        return Err(Exception::value_error(
+                            "No partitions are currently assigned",
+                        ));
                     }
-                    Ok(t) => {
-                        if let Some(p) = t.iter().find(|p| !assigned.contains(p)) {
-                            return HostResult::Raise(Exception::value_error(format!(
-                                "Unassigned partition: {}",
-                                tp_repr(p)
-                            )));
-                        }
-                        t
+                    assigned
+                } else {
+                    if let Some(p) = tps.iter().find(|p| !assigned.contains(p)) {
+                        return Err(Exception::value_error_fmt(format_args!(
+                            "Unassigned partition: TopicPartition(topic='{}', partition={})",
+                            p.topic, p.partition
+                        )));
                     }
-                    Err(e) => return HostResult::Raise(e),
+                    tps
                 };
-                let r = if method == "seek_to_beginning" {
+                let r = if m == M::SeekToBeginning {
                     self.cluster.seek_to_beginning(cid, &tps)
                 } else {
                     self.cluster.seek_to_end(cid, &tps)
                 };
-                engine(r, self.errors)
+                self.engine(r)
             }
-            "position" | "highwater" => match arg(0, "partition", &args)
-                .map(|v| topic_partition_arg(&v))
-            {
-                Some(Ok(tp)) if !self.cluster.assignment(cid).contains(&tp) => HostResult::Raise(
-                    self.errors
-                        .exc("IllegalStateError", "Partition is not assigned"),
-                ),
-                Some(Ok(tp)) if method == "highwater" => HostResult::Return(
-                    self.cluster
-                        .partition(&tp.topic, tp.partition)
-                        .map(|p| Value::int(p.log_end_offset() as i64))
-                        .unwrap_or(Value::None),
-                ),
-                Some(Ok(tp)) => match self.cluster.position(cid, &tp) {
-                    Ok(p) => HostResult::Return(Value::int(p as i64)),
-                    Err(e) => HostResult::Raise(self.errors.from_engine(&e)),
-                },
-                Some(Err(e)) => HostResult::Raise(e),
-                None => HostResult::Raise(Exception::type_error(
-                    "position() missing 1 required positional argument: 'partition'",
-                )),
-            },
-            "committed" => match arg(0, "partition", &args).map(|v| topic_partition_arg(&v)) {
-                Some(Ok(tp)) => {
-                    let group = self
-                        .cluster
-                        .consumer(cid)
-                        .and_then(|c| c.group_id().map(str::to_string));
-                    if group.is_none() {
-                        return HostResult::Raise(
-                            self.errors.exc("IllegalStateError", "Requires group_id"),
-                        );
-                    }
-                    let v = group
-                        .and_then(|g| self.cluster.committed(&g, &tp))
-                        .map(|o| Value::int(o as i64))
-                        .unwrap_or(Value::None);
-                    HostResult::Return(v)
-                }
-                Some(Err(e)) => HostResult::Raise(e),
-                None => HostResult::Raise(Exception::type_error(
-                    "committed() missing 1 required positional argument: 'partition'",
-                )),
-            },
-            "end_offsets" | "beginning_offsets" => {
-                let tps: Result<Vec<TopicPartition>, Exception> = arg(0, "partitions", &args)
-                    .and_then(|v| v.as_seq())
-                    .unwrap_or_default()
-                    .iter()
-                    .map(topic_partition_of)
-                    .collect();
-                match tps {
-                    Ok(tps) => {
-                        let mut items = Vec::new();
-                        for tp in tps {
-                            let Some(p) = self.cluster.partition(&tp.topic, tp.partition) else {
-                                return HostResult::Raise(
-                                    self.errors
-                                        .exc("UnknownTopicOrPartitionError", format!("{tp}")),
-                                );
-                            };
-                            let o = if method == "end_offsets" {
-                                p.log_end_offset()
-                            } else {
-                                p.log_start_offset()
-                            };
-                            items.push((topic_partition_value(&tp), Value::int(o as i64)));
+            M::Position | M::Highwater | M::Committed => {
+                let Some(tp) = arg0("partition") else {
+                    return Err(Exception::type_error_fmt(format_args!(
+                        "{}() missing 1 required positional argument: 'partition'",
+                        if m == M::Committed {
+                            "committed"
+                        } else {
+                            "position"
                         }
-                        HostResult::Return(Value::dict(items))
-                    }
-                    Err(e) => HostResult::Raise(e),
+                    )));
+                };
+                let tp = topic_partition_arg(&tp)?;
+                if m == M::Committed {
+                    let group = self.group_of(cid)?;
+                    return Ok(self
+                        .cluster
+                        .committed(&group, &tp)
+                        .map_or(Value::None, |o| Value::int(o as i64)));
+                }
+                if !self.cluster.assignment(cid).contains(&tp) {
+                    return Err(self
+                        .errors
+                        .exc("IllegalStateError", "Partition is not assigned"));
+                }
+                if m == M::Highwater {
+                    return Ok(self
+                        .cluster
+                        .partition(&tp.topic, tp.partition)
+                        .map_or(Value::None, |p| Value::int(p.log_end_offset() as i64)));
+                }
+                match self.cluster.position(cid, &tp) {
+                    Ok(p) => Ok(Value::int(p as i64)),
+                    Err(e) => Err(self.engine_err(e)),
                 }
             }
-            "topics" => {
-                let names = self
-                    .cluster
+            M::EndOffsets | M::BeginningOffsets => {
+                let tps = Self::partition_list(arg0("partitions"))?;
+                let mut items = Vec::new();
+                for tp in tps {
+                    let Some(p) = self.cluster.partition(&tp.topic, tp.partition) else {
+                        return Err(self
+                            .errors
+                            .exc("UnknownTopicOrPartitionError", &tp.to_string()));
+                    };
+                    let o = if m == M::EndOffsets {
+                        p.log_end_offset()
+                    } else {
+                        p.log_start_offset()
+                    };
+                    items.push((topic_partition_value(&tp), Value::int(o as i64)));
+                }
+                Ok(Value::dict(items))
+            }
+            M::Topics => Ok(set_of(
+                self.cluster
                     .topics()
                     .map(|t| Value::str(t.name()))
-                    .collect();
-                HostResult::Return(set_of(names))
-            }
-            "partitions_for_topic" => {
-                let topic = arg(0, "topic", &args)
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default();
+                    .collect(),
+            )),
+            M::PartitionsForTopic => {
+                let topic = arg0("topic");
+                let topic = topic.as_ref().and_then(|v| v.as_str()).unwrap_or_default();
                 // kafka-python: `partitions or set()`.
-                match self.partition_set(&topic) {
-                    HostResult::Return(Value::None) => HostResult::Return(set_of(Vec::new())),
-                    other => other,
-                }
+                Ok(self
+                    .partition_set(topic)
+                    .unwrap_or_else(|| set_of(Vec::new())))
             }
-            "close" => {
-                let autocommit = arg(0, "autocommit", &args).is_none_or(|v| v.truthy());
+            M::Close => {
+                let autocommit = arg0("autocommit").is_none_or(|v| v.truthy());
                 if !closed {
-                    if let Some(Obj::Consumer(c)) = self.objects.get_mut(id) {
+                    if let Some(c) = self.objects.consumer_mut(id) {
                         c.closed = true;
                     }
                     let _ = self.cluster.close(cid, autocommit);
                 }
-                HostResult::Return(Value::None)
+                Ok(Value::None)
             }
-            "bootstrap_connected" => HostResult::Return(Value::Bool(true)),
-            "metrics" => HostResult::Return(Value::dict(Vec::new())),
-            "paused" => HostResult::Return(set_of(
-                self.cluster
-                    .paused(cid)
-                    .iter()
-                    .map(topic_partition_value)
-                    .collect(),
-            )),
-            "pause" | "resume" => {
+            M::BootstrapConnected => Ok(Value::Bool(true)),
+            M::Metrics => Ok(Value::dict(Vec::new())),
+            M::Paused => Ok(self.tp_set(self.cluster.paused(cid))),
+            M::Pause | M::Resume => {
                 // kafka-python: TopicPartition namedtuples only, each one assigned (a KeyError
                 // from its assignment dict otherwise); no rebalance either way.
                 let mut tps = Vec::with_capacity(args.len());
                 for a in &args {
                     if a.type_name() != "TopicPartition" {
-                        return HostResult::Raise(Exception::type_error(
+                        return Err(Exception::type_error(
                             "partitions must be TopicPartition namedtuples",
                         ));
                     }
-                    match topic_partition_of(a) {
-                        Ok(tp) => tps.push((tp, a)),
-                        Err(e) => return HostResult::Raise(e),
-                    }
+                    tps.push((topic_partition_of(a)?, a));
                 }
                 for (tp, a) in tps {
-                    let r = if method == "pause" {
+                    let r = if m == M::Pause {
                         self.cluster.pause(cid, &tp)
                     } else {
                         self.cluster.resume(cid, &tp)
                     };
                     if r.is_err() {
-                        return HostResult::Raise(Exception::with_args(
+                        return Err(Exception::with_args(
                             &pysnip::error::builtin_class("KeyError"),
                             vec![a.clone()],
                         ));
                     }
                 }
-                HostResult::Return(Value::None)
+                Ok(Value::None)
             }
-            _ => HostResult::Raise(missing_method("KafkaConsumer", "consumer", method)),
+            m => Err(missing_method(CONSUMER, m, name)),
         }
     }
 
-    fn admin_call(
-        &mut self,
-        method: &str,
-        args: Vec<Value>,
-        kwargs: Vec<(String, Value)>,
-    ) -> HostResult {
-        let mut kwargs = kwargs;
-        match method {
-            "create_topics" => {
-                let list = args
-                    .first()
-                    .cloned()
-                    .or_else(|| kw_take(&mut kwargs, "new_topics"))
+    fn tp_set(&self, tps: Vec<TopicPartition>) -> Value {
+        set_of(tps.iter().map(topic_partition_value).collect())
+    }
+
+    fn admin_call(&mut self, name: &str, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> Res {
+        let m = method_of(name);
+        match m {
+            M::CreateTopics => {
+                let list = arg(&args, &kwargs, 0, "new_topics")
                     .and_then(|v| v.as_seq())
                     .unwrap_or_default();
                 for t in list {
-                    let name = t.field("name").and_then(|n| n.as_str().map(str::to_string));
-                    let parts = t.field("num_partitions").and_then(|n| n.as_int());
-                    let Some(name) = name else {
-                        return HostResult::Raise(Exception::type_error(
+                    let Some(Value::Str(name)) = t.field("name") else {
+                        return Err(Exception::type_error(
                             "create_topics() takes a list of NewTopic",
                         ));
                     };
-                    let parts = match parts {
+                    let parts = match t.field("num_partitions").and_then(|n| n.as_int()) {
                         Some(p) if p > 0 => p as u32,
                         _ => self.cluster.config().default_partitions,
                     };
                     let mut config = TopicConfig::default();
-                    if let Some(Value::Dict(_)) = t.field("topic_configs") {
-                        let items = t
-                            .field("topic_configs")
-                            .and_then(|d| d.as_dict())
-                            .unwrap_or_default();
-                        for (k, v) in items {
-                            let val = v
-                                .as_str()
-                                .map(str::to_string)
-                                .or_else(|| v.as_int().map(|i| i.to_string()))
-                                .unwrap_or_default();
-                            let num = val.parse::<i64>().ok();
-                            match k.as_str().unwrap_or("") {
-                                "retention.ms" => {
-                                    config.retention_ms = num.and_then(|n| u64::try_from(n).ok())
-                                }
-                                "retention.bytes" => {
-                                    config.retention_bytes = num.and_then(|n| u64::try_from(n).ok())
-                                }
-                                "segment.bytes" => {
-                                    if let Some(n) = num.and_then(|n| u64::try_from(n).ok()) {
-                                        config.segment_bytes = n
-                                    }
-                                }
-                                "delete.retention.ms" => {
-                                    if let Some(n) = num.and_then(|n| u64::try_from(n).ok()) {
-                                        config.delete_retention_ms = n
-                                    }
-                                }
-                                "cleanup.policy" => {
-                                    config.cleanup_policy = if val.contains("compact") {
-                                        kafka_engine::log::CleanupPolicy::Compact
-                                    } else {
-                                        kafka_engine::log::CleanupPolicy::Delete
-                                    }
-                                }
-                                _ => {}
+                    let items = t
+                        .field("topic_configs")
+                        .and_then(|d| d.as_dict())
+                        .unwrap_or_default();
+                    for (k, v) in items {
+                        let val = match &v {
+                            Value::Str(s) => s.to_string(),
+                            v => v.as_int().map(|i| i.to_string()).unwrap_or_default(),
+                        };
+                        let num = val.parse::<i64>().ok().and_then(|n| u64::try_from(n).ok());
+                        match k.as_str().unwrap_or("") {
+                            "retention.ms" => config.retention_ms = num,
+                            "retention.bytes" => config.retention_bytes = num,
+                            "segment.bytes" => {
+                                config.segment_bytes = num.unwrap_or(config.segment_bytes)
                             }
+                            "delete.retention.ms" => {
+                                config.delete_retention_ms =
+                                    num.unwrap_or(config.delete_retention_ms)
+                            }
+                            "cleanup.policy" => {
+                                config.cleanup_policy = if val.contains("compact") {
+                                    kafka_engine::log::CleanupPolicy::Compact
+                                } else {
+                                    kafka_engine::log::CleanupPolicy::Delete
+                                }
+                            }
+                            _ => {}
                         }
                     }
-                    if let Err(e) = self.cluster.create_topic(&name, parts, config) {
-                        return HostResult::Raise(self.errors.from_engine(&e));
-                    }
+                    self.cluster
+                        .create_topic(&name, parts, config)
+                        .map_err(|e| self.engine_err(e))?;
                     self.info(format!("created topic {name} with {parts} partitions"));
                 }
-                HostResult::Return(Value::None)
+                Ok(Value::None)
             }
-            "create_partitions" => {
-                let items = args
-                    .first()
-                    .cloned()
-                    .or_else(|| kw_take(&mut kwargs, "topic_partitions"))
+            M::CreatePartitions => {
+                let items = arg(&args, &kwargs, 0, "topic_partitions")
                     .and_then(|v| v.as_dict())
                     .unwrap_or_default();
                 for (k, v) in items {
-                    let name = k.as_str().unwrap_or_default().to_string();
+                    let name = k.as_str().unwrap_or_default();
                     let total = v
                         .field("total_count")
                         .and_then(|n| n.as_int())
                         .unwrap_or(0)
                         .max(0) as u32;
-                    if let Err(e) = self.cluster.add_partitions(&name, total) {
-                        return HostResult::Raise(self.errors.from_engine(&e));
-                    }
+                    self.cluster
+                        .add_partitions(name, total)
+                        .map_err(|e| self.engine_err(e))?;
                 }
-                HostResult::Return(Value::None)
+                Ok(Value::None)
             }
-            "list_topics" => {
-                let names = self
-                    .cluster
+            M::ListTopics => Ok(Value::list(
+                self.cluster
                     .topics()
                     .map(|t| Value::str(t.name()))
-                    .collect();
-                HostResult::Return(Value::list(names))
+                    .collect(),
+            )),
+            M::Close => Ok(Value::None),
+            m => Err(missing_method(ADMIN, m, name)),
+        }
+    }
+
+    /// Methods of the futures: `FutureRecordMetadata` (a send, always done) and `Future` (a
+    /// commit_async, resolved at once).
+    fn future_call(
+        &mut self,
+        proc: &mut Process,
+        target: &HostRef,
+        class: &str,
+        name: &str,
+        args: Vec<Value>,
+    ) -> Res {
+        let outcome = match self.objects.get(target.id) {
+            Some(Obj::Future(m)) if class == "FutureRecordMetadata" => Ok(record_metadata_value(m)),
+            Some(Obj::Done(o)) if class == "Future" => o.clone(),
+            _ => return Err(Exception::builtin("RuntimeError", "no future")),
+        };
+        let record = class == "FutureRecordMetadata";
+        let m = method_of(name);
+        let fires = match m {
+            M::Get if record => return outcome,
+            M::Succeeded | M::IsDone if record => return Ok(Value::Bool(true)),
+            M::Succeeded => return Ok(Value::Bool(outcome.is_ok())),
+            M::Failed => return Ok(Value::Bool(outcome.is_err())),
+            M::Retriable if !record => return Ok(Value::Bool(false)),
+            M::AddCallback => outcome.is_ok(),
+            M::AddErrback if record => false,
+            M::AddErrback => outcome.is_err(),
+            M::AddBoth if !record => true,
+            _ => return Err(no_attr(class, name)),
+        };
+        // Callbacks of a resolved future run at once, with its value or exception (then, for a
+        // `Future`, any extra arguments given with them).
+        if let (true, Some(f)) = (fires, args.first()) {
+            let mut call_args = vec![match outcome {
+                Ok(v) => v,
+                Err(e) => Value::Exception(e),
+            }];
+            if !record {
+                call_args.extend(args.iter().skip(1).cloned());
             }
-            "close" => HostResult::Return(Value::None),
-            _ => HostResult::Raise(missing_method("KafkaAdminClient", "admin", method)),
+            proc.call_value(self, f, call_args)?;
+        }
+        Ok(Value::host(class, target.id))
+    }
+
+    /// Calls host class `id` of `CLASSES`.
+    fn class_call(&mut self, id: u64, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> Res {
+        match id {
+            0 => self.new_producer(args, kwargs),
+            1 => self.new_consumer(args, kwargs),
+            2 => {
+                self.check_configs(ADMIN, &kwargs, ADMIN_CONFIGS)?;
+                let id = self.objects.add(Obj::Admin);
+                Ok(Value::host("KafkaAdminClient", id))
+            }
+            _ => match usize::try_from(id)
+                .ok()
+                .and_then(|i| i.checked_sub(FIRST_RECORD_CLASS))
+                .and_then(|i| RECORD_CLASSES.get(i))
+            {
+                Some((class, fields)) => new_record(class, fields, args, kwargs),
+                None => Err(Exception::type_error("not callable")),
+            },
         }
     }
 }
-
-/// A Python set of `items` (insertion order kept, as the interpreter's sets do).
-/// kafka-python 3.0 methods the playground does not model, by client: calling one says so
-/// (NotImplementedError) instead of pretending the method does not exist.
-const UNMODELLED: &[(&str, &[&str])] = &[
-    (
-        "producer",
-        &[
-            "init_transactions",
-            "begin_transaction",
-            "commit_transaction",
-            "abort_transaction",
-            "send_offsets_to_transaction",
-        ],
-    ),
-    ("consumer", &["offsets_for_times"]),
-    (
-        "admin",
-        &[
-            "delete_topics",
-            "delete_records",
-            "delete_consumer_groups",
-            "describe_configs",
-            "alter_configs",
-            "describe_acls",
-            "create_acls",
-            "delete_acls",
-            "describe_log_dirs",
-            "perform_leader_election",
-        ],
-    ),
-];
-
-/// The error for `client.method(...)` when the client has no such method.
-fn missing_method(class: &str, kind: &str, method: &str) -> Exception {
-    let unmodelled = UNMODELLED
-        .iter()
-        .any(|(k, ms)| *k == kind && ms.contains(&method));
-    if unmodelled {
-        Exception::builtin(
-            "NotImplementedError",
-            format!("the playground does not model {kind}.{method}() yet"),
-        )
-    } else {
-        Exception::builtin(
-            "AttributeError",
-            format!("'{class}' object has no attribute '{method}'"),
-        )
-    }
-}
-
-fn set_of(items: Vec<Value>) -> Value {
-    let mut d = pysnip::value::Dict::new();
-    for k in items {
-        let _ = d.insert(k, Value::None);
-    }
-    Value::Set(Rc::new(std::cell::RefCell::new(d)))
-}
-
-/// Positional/keyword arguments bound to names, for record-like constructors.
-fn bind(
-    class: &str,
-    names: &[&str],
-    defaults: &[Option<Value>],
-    args: Vec<Value>,
-    kwargs: Vec<(String, Value)>,
-) -> Result<Vec<Value>, Exception> {
-    let mut out: Vec<Option<Value>> = vec![None; names.len()];
-    if args.len() > names.len() {
-        return Err(Exception::type_error(format!(
-            "{class}() takes at most {} arguments ({} given)",
-            names.len(),
-            args.len()
-        )));
-    }
-    for (i, a) in args.into_iter().enumerate() {
-        out[i] = Some(a);
-    }
-    for (k, v) in kwargs {
-        match names.iter().position(|n| *n == k) {
-            Some(i) => out[i] = Some(v),
-            None => {
-                return Err(Exception::type_error(format!(
-                    "{class}() got an unexpected keyword argument '{k}'"
-                )))
-            }
-        }
-    }
-    out.into_iter()
-        .enumerate()
-        .map(|(i, v)| {
-            v.or_else(|| defaults.get(i).cloned().flatten())
-                .ok_or_else(|| {
-                    Exception::type_error(format!(
-                        "{class}() missing required argument: '{}'",
-                        names[i]
-                    ))
-                })
-        })
-        .collect()
-}
-
-fn host_class(name: &str) -> Value {
-    Value::host_function(HostRef {
-        class: Rc::from("class"),
-        id: CLASSES.iter().position(|c| *c == name).unwrap_or(0) as u64,
-    })
-}
-
-/// Host classes callable from Python, by id.
-const CLASSES: &[&str] = &[
-    "KafkaProducer",
-    "KafkaConsumer",
-    "KafkaAdminClient",
-    "NewTopic",
-    "NewPartitions",
-    "TopicPartition",
-    "OffsetAndMetadata",
-    "process",
-];
 
 impl pysnip::Host for ProcHost<'_> {
     fn import(&mut self, module: &str) -> Option<Result<Vec<(String, Value)>, Exception>> {
-        let cls = |names: &[&str]| -> Vec<(String, Value)> {
-            names
-                .iter()
-                .map(|n| (n.to_string(), host_class(n)))
-                .collect()
-        };
-        let attrs = match module {
-            "kafka" => {
-                let mut a = cls(&[
-                    "KafkaProducer",
-                    "KafkaConsumer",
-                    "KafkaAdminClient",
-                    "TopicPartition",
-                    "OffsetAndMetadata",
-                ]);
-                a.push(("__version__".into(), Value::str("3.0.12")));
-                a
+        let mut attrs: Vec<(String, Value)> = Vec::new();
+        if module == "kafka.errors" {
+            attrs = self.errors.module();
+        } else if let Some((_, ids)) = MODULES.iter().find(|(m, _)| *m == module) {
+            for &i in *ids {
+                let name = CLASSES.get(usize::from(i)).copied().unwrap_or_default();
+                attrs.push((name.to_string(), host_ref("class", u64::from(i))));
             }
-            "kafka.producer" => cls(&["KafkaProducer"]),
-            "kafka.consumer" => cls(&["KafkaConsumer"]),
-            "kafka.admin" => cls(&["KafkaAdminClient", "NewTopic", "NewPartitions"]),
-            "kafka.structs" => cls(&["TopicPartition", "OffsetAndMetadata"]),
-            "kafka.errors" => self.errors.module(),
-            "kafka.coordinator"
-            | "kafka.coordinator.assignors"
-            | "kafka.coordinator.assignors.sticky" => Vec::new(),
-            "playground" => cls(&["process"]),
-            m => {
-                let found: Vec<(String, Value)> = ASSIGNORS
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, (module, _, _))| *module == m)
-                    .map(|(i, (_, name, _))| {
-                        (
-                            name.to_string(),
-                            Value::host_function(HostRef {
-                                class: Rc::from("assignor"),
-                                id: i as u64,
-                            }),
-                        )
-                    })
-                    .collect();
-                if found.is_empty() {
-                    return None;
+            if module == "kafka" {
+                attrs.push(("__version__".into(), Value::str("3.0.12")));
+            }
+        } else {
+            for (i, (m, name, _)) in ASSIGNORS.iter().enumerate() {
+                if *m == module {
+                    attrs.push((name.to_string(), host_ref("assignor", i as u64)));
                 }
-                found
             }
-        };
+            if attrs.is_empty() {
+                return None;
+            }
+        }
         Some(Ok(attrs))
     }
 
@@ -1885,217 +2003,65 @@ impl pysnip::Host for ProcHost<'_> {
         args: Vec<Value>,
         kwargs: Vec<(String, Value)>,
     ) -> HostResult {
-        match (&*target.class, method) {
-            ("class", None) => {
-                let name = CLASSES.get(target.id as usize).copied().unwrap_or("");
-                match name {
-                    "KafkaProducer" => self.new_producer(args, kwargs),
-                    "KafkaConsumer" => self.new_consumer(args, kwargs),
-                    "KafkaAdminClient" => {
-                        if let Err(e) =
-                            self.check_configs("KafkaAdminClient", &kwargs, ADMIN_CONFIGS)
-                        {
-                            return HostResult::Raise(e);
-                        }
-                        let id = self.objects.add(Obj::Admin { closed: false });
-                        HostResult::Return(Value::host("KafkaAdminClient", id))
-                    }
-                    "NewTopic" => match bind(
-                        "NewTopic",
-                        &[
-                            "name",
-                            "num_partitions",
-                            "replication_factor",
-                            "replica_assignments",
-                            "topic_configs",
-                        ],
-                        &[
-                            None,
-                            Some(Value::int(-1)),
-                            Some(Value::int(-1)),
-                            Some(Value::None),
-                            Some(Value::None),
-                        ],
-                        args,
-                        kwargs,
-                    ) {
-                        Ok(v) => HostResult::Return(Value::record(
-                            "NewTopic",
-                            vec![
-                                ("name", v[0].clone()),
-                                ("num_partitions", v[1].clone()),
-                                ("replication_factor", v[2].clone()),
-                                ("replica_assignments", v[3].clone()),
-                                ("topic_configs", v[4].clone()),
-                            ],
-                        )),
-                        Err(e) => HostResult::Raise(e),
-                    },
-                    "NewPartitions" => match bind(
-                        "NewPartitions",
-                        &["total_count", "new_assignments"],
-                        &[None, Some(Value::None)],
-                        args,
-                        kwargs,
-                    ) {
-                        Ok(v) => HostResult::Return(Value::record(
-                            "NewPartitions",
-                            vec![
-                                ("total_count", v[0].clone()),
-                                ("new_assignments", v[1].clone()),
-                            ],
-                        )),
-                        Err(e) => HostResult::Raise(e),
-                    },
-                    "TopicPartition" => match bind(
-                        "TopicPartition",
-                        &["topic", "partition"],
-                        &[None, None],
-                        args,
-                        kwargs,
-                    ) {
-                        Ok(v) => HostResult::Return(Value::record(
-                            "TopicPartition",
-                            vec![("topic", v[0].clone()), ("partition", v[1].clone())],
-                        )),
-                        Err(e) => HostResult::Raise(e),
-                    },
-                    "OffsetAndMetadata" => match bind(
-                        "OffsetAndMetadata",
-                        &["offset", "metadata", "leader_epoch"],
-                        &[None, Some(Value::str("")), Some(Value::int(-1))],
-                        args,
-                        kwargs,
-                    ) {
-                        Ok(v) => HostResult::Return(Value::record(
-                            "OffsetAndMetadata",
-                            vec![
-                                ("offset", v[0].clone()),
-                                ("metadata", v[1].clone()),
-                                ("leader_epoch", v[2].clone()),
-                            ],
-                        )),
-                        Err(e) => HostResult::Raise(e),
-                    },
-                    "process" => {
-                        let until = self.now() + self.settings.process_ms.max(1);
-                        self.wait = Some(Wait::Work {
-                            until,
-                            outcome: self.work_outcome,
-                        });
-                        HostResult::Block(0)
-                    }
-                    _ => HostResult::Raise(Exception::type_error("not callable")),
-                }
+        let class = &*target.class;
+        let r = match (class, method) {
+            ("class", None) if target.id == PROCESS_CLASS => {
+                let until = self.now() + self.settings.process_ms.max(1);
+                self.wait = Some(Wait::Work {
+                    until,
+                    outcome: self.work_outcome,
+                });
+                return HostResult::Block(0);
             }
-            ("assignor", None) => HostResult::Raise(Exception::type_error(
+            ("class", None) => self.class_call(target.id, args, kwargs),
+            ("assignor", None) => Err(Exception::type_error(
                 "pass the assignor class itself in partition_assignment_strategy",
             )),
             ("KafkaProducer", Some(m)) => self.producer_call(proc, target.id, m, args, kwargs),
-            ("KafkaConsumer", Some(m)) => self.consumer_call(proc, target.id, m, args, kwargs),
+            ("KafkaConsumer", Some(m)) => {
+                return self.consumer_call(proc, target.id, m, args, kwargs)
+            }
             ("KafkaAdminClient", Some(m)) => self.admin_call(m, args, kwargs),
-            ("FutureRecordMetadata", Some(m)) => {
-                let meta = match self.objects.get(target.id) {
-                    Some(Obj::Future(m)) => m.clone(),
-                    _ => return HostResult::Raise(Exception::builtin("RuntimeError", "no future")),
-                };
-                let v = record_metadata_value(&meta);
-                match m {
-                    "get" => HostResult::Return(v),
-                    "succeeded" | "is_done" => HostResult::Return(Value::Bool(true)),
-                    "failed" => HostResult::Return(Value::Bool(false)),
-                    "add_callback" => {
-                        if let Some(f) = args.first() {
-                            if let Err(e) = proc.call_value(self, f, vec![v]) {
-                                return HostResult::Raise(e);
-                            }
-                        }
-                        HostResult::Return(Value::host("FutureRecordMetadata", target.id))
-                    }
-                    "add_errback" => {
-                        HostResult::Return(Value::host("FutureRecordMetadata", target.id))
-                    }
-                    _ => HostResult::Raise(Exception::builtin(
-                        "AttributeError",
-                        format!("'FutureRecordMetadata' object has no attribute '{m}'"),
-                    )),
-                }
+            ("FutureRecordMetadata" | "Future", Some(m)) => {
+                self.future_call(proc, target, class, m, args)
             }
-            ("Future", Some(m)) => {
-                let outcome = match self.objects.get(target.id) {
-                    Some(Obj::Done(o)) => o.clone(),
-                    _ => return HostResult::Raise(Exception::builtin("RuntimeError", "no future")),
-                };
-                match m {
-                    "succeeded" => HostResult::Return(Value::Bool(outcome.is_ok())),
-                    "failed" => HostResult::Return(Value::Bool(outcome.is_err())),
-                    "retriable" => HostResult::Return(Value::Bool(false)),
-                    // Callbacks of a resolved future run at once, with its value or exception
-                    // (then any extra arguments given with them).
-                    "add_callback" | "add_errback" | "add_both" => {
-                        let fires = match m {
-                            "add_callback" => outcome.is_ok(),
-                            "add_errback" => outcome.is_err(),
-                            _ => true,
-                        };
-                        if let (true, Some(f)) = (fires, args.first()) {
-                            let mut call_args = vec![match &outcome {
-                                Ok(v) => v.clone(),
-                                Err(e) => Value::Exception(e.clone()),
-                            }];
-                            call_args.extend(args.iter().skip(1).cloned());
-                            if let Err(e) = proc.call_value(self, f, call_args) {
-                                return HostResult::Raise(e);
-                            }
-                        }
-                        HostResult::Return(Value::host("Future", target.id))
-                    }
-                    _ => HostResult::Raise(Exception::builtin(
-                        "AttributeError",
-                        format!("'Future' object has no attribute '{m}'"),
-                    )),
-                }
-            }
-            (class, _) => HostResult::Raise(Exception::type_error(format!(
+            _ => Err(Exception::type_error_fmt(format_args!(
                 "'{class}' object is not callable"
             ))),
-        }
+        };
+        done(r)
     }
 
     fn get_attr(&mut self, obj: &HostRef, name: &str) -> Result<Value, Exception> {
-        match (&*obj.class, name) {
-            ("FutureRecordMetadata", "is_done") | ("Future", "is_done") => Ok(Value::Bool(true)),
-            ("Future", "value") => match self.objects.get(obj.id) {
-                Some(Obj::Done(Ok(v))) => Ok(v.clone()),
-                _ => Ok(Value::None),
+        let o = self.objects.get(obj.id);
+        Ok(match (&*obj.class, name) {
+            ("FutureRecordMetadata" | "Future", "is_done") => Value::Bool(true),
+            ("Future", "value") => match o {
+                Some(Obj::Done(Ok(v))) => v.clone(),
+                _ => Value::None,
             },
-            ("Future", "exception") => match self.objects.get(obj.id) {
-                Some(Obj::Done(Err(e))) => Ok(Value::Exception(e.clone())),
-                _ => Ok(Value::None),
+            ("Future", "exception") => match o {
+                Some(Obj::Done(Err(e))) => Value::Exception(e.clone()),
+                _ => Value::None,
             },
-            ("FutureRecordMetadata", "value") => match self.objects.get(obj.id) {
-                Some(Obj::Future(m)) => Ok(record_metadata_value(m)),
-                _ => Ok(Value::None),
+            ("FutureRecordMetadata", "value") => match o {
+                Some(Obj::Future(m)) => record_metadata_value(m),
+                _ => Value::None,
             },
-            ("KafkaProducer", "config") | ("KafkaConsumer", "config") => {
-                Ok(Value::dict(Vec::new()))
-            }
-            _ => Ok(Value::host_method(obj, name)),
-        }
+            ("KafkaProducer" | "KafkaConsumer", "config") => Value::dict(Vec::new()),
+            _ => Value::host_method(obj, name),
+        })
     }
 
     fn iter_next(&mut self, proc: &mut Process, obj: &HostRef) -> HostResult {
         if &*obj.class != "KafkaConsumer" {
-            return HostResult::Raise(Exception::type_error(format!(
+            return HostResult::Raise(Exception::type_error_fmt(format_args!(
                 "'{}' object is not iterable",
                 obj.class
             )));
         }
         match self.next_record(obj.id) {
-            Ok(Some(r)) => match self.consumer_record(proc, obj.id, &r) {
-                Ok(v) => HostResult::Return(v),
-                Err(e) => HostResult::Raise(e),
-            },
+            Ok(Some(r)) => done(self.consumer_record(proc, obj.id, &r)),
             Ok(None) => {
                 self.wait = Some(Wait::Iter {
                     consumer: obj.id,
@@ -2114,13 +2080,13 @@ impl pysnip::Host for ProcHost<'_> {
                 let client = self
                     .cluster
                     .consumer(c.id)
-                    .map(|c| c.client_id().to_string())
+                    .map(|c| c.client_id())
                     .unwrap_or_default();
                 format!("<KafkaConsumer client_id={client}>")
             }
             Some(Obj::Future(_)) => "<FutureRecordMetadata>".to_string(),
             Some(Obj::Done(_)) => "<kafka.future.Future>".to_string(),
-            Some(Obj::Admin { .. }) => "<KafkaAdminClient>".to_string(),
+            Some(Obj::Admin) => "<KafkaAdminClient>".to_string(),
             None => format!("<{} object>", obj.class),
         }
     }
@@ -2128,12 +2094,14 @@ impl pysnip::Host for ProcHost<'_> {
     fn print(&mut self, text: &str) {
         self.pending_line.push_str(text);
         while let Some(i) = self.pending_line.find('\n') {
-            let line: String = self.pending_line.drain(..=i).collect();
+            let rest = self.pending_line.split_off(i + 1);
+            let mut line = std::mem::replace(&mut self.pending_line, rest);
+            line.pop();
             self.output.push(OutputLine {
                 time_ms: self.cluster.now(),
                 process: self.process,
                 kind: OutputKind::Stdout,
-                text: line.trim_end_matches('\n').to_string(),
+                text: line,
                 line: None,
             });
         }
@@ -2158,12 +2126,9 @@ mod tests {
 
     #[test]
     fn suggests_group_id_for_group() {
+        assert_eq!(suggest("group", CONSUMER_CONFIGS), Some("group_id"));
         assert_eq!(
-            suggest("group", CONSUMER_CONFIGS).as_deref(),
-            Some("group_id")
-        );
-        assert_eq!(
-            suggest("value_serialiser", PRODUCER_CONFIGS).as_deref(),
+            suggest("value_serialiser", PRODUCER_CONFIGS),
             Some("value_serializer")
         );
         assert_eq!(suggest("zzzzzzzzzzzz", CONSUMER_CONFIGS), None);

@@ -240,38 +240,98 @@ producer.flush()
 print("600 transactions waiting")
 "#;
 
-fn program(name: &str, setup: &str, source: &str, instances: u32, start_ms: u64) -> ProgramSpec {
-    ProgramSpec {
-        name: name.to_string(),
-        setup: setup.to_string(),
-        source: source.to_string(),
+/// A topic of a lesson's scenario.
+struct TopicData {
+    name: &'static str,
+    partitions: u32,
+    config: TopicConfig,
+}
+
+/// A program of a lesson's scenario.
+struct ProgData {
+    name: &'static str,
+    setup: &'static str,
+    source: &'static str,
+    instances: u32,
+    start_ms: u64,
+}
+
+/// What a lesson's scenario sets (the rest is `ScenarioSpec::default()`).
+struct SpecData {
+    topics: &'static [TopicData],
+    programs: &'static [ProgData],
+    faults: &'static [ScheduledFault],
+    process_ms: u64,
+    log_cleaner_interval_ms: Option<u64>,
+}
+
+/// A lesson as static data; [`build`] makes the [`Lesson`].
+struct LessonData {
+    id: &'static str,
+    title: (&'static str, &'static str),
+    intro: (&'static str, &'static str),
+    spec: SpecData,
+    post_block: Option<&'static str>,
+    note: Option<(&'static str, &'static str)>,
+    expected_error: Option<&'static str>,
+    run_ms: u64,
+}
+
+/// `TopicConfig::default()` as a constant (a test checks they agree).
+const DEFAULT_TOPIC: TopicConfig = TopicConfig {
+    retention_ms: Some(604_800_000),
+    retention_bytes: None,
+    segment_bytes: 1_073_741_824,
+    segment_records: None,
+    cleanup_policy: CleanupPolicy::Delete,
+    delete_retention_ms: 86_400_000,
+};
+
+/// The defaults of `ScenarioSpec` a lesson may change (a test checks they agree).
+const SPEC: SpecData = SpecData {
+    topics: &[],
+    programs: &[],
+    faults: &[],
+    process_ms: 100,
+    log_cleaner_interval_ms: None,
+};
+
+/// The 'transactions' topic with 3 partitions.
+const TRANSACTIONS_3: &[TopicData] = &[TopicData {
+    name: "transactions",
+    partitions: 3,
+    config: DEFAULT_TOPIC,
+}];
+
+const fn prog(
+    name: &'static str,
+    setup: &'static str,
+    source: &'static str,
+    instances: u32,
+    start_ms: u64,
+) -> ProgData {
+    ProgData {
+        name,
+        setup,
+        source,
         instances,
         start_ms,
     }
 }
 
-fn transactions(partitions: u32) -> Vec<TopicSpec> {
-    vec![TopicSpec {
-        name: "transactions".to_string(),
-        partitions,
-        config: TopicConfig::default(),
-    }]
-}
-
 /// Every lesson, in the order of the blog post.
-pub fn lessons() -> Vec<Lesson> {
-    vec![
-        Lesson {
+static LESSONS: &[LessonData] = &[
+        LessonData {
             id: "topics",
             title: ("Topics", "Topics"),
             intro: (
                 "La línea del post publica un mensaje en el topic 'transactions'. Las líneas grises crean el producer que el post da por hecho. Mirá en qué partición cae: sin key, kafka-python elige una al azar.",
                 "The post's line publishes one message to the 'transactions' topic. The grey lines create the producer the post takes for granted. See which partition it lands on: without a key, kafka-python picks one at random.",
             ),
-            spec: ScenarioSpec {
-                topics: transactions(3),
-                programs: vec![program("producer.py", SETUP_PRODUCER_JSON, POST_TOPICS, 1, 0)],
-                ..ScenarioSpec::default()
+            spec: SpecData {
+                topics: TRANSACTIONS_3,
+                programs: &[prog("producer.py", SETUP_PRODUCER_JSON, POST_TOPICS, 1, 0)],
+                ..SPEC
             },
             post_block: Some(POST_TOPICS),
             note: Some((
@@ -281,17 +341,17 @@ pub fn lessons() -> Vec<Lesson> {
             expected_error: None,
             run_ms: 5_000,
         },
-        Lesson {
+        LessonData {
             id: "partitions",
             title: ("Particiones", "Partitions"),
             intro: (
                 "Un topic se divide en particiones. Con key, la partición es murmur2(key) % particiones: la misma key cae siempre en la misma. Cambiá las keys o el número de mensajes y mirá los carriles.",
                 "A topic is split into partitions. With a key, the partition is murmur2(key) % partitions: the same key always lands on the same one. Change the keys or the number of messages and watch the lanes.",
             ),
-            spec: ScenarioSpec {
-                topics: transactions(3),
-                programs: vec![program("producer.py", "", PARTITIONS_CODE, 1, 0)],
-                ..ScenarioSpec::default()
+            spec: SpecData {
+                topics: TRANSACTIONS_3,
+                programs: &[prog("producer.py", "", PARTITIONS_CODE, 1, 0)],
+                ..SPEC
             },
             post_block: None,
             note: Some((
@@ -301,20 +361,20 @@ pub fn lessons() -> Vec<Lesson> {
             expected_error: None,
             run_ms: 5_000,
         },
-        Lesson {
+        LessonData {
             id: "consumer-groups",
             title: ("Consumer groups", "Consumer groups"),
             intro: (
                 "Dos instancias del mismo consumer en el grupo 'analytics-group' se reparten las 3 particiones: con el assignor range, la #1 lee 0-1 y la #2 lee 2. Probá con 3 instancias: una partición cada una; con 4, una queda sin nada. El grupo espera 3 s después de cada miembro nuevo antes de repartir (group.initial.rebalance.delay.ms): por eso el producer arranca a los 10 s.",
                 "Two instances of the same consumer in group 'analytics-group' share the 3 partitions: with the range assignor, #1 reads 0-1 and #2 reads 2. Try 3 instances: one partition each; with 4, one gets nothing. The group waits 3 s after each new member before assigning (group.initial.rebalance.delay.ms): that is why the producer starts at 10 s.",
             ),
-            spec: ScenarioSpec {
-                topics: transactions(3),
-                programs: vec![
-                    program("consumer.py", "", GROUPS_CODE, 2, 0),
-                    program("producer.py", "", KEYED_PRODUCER, 1, 10_000),
+            spec: SpecData {
+                topics: TRANSACTIONS_3,
+                programs: &[
+                    prog("consumer.py", "", GROUPS_CODE, 2, 0),
+                    prog("producer.py", "", KEYED_PRODUCER, 1, 10_000),
                 ],
-                ..ScenarioSpec::default()
+                ..SPEC
             },
             post_block: Some(POST_GROUPS),
             note: Some((
@@ -324,37 +384,37 @@ pub fn lessons() -> Vec<Lesson> {
             expected_error: None,
             run_ms: 30_000,
         },
-        Lesson {
+        LessonData {
             id: "producer",
             title: ("Producer", "Producer"),
             intro: (
                 "El producer del post, sin cambios: serializa el dict a JSON y lo envía a 'transactions'. flush() espera a que el broker lo confirme.",
                 "The post's producer, unchanged: it serializes the dict to JSON and sends it to 'transactions'. flush() waits until the broker acknowledges it.",
             ),
-            spec: ScenarioSpec {
-                topics: transactions(3),
-                programs: vec![program("producer.py", "", POST_PRODUCER, 1, 0)],
-                ..ScenarioSpec::default()
+            spec: SpecData {
+                topics: TRANSACTIONS_3,
+                programs: &[prog("producer.py", "", POST_PRODUCER, 1, 0)],
+                ..SPEC
             },
             post_block: Some(POST_PRODUCER),
             note: None,
             expected_error: None,
             run_ms: 5_000,
         },
-        Lesson {
+        LessonData {
             id: "producer-consumer",
             title: ("Producer y consumer", "Producer and consumer"),
             intro: (
                 "El producer del post envía una transacción; el consumer la procesa. El consumer arranca primero: con auto_offset_reset='latest' sólo ve lo que llega después de recibir sus particiones. Probá arrancar el producer en 0 s: el consumer no ve nada.",
                 "The post's producer sends one transaction; the consumer processes it. The consumer starts first: with auto_offset_reset='latest' it only sees what arrives after it gets its partitions. Try starting the producer at 0 s: the consumer sees nothing.",
             ),
-            spec: ScenarioSpec {
-                topics: transactions(3),
-                programs: vec![
-                    program("consumer.py", "import json\n", POST_CONSUMER, 1, 0),
-                    program("producer.py", "", POST_PRODUCER, 1, 5_000),
+            spec: SpecData {
+                topics: TRANSACTIONS_3,
+                programs: &[
+                    prog("consumer.py", "import json\n", POST_CONSUMER, 1, 0),
+                    prog("producer.py", "", POST_PRODUCER, 1, 5_000),
                 ],
-                ..ScenarioSpec::default()
+                ..SPEC
             },
             post_block: Some(POST_CONSUMER),
             note: Some((
@@ -364,21 +424,21 @@ pub fn lessons() -> Vec<Lesson> {
             expected_error: None,
             run_ms: 20_000,
         },
-        Lesson {
+        LessonData {
             id: "keys",
             title: ("Errores comunes: la key", "Common mistakes: the key"),
             intro: (
                 "Seis instancias corren las dos líneas del post. Los mensajes sin key caen en particiones al azar; los que llevan key=b'456' caen todos en la misma partición, así que se leen en orden.",
                 "Six instances run the post's two lines. Messages without a key land on random partitions; those with key=b'456' all land on the same partition, so they are read in order.",
             ),
-            spec: ScenarioSpec {
-                topics: vec![TopicSpec {
-                    name: "topic".to_string(),
+            spec: SpecData {
+                topics: &[TopicData {
+                    name: "topic",
                     partitions: 3,
-                    config: TopicConfig::default(),
+                    config: DEFAULT_TOPIC,
                 }],
-                programs: vec![program("producer.py", SETUP_KEYS, POST_KEYS, 6, 0)],
-                ..ScenarioSpec::default()
+                programs: &[prog("producer.py", SETUP_KEYS, POST_KEYS, 6, 0)],
+                ..SPEC
             },
             post_block: Some(POST_KEYS),
             note: Some((
@@ -388,21 +448,21 @@ pub fn lessons() -> Vec<Lesson> {
             expected_error: None,
             run_ms: 5_000,
         },
-        Lesson {
+        LessonData {
             id: "commit",
             title: ("Errores comunes: el commit", "Common mistakes: the commit"),
             intro: (
                 "Los dos consumers se caen a los 12,3 s y vuelven a los 20 s (como miembros nuevos: esperan a que venza la sesión del viejo, 45 s). consumer.py hace commit después de procesar: al volver reprocesa el mensaje que estaba a medias (un duplicado) y no pierde nada. batch_sink.py usa auto-commit y junta lotes: el auto-commit confirmó mensajes que todavía no había procesado, y esos se pierden.",
                 "Both consumers crash at 12.3 s and come back at 20 s (as new members: they wait for the old one's session to expire, 45 s). consumer.py commits after processing: back up, it re-processes the message it was in the middle of (one duplicate) and loses nothing. batch_sink.py uses auto-commit and batches: auto-commit committed messages it had not processed yet, and those are lost.",
             ),
-            spec: ScenarioSpec {
-                topics: transactions(3),
-                programs: vec![
-                    program("consumer.py", SETUP_COMMIT, COMMIT_FIXED, 1, 0),
-                    program("batch_sink.py", SETUP_COMMIT, BATCH_SINK, 1, 0),
-                    program("producer.py", "", KEYED_PRODUCER, 1, 5_000),
+            spec: SpecData {
+                topics: TRANSACTIONS_3,
+                programs: &[
+                    prog("consumer.py", SETUP_COMMIT, COMMIT_FIXED, 1, 0),
+                    prog("batch_sink.py", SETUP_COMMIT, BATCH_SINK, 1, 0),
+                    prog("producer.py", "", KEYED_PRODUCER, 1, 5_000),
                 ],
-                faults: vec![
+                faults: &[
                     ScheduledFault {
                         at_ms: 12_300,
                         process: ProcessId(0),
@@ -425,7 +485,7 @@ pub fn lessons() -> Vec<Lesson> {
                     },
                 ],
                 process_ms: 700,
-                ..ScenarioSpec::default()
+                ..SPEC
             },
             post_block: Some(POST_COMMIT),
             note: Some((
@@ -435,18 +495,18 @@ pub fn lessons() -> Vec<Lesson> {
             expected_error: None,
             run_ms: 90_000,
         },
-        Lesson {
+        LessonData {
             id: "backpressure",
             title: ("Errores comunes: backpressure", "Common mistakes: backpressure"),
             intro: (
                 "Hay 600 transacciones esperando y process() tarda 1 s por mensaje. Con max_poll_records=100 cada lote tarda 100 s, menos que max_poll_interval_ms (5 min): todo bien. Probá max_poll_records=500: el lote tarda 500 s, a los 5 min el consumer sale del grupo y su commit falla con CommitFailedError.",
                 "600 transactions are waiting and process() takes 1 s per message. With max_poll_records=100 each batch takes 100 s, less than max_poll_interval_ms (5 min): all good. Try max_poll_records=500: the batch takes 500 s, at 5 min the consumer leaves the group and its commit fails with CommitFailedError.",
             ),
-            spec: ScenarioSpec {
-                topics: transactions(3),
-                programs: vec![
-                    program("producer.py", "", BACKLOG_PRODUCER, 1, 0),
-                    program(
+            spec: SpecData {
+                topics: TRANSACTIONS_3,
+                programs: &[
+                    prog("producer.py", "", BACKLOG_PRODUCER, 1, 0),
+                    prog(
                         "consumer.py",
                         "from kafka import KafkaConsumer\nfrom playground import process\n",
                         BACKPRESSURE_FIXED,
@@ -455,7 +515,7 @@ pub fn lessons() -> Vec<Lesson> {
                     ),
                 ],
                 process_ms: 1_000,
-                ..ScenarioSpec::default()
+                ..SPEC
             },
             post_block: Some(POST_BACKPRESSURE),
             note: Some((
@@ -465,7 +525,7 @@ pub fn lessons() -> Vec<Lesson> {
             expected_error: None,
             run_ms: 700_000,
         },
-        Lesson {
+        LessonData {
             id: "retention-compaction",
             title: (
                 "Más allá del post: retención y compaction",
@@ -475,34 +535,34 @@ pub fn lessons() -> Vec<Lesson> {
                 "Dos topics con segmentos diminutos y un broker que revisa cada 10 s (en Kafka, log.retention.check.interval.ms es 5 min). 'clicks' borra por tiempo (retention.ms=30 s): el inicio del log avanza y lo borrado queda rayado. 'users' se compacta (cleanup.policy=compact): sólo queda el último valor de cada key, los offsets no cambian y quedan huecos; el None de bob es un tombstone que lo borra. A los 60 s un consumer relee 'users' desde el principio y arma la tabla.",
                 "Two topics with tiny segments and a broker that checks every 10 s (in Kafka, log.retention.check.interval.ms is 5 min). 'clicks' deletes by time (retention.ms=30 s): the log start moves on and what was deleted shows hatched. 'users' is compacted (cleanup.policy=compact): only the latest value of each key stays, offsets do not change and holes appear; bob's None is a tombstone that deletes him. At 60 s a consumer re-reads 'users' from the beginning and rebuilds the table.",
             ),
-            spec: ScenarioSpec {
-                topics: vec![
-                    TopicSpec {
-                        name: "clicks".to_string(),
+            spec: SpecData {
+                topics: &[
+                    TopicData {
+                        name: "clicks",
                         partitions: 1,
                         config: TopicConfig {
                             retention_ms: Some(30_000),
                             segment_bytes: 40,
-                            ..TopicConfig::default()
+                            ..DEFAULT_TOPIC
                         },
                     },
-                    TopicSpec {
-                        name: "users".to_string(),
+                    TopicData {
+                        name: "users",
                         partitions: 1,
                         config: TopicConfig {
                             cleanup_policy: CleanupPolicy::Compact,
                             segment_bytes: 40,
                             delete_retention_ms: 20_000,
-                            ..TopicConfig::default()
+                            ..DEFAULT_TOPIC
                         },
                     },
                 ],
-                programs: vec![
-                    program("producer.py", "", COMPACTION_PRODUCER, 1, 0),
-                    program("table.py", "", COMPACTION_TABLE, 1, 60_000),
+                programs: &[
+                    prog("producer.py", "", COMPACTION_PRODUCER, 1, 0),
+                    prog("table.py", "", COMPACTION_TABLE, 1, 60_000),
                 ],
                 log_cleaner_interval_ms: Some(10_000),
-                ..ScenarioSpec::default()
+                ..SPEC
             },
             post_block: None,
             note: Some((
@@ -512,7 +572,51 @@ pub fn lessons() -> Vec<Lesson> {
             expected_error: None,
             run_ms: 90_000,
         },
-    ]
+];
+
+/// The lesson `l` with its scenario spec.
+fn build(l: &LessonData) -> Lesson {
+    let d = &l.spec;
+    Lesson {
+        id: l.id,
+        title: l.title,
+        intro: l.intro,
+        spec: ScenarioSpec {
+            topics: d
+                .topics
+                .iter()
+                .map(|t| TopicSpec {
+                    name: t.name.to_string(),
+                    partitions: t.partitions,
+                    config: t.config.clone(),
+                })
+                .collect(),
+            programs: d
+                .programs
+                .iter()
+                .map(|p| ProgramSpec {
+                    name: p.name.to_string(),
+                    setup: p.setup.to_string(),
+                    source: p.source.to_string(),
+                    instances: p.instances,
+                    start_ms: p.start_ms,
+                })
+                .collect(),
+            faults: d.faults.to_vec(),
+            process_ms: d.process_ms,
+            log_cleaner_interval_ms: d.log_cleaner_interval_ms,
+            ..ScenarioSpec::default()
+        },
+        post_block: l.post_block,
+        note: l.note,
+        expected_error: l.expected_error,
+        run_ms: l.run_ms,
+    }
+}
+
+/// Every lesson, in the order of the blog post.
+pub fn lessons() -> Vec<Lesson> {
+    LESSONS.iter().map(build).collect()
 }
 
 /// Clicks (deleted by time) and user profiles (compacted by key), then a tombstone for bob.
@@ -546,5 +650,21 @@ print(table)
 
 /// The lesson with this id.
 pub fn lesson(id: &str) -> Option<Lesson> {
-    lessons().into_iter().find(|l| l.id == id)
+    LESSONS.iter().find(|l| l.id == id).map(build)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constant_defaults_match_the_engine_and_scenario_defaults() {
+        assert_eq!(DEFAULT_TOPIC, TopicConfig::default());
+        let spec = ScenarioSpec::default();
+        assert_eq!(SPEC.process_ms, spec.process_ms);
+        assert_eq!(SPEC.log_cleaner_interval_ms, spec.log_cleaner_interval_ms);
+        assert!(SPEC.topics.is_empty() && spec.topics.is_empty());
+        assert!(SPEC.programs.is_empty() && spec.programs.is_empty());
+        assert!(SPEC.faults.is_empty() && spec.faults.is_empty());
+    }
 }

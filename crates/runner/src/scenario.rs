@@ -782,7 +782,6 @@ impl Scenario {
         p.pending_line = std::mem::take(&mut host.pending_line);
         drop(host);
         p.busy = p.busy.saturating_add(ran);
-        let label = p.view.label.clone();
         match status {
             RunStatus::Finished => {
                 flush_line(output, p, now);
@@ -793,7 +792,8 @@ impl Scenario {
                 if p.busy > MAX_BUSY_INSTRUCTIONS {
                     flush_line(output, p, now);
                     let msg = format!(
-                        "TimeoutError: {label} ran {MAX_BUSY_INSTRUCTIONS} steps without waiting for anything (an endless loop?)"
+                        "TimeoutError: {} ran {MAX_BUSY_INSTRUCTIONS} steps without waiting for anything (an endless loop?)",
+                        p.view.label
                     );
                     output.push(OutputLine {
                         time_ms: now,
@@ -852,12 +852,12 @@ impl Scenario {
             }
             RunStatus::Error(e) => {
                 flush_line(output, p, now);
-                let name = spec.programs.get(p.view.program).map(|x| x.name.clone());
+                let name = spec.programs.get(p.view.program).map(|x| x.name.as_str());
                 let line = e
                     .frames
                     .iter()
                     .rev()
-                    .find(|f| Some(&f.file) == name.as_ref())
+                    .find(|f| Some(f.file.as_str()) == name)
                     .map(|f| f.line as u32);
                 output.push(OutputLine {
                     time_ms: now,
@@ -866,7 +866,7 @@ impl Scenario {
                     text: e.render(),
                     line,
                 });
-                if let Some(name) = &name {
+                if let Some(name) = name {
                     if let Some(pe) = program_error(p.view.program, name, &e) {
                         if !errors.contains(&pe) {
                             errors.push(pe);
