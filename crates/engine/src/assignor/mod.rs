@@ -101,6 +101,23 @@ pub struct MemberSubscription {
 /// Member id -> its assigned partitions, sorted. Every member appears, possibly with none.
 pub type Assignment = BTreeMap<String, Vec<TopicPartition>>;
 
+/// What the strategies build: member id -> assigned partitions, sorted by member id (a sorted
+/// `Vec`: much less wasm code than a `BTreeMap` per key and value type).
+pub(crate) type Assigned = Vec<(String, Vec<TopicPartition>)>;
+
+/// The partitions of member `id` in `a`, inserted empty first when missing.
+pub(crate) fn slot<'a>(a: &'a mut Assigned, id: &str) -> &'a mut Vec<TopicPartition> {
+    let i = match a.binary_search_by(|(k, _)| k.as_str().cmp(id)) {
+        Ok(i) => i,
+        Err(i) => {
+            a.insert(i, (id.to_string(), Vec::new()));
+            i
+        }
+    };
+    // `i` is in bounds: found, or just inserted there.
+    &mut a[i].1
+}
+
 /// One member after normalisation: its subscription as a sorted set.
 #[derive(Clone, Debug)]
 pub(crate) struct Member<'a> {
@@ -170,15 +187,15 @@ fn normalise(members: &[MemberSubscription]) -> Vec<Member<'_>> {
 }
 
 /// The topics the leader's metadata knows: those subscribed by some member, with their
-/// partition counts (0 when `partitions_per_topic` lacks them).
+/// partition counts (0 when `partitions_of` does not know them).
 fn cluster_topics<'a>(
-    partitions_per_topic: &BTreeMap<String, u32>,
+    partitions_of: &dyn Fn(&str) -> Option<u32>,
     members: &[Member<'a>],
 ) -> Vec<(&'a str, u32)> {
     let names = members.iter().flat_map(|m| m.topics.iter().copied());
     sorted_set(names.collect())
         .into_iter()
-        .map(|t| (t, partitions_per_topic.get(t).copied().unwrap_or(0)))
+        .map(|t| (t, partitions_of(t).unwrap_or(0)))
         .collect()
 }
 
@@ -190,8 +207,20 @@ pub fn assign(
     partitions_per_topic: &BTreeMap<String, u32>,
     members: &[MemberSubscription],
 ) -> Assignment {
+    assign_with(strategy, members, &|t| partitions_per_topic.get(t).copied())
+        .into_iter()
+        .collect()
+}
+
+/// [`assign`] with the partition counts asked of `partitions_of` (`None`: no such topic), the
+/// result as a [`Assigned`] (sorted by member id; every member appears).
+pub(crate) fn assign_with(
+    strategy: Strategy,
+    members: &[MemberSubscription],
+    partitions_of: &dyn Fn(&str) -> Option<u32>,
+) -> Assigned {
     let members = normalise(members);
-    let cluster = cluster_topics(partitions_per_topic, &members);
+    let cluster = cluster_topics(partitions_of, &members);
     let mut assignment = match strategy {
         Strategy::Range => range::assign(&cluster, &members),
         Strategy::RoundRobin => roundrobin::assign(&cluster, &members),
@@ -199,9 +228,9 @@ pub fn assign(
         Strategy::CooperativeSticky => sticky::assign_cooperative(&cluster, &members),
     };
     for m in &members {
-        assignment.entry(m.id.to_string()).or_default();
+        slot(&mut assignment, m.id);
     }
-    for parts in assignment.values_mut() {
+    for (_, parts) in assignment.iter_mut() {
         parts.sort_unstable();
         parts.dedup();
     }
