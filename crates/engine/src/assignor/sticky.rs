@@ -11,7 +11,7 @@
 //! partition is a `Vec` indexed by its number (much less code in the wasm bundle than a
 //! `BTreeMap` per key and value type).
 
-use super::{partition_count, slot, Assigned, ClusterTopics, Member, TopicPartition};
+use super::{partition_count, slot, sort_dedup, Assigned, ClusterTopics, Member, TopicPartition};
 
 type Tp = TopicPartition;
 
@@ -60,7 +60,7 @@ fn run(cluster: &ClusterTopics<'_>, members: &[Member<'_>], cooperative: bool) -
             })
             .filter_map(|&p| executor.tps.get(p).cloned())
             .collect();
-        parts.sort_unstable();
+        sort_dedup(&mut parts);
         *slot(&mut assignment, m.id) = parts;
     }
     assignment
@@ -153,8 +153,7 @@ impl<'a> Executor<'a> {
         for m in members {
             tps.extend(m.owned.iter().cloned());
         }
-        tps.sort_unstable();
-        tps.dedup();
+        sort_dedup(&mut tps);
         let n = tps.len();
         let mut topic_start = Vec::with_capacity(n);
         for (i, tp) in tps.iter().enumerate() {
