@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::assignor::{self, MemberSubscription, Strategy, TopicPartition};
+use crate::assignor::{self, Member, Strategy, TopicPartition};
 use crate::consumer::{
     Consumer, ConsumerConfig, ConsumerId, ConsumerStatus, OffsetReset, OwnedPartition,
 };
@@ -238,12 +238,13 @@ pub struct Cluster {
     now: u64,
     seq: u64,
     rng: Rng,
-    /// A B-tree, unlike groups: with a NameMap here the engine bench's produce phase measured
-    /// slower (0.36 s against 0.23 s at best for 1M records).
-    topics: BTreeMap<Name, Topic>,
+    topics: NameMap<Topic>,
     groups: NameMap<Group>,
     consumers: Vec<Consumer>,
-    queue: BTreeMap<Key, Timer>,
+    /// Scheduled timers sorted by key, the latest first: the next one due is the last (popped
+    /// cheaply). Keys are unique (a sequence number breaks ties). A sorted `Vec` (the queue holds
+    /// a few timers per consumer) is much less wasm code than a `BTreeMap`.
+    queue: Vec<(Key, Timer)>,
     trace: Vec<TimedEvent>,
     /// Java sticky partitioner state per (client, topic), sorted by key (few entries: a sorted
     /// Vec is less wasm code than a BTreeMap).
@@ -252,6 +253,14 @@ pub struct Cluster {
     round_robin: Vec<(Name, u64)>,
     cleaner_scheduled: bool,
     join_seq: u64,
+}
+
+/// Builds an error from its kind and message, out of line: every error path of the engine goes
+/// through this one function instead of inlining its own string formatting.
+#[cold]
+#[inline(never)]
+fn err(kind: fn(String) -> KafkaError, message: std::fmt::Arguments<'_>) -> KafkaError {
+    kind(std::fmt::format(message))
 }
 
 fn valid_topic_name(name: &str) -> Result<(), KafkaError> {
@@ -265,7 +274,7 @@ fn valid_topic_name(name: &str) -> Result<(), KafkaError> {
     if ok {
         Ok(())
     } else {
-        Err(KafkaError::InvalidTopic(format!(
+        Err(err(KafkaError::InvalidTopic, format_args!(
             "Topic name '{name}' is illegal: it must be 1-249 characters of [a-zA-Z0-9._-] and not '.' or '..'"
         )))
     }
@@ -293,10 +302,10 @@ impl Cluster {
             now: 0,
             seq: 0,
             rng,
-            topics: BTreeMap::new(),
+            topics: NameMap::new(),
             groups: NameMap::new(),
             consumers: Vec::new(),
-            queue: BTreeMap::new(),
+            queue: Vec::new(),
             trace: Vec::new(),
             sticky: Vec::new(),
             round_robin: Vec::new(),
@@ -352,14 +361,17 @@ impl Cluster {
         // At the end of time a periodic timer would fire forever without the clock moving.
         let periodic = matches!(t, Timer::Heartbeat(..) | Timer::Cleaner);
         if !(periodic && key.0 == u64::MAX) {
-            self.queue.insert(key, t);
+            let i = self.queue.partition_point(|(k, _)| *k > key);
+            self.queue.insert(i, (key, t));
         }
         key
     }
 
     fn cancel(&mut self, key: Option<Key>) {
         if let Some(k) = key {
-            self.queue.remove(&k);
+            if let Ok(i) = self.queue.binary_search_by(|(q, _)| k.cmp(q)) {
+                self.queue.remove(i);
+            }
         }
     }
 
@@ -380,14 +392,14 @@ impl Cluster {
 
     /// When the next internal event is due, if any.
     pub fn next_event_time(&self) -> Option<u64> {
-        self.queue.keys().next().map(|k| k.0)
+        self.queue.last().map(|(k, _)| k.0)
     }
 
     /// Pops and processes the next internal event (moving the clock to its time) and returns
     /// the trace entries it produced (possibly none, e.g. a stale heartbeat of a crashed
     /// member). `None` when nothing is scheduled.
     pub fn step(&mut self) -> Option<&[TimedEvent]> {
-        let (key, timer) = self.queue.pop_first()?;
+        let (key, timer) = self.queue.pop()?;
         if key.0 > self.now {
             self.now = key.0;
         }
@@ -448,13 +460,7 @@ impl Cluster {
                         mem.consumer
                     });
                 if let Some(consumer) = consumer {
-                    self.emit(Event::Evicted {
-                        group: g.clone(),
-                        consumer,
-                        member_id: m.clone(),
-                        reason: EvictReason::SessionTimeout,
-                    });
-                    self.remove_member(&g, &m, "session timeout");
+                    self.drop_member(&g, &m, consumer, Some(EvictReason::SessionTimeout));
                 }
             }
             Timer::JoinDeadline(g) => {
@@ -493,14 +499,18 @@ impl Cluster {
     ) -> Result<(), KafkaError> {
         valid_topic_name(name)?;
         if self.topics.contains_key(name) {
-            return Err(KafkaError::TopicAlreadyExists(format!(
-                "Topic '{name}' already exists."
-            )));
+            return Err(err(
+                KafkaError::TopicAlreadyExists,
+                format_args!("Topic '{name}' already exists."),
+            ));
         }
         if partitions == 0 || partitions > MAX_PARTITIONS {
-            return Err(KafkaError::InvalidPartitions(format!(
+            return Err(err(
+                KafkaError::InvalidPartitions,
+                format_args!(
                 "Number of partitions must be between 1 and {MAX_PARTITIONS}, got {partitions}."
-            )));
+            ),
+            ));
         }
         let n: Name = Arc::from(name);
         let logs = (0..partitions)
@@ -543,11 +553,14 @@ impl Cluster {
     pub fn add_partitions(&mut self, name: &str, total: u32) -> Result<(), KafkaError> {
         let now = self.now;
         let topic = self.topics.get_mut(name).ok_or_else(|| {
-            KafkaError::UnknownTopicOrPartition(format!("Topic '{name}' does not exist."))
+            err(
+                KafkaError::UnknownTopicOrPartition,
+                format_args!("Topic '{name}' does not exist."),
+            )
         })?;
         let old = topic.partitions.len() as u32;
         if total <= old || total > MAX_PARTITIONS {
-            return Err(KafkaError::InvalidPartitions(format!(
+            return Err(err(KafkaError::InvalidPartitions, format_args!(
                 "Topic currently has {old} partitions, which is higher than or equal to the requested {total} (or above {MAX_PARTITIONS})."
             )));
         }
@@ -677,9 +690,10 @@ impl Cluster {
             Some(t) => t.partitions.len() as u32,
             None => {
                 if !self.cfg.auto_create_topics {
-                    return Err(KafkaError::UnknownTopicOrPartition(format!(
-                        "Topic '{topic}' does not exist and auto-creation is off."
-                    )));
+                    return Err(err(
+                        KafkaError::UnknownTopicOrPartition,
+                        format_args!("Topic '{topic}' does not exist and auto-creation is off."),
+                    ));
                 }
                 let parts = self.cfg.default_partitions.clamp(1, MAX_PARTITIONS);
                 let tc = self.cfg.default_topic_config.clone();
@@ -688,17 +702,21 @@ impl Cluster {
             }
         };
         if n == 0 {
-            return Err(KafkaError::UnknownTopicOrPartition(format!(
-                "Topic '{topic}' has no partitions."
-            )));
+            return Err(err(
+                KafkaError::UnknownTopicOrPartition,
+                format_args!("Topic '{topic}' has no partitions."),
+            ));
         }
         let size = record_size(key.as_deref(), value.as_deref(), &headers);
         let p = match (partition, key.as_deref()) {
             (Some(p), _) => {
                 if p >= n {
-                    return Err(KafkaError::UnknownTopicOrPartition(format!(
-                        "Partition {p} of topic '{topic}' does not exist (it has {n})."
-                    )));
+                    return Err(err(
+                        KafkaError::UnknownTopicOrPartition,
+                        format_args!(
+                            "Partition {p} of topic '{topic}' does not exist (it has {n})."
+                        ),
+                    ));
                 }
                 p
             }
@@ -708,12 +726,16 @@ impl Cluster {
         let now = self.now;
         let timestamp = timestamp_ms.unwrap_or_else(|| self.wall_clock_ms());
         let t = self.topics.get_mut(&topic).ok_or_else(|| {
-            KafkaError::UnknownTopicOrPartition(format!("Topic '{topic}' does not exist."))
+            err(
+                KafkaError::UnknownTopicOrPartition,
+                format_args!("Topic '{topic}' does not exist."),
+            )
         })?;
         if t.config.cleanup_policy.compacts() && key.is_none() {
-            return Err(KafkaError::InvalidRecord(format!(
-                "Compacted topic '{topic}' cannot accept a record without a key."
-            )));
+            return Err(err(
+                KafkaError::InvalidRecord,
+                format_args!("Compacted topic '{topic}' cannot accept a record without a key."),
+            ));
         }
         let key_size = len_i32(key.as_deref());
         let value_size = len_i32(value.as_deref());
@@ -733,7 +755,10 @@ impl Cluster {
         let tname = t.name.clone();
         let cfg = &t.config;
         let log = t.partitions.get_mut(p as usize).ok_or_else(|| {
-            KafkaError::UnknownTopicOrPartition(format!("Partition {p} does not exist."))
+            err(
+                KafkaError::UnknownTopicOrPartition,
+                format_args!("Partition {p} does not exist."),
+            )
         })?;
         let (offset, rolled) = log.append(rec, cfg, now);
         if let Some(base) = rolled {
@@ -820,18 +845,22 @@ impl Cluster {
     }
 
     fn running(&self, c: ConsumerId) -> Result<&Consumer, KafkaError> {
-        let cons = self
-            .consumers
-            .get(c.0 as usize)
-            .ok_or_else(|| KafkaError::UnknownConsumer(format!("No consumer {c}.")))?;
+        let cons = self.consumers.get(c.0 as usize).ok_or_else(|| {
+            err(
+                KafkaError::UnknownConsumer,
+                format_args!("No consumer {c}."),
+            )
+        })?;
         match cons.status {
             ConsumerStatus::Running => Ok(cons),
-            ConsumerStatus::Crashed => Err(KafkaError::IllegalState(format!(
-                "Consumer {c} has crashed."
-            ))),
-            ConsumerStatus::Closed => {
-                Err(KafkaError::IllegalState(format!("Consumer {c} is closed.")))
-            }
+            ConsumerStatus::Crashed => Err(err(
+                KafkaError::IllegalState,
+                format_args!("Consumer {c} has crashed."),
+            )),
+            ConsumerStatus::Closed => Err(err(
+                KafkaError::IllegalState,
+                format_args!("Consumer {c} is closed."),
+            )),
         }
     }
 
@@ -845,8 +874,11 @@ impl Cluster {
     pub fn subscribe(&mut self, c: ConsumerId, topics: &[String]) -> Result<(), KafkaError> {
         let cons = self.running(c)?;
         if cons.manual {
-            return Err(KafkaError::IllegalState(
-                "Subscription to topics, partitions and pattern are mutually exclusive".into(),
+            return Err(err(
+                KafkaError::IllegalState,
+                format_args!(
+                    "Subscription to topics, partitions and pattern are mutually exclusive"
+                ),
             ));
         }
         if topics.is_empty() {
@@ -900,8 +932,11 @@ impl Cluster {
     pub fn assign(&mut self, c: ConsumerId, tps: &[TopicPartition]) -> Result<(), KafkaError> {
         let cons = self.running(c)?;
         if cons.subscription.is_some() {
-            return Err(KafkaError::IllegalState(
-                "Subscription to topics, partitions and pattern are mutually exclusive".into(),
+            return Err(err(
+                KafkaError::IllegalState,
+                format_args!(
+                    "Subscription to topics, partitions and pattern are mutually exclusive"
+                ),
             ));
         }
         for tp in tps {
@@ -910,19 +945,18 @@ impl Cluster {
                 .get(tp.topic.as_str())
                 .is_some_and(|t| tp.partition < t.partition_count());
             if !ok {
-                return Err(KafkaError::UnknownTopicOrPartition(format!(
-                    "{tp} does not exist."
-                )));
+                return Err(err(
+                    KafkaError::UnknownTopicOrPartition,
+                    format_args!("{tp} does not exist."),
+                ));
             }
         }
         let Some(cons) = self.cons_mut(c) else {
             return Ok(());
         };
         let mut list: Vec<TopicPartition> = tps.to_vec();
-        list.sort_unstable();
-        list.dedup();
-        let old = std::mem::take(&mut cons.owned);
-        cons.owned = list.iter().map(|tp| kept(&old, tp)).collect();
+        assignor::sort_dedup(&mut list);
+        set_owned(cons, &list);
         cons.manual = true;
         self.emit(Event::ManuallyAssigned {
             consumer: c,
@@ -1052,8 +1086,7 @@ impl Cluster {
             return;
         }
         if let Some(cons) = self.cons_mut(c) {
-            let old = std::mem::take(&mut cons.owned);
-            cons.owned = want.into_iter().map(|tp| kept(&old, &tp)).collect();
+            set_owned(cons, &want);
         }
     }
 
@@ -1071,11 +1104,19 @@ impl Cluster {
             return false;
         }
         let interval = cons.cfg.auto_commit_interval_ms;
-        let offsets = Self::positions_of(cons);
         let now = self.now;
         if let Some(cons) = self.cons_mut(c) {
             cons.next_auto_commit = now.saturating_add(interval);
         }
+        self.commit_positions(c)
+    }
+
+    /// Auto-commits the consumer's positions (a failure is in the trace); whether there were any.
+    fn commit_positions(&mut self, c: ConsumerId) -> bool {
+        let offsets = match self.consumers.get(c.0 as usize) {
+            Some(cons) => Self::positions_of(cons),
+            None => return false,
+        };
         if offsets.is_empty() {
             return false;
         }
@@ -1093,11 +1134,15 @@ impl Cluster {
     /// Resolves a missing position: the committed offset, else `auto_offset_reset`.
     fn init_position(&mut self, c: ConsumerId, idx: usize) -> Result<u64, KafkaError> {
         let Some(cons) = self.consumers.get(c.0 as usize) else {
-            return Err(KafkaError::UnknownConsumer(format!("No consumer {c}.")));
+            return Err(err(
+                KafkaError::UnknownConsumer,
+                format_args!("No consumer {c}."),
+            ));
         };
         let Some(op) = cons.owned.get(idx) else {
-            return Err(KafkaError::IllegalState(
-                "No such assigned partition".into(),
+            return Err(err(
+                KafkaError::IllegalState,
+                format_args!("No such assigned partition"),
             ));
         };
         if let Some(p) = op.position {
@@ -1108,8 +1153,7 @@ impl Cluster {
             .group
             .as_ref()
             .and_then(|g| self.groups.get(g))
-            .and_then(|g| g.offsets.get(&tp))
-            .map(|o| o.offset);
+            .and_then(|g| g.committed(&tp));
         let reset = cons.cfg.auto_offset_reset;
         let log = self
             .topics
@@ -1125,9 +1169,12 @@ impl Cluster {
                     OffsetReset::Earliest => start,
                     OffsetReset::Latest => end,
                     OffsetReset::None => {
-                        return Err(KafkaError::NoOffsetForPartition(format!(
-                            "No committed offset for {tp} and auto_offset_reset='none'."
-                        )))
+                        return Err(err(
+                            KafkaError::NoOffsetForPartition,
+                            format_args!(
+                                "No committed offset for {tp} and auto_offset_reset='none'."
+                            ),
+                        ))
                     }
                 };
                 self.emit(Event::OffsetReset {
@@ -1194,7 +1241,7 @@ impl Cluster {
                     OffsetReset::Earliest => start,
                     OffsetReset::Latest => end,
                     OffsetReset::None => {
-                        return Err(KafkaError::OffsetOutOfRange(format!(
+                        return Err(err(KafkaError::OffsetOutOfRange, format_args!(
                             "Offset {pos} of {tp} is out of range [{start}, {end}] and auto_offset_reset='none'."
                         )))
                     }
@@ -1272,8 +1319,9 @@ impl Cluster {
     ) -> Result<(), KafkaError> {
         let cons = self.running(c)?;
         if cons.group.is_none() {
-            return Err(KafkaError::IllegalState(
-                "Requires group_id: commit is not available without one".into(),
+            return Err(err(
+                KafkaError::IllegalState,
+                format_args!("Requires group_id: commit is not available without one"),
             ));
         }
         let list = match offsets {
@@ -1287,9 +1335,10 @@ impl Cluster {
         // accepted (even past the log end: the next fetch resets it).
         for (tp, _) in &list {
             if self.partition(&tp.topic, tp.partition).is_none() {
-                return Err(KafkaError::UnknownTopicOrPartition(format!(
-                    "{tp} does not exist."
-                )));
+                return Err(err(
+                    KafkaError::UnknownTopicOrPartition,
+                    format_args!("{tp} does not exist."),
+                ));
             }
         }
         self.do_commit(c, list, false)
@@ -1318,20 +1367,32 @@ impl Cluster {
         auto: bool,
     ) -> Result<(), KafkaError> {
         let Some(cons) = self.consumers.get(c.0 as usize) else {
-            return Err(KafkaError::UnknownConsumer(format!("No consumer {c}.")));
+            return Err(err(
+                KafkaError::UnknownConsumer,
+                format_args!("No consumer {c}."),
+            ));
         };
         let Some(gname) = cons.group.clone() else {
-            return Err(KafkaError::IllegalState("Requires group_id".into()));
+            return Err(err(
+                KafkaError::IllegalState,
+                format_args!("Requires group_id"),
+            ));
         };
         let generation = if Self::group_mode(cons) {
             // kafka-python fails a commit locally while the consumer is not in a stable
             // generation (never joined, left, or rebalancing).
             let (Some(member), Some(gen)) = (cons.member_id.clone(), cons.generation) else {
-                let e = KafkaError::CommitFailed(COMMIT_FAILED_MESSAGE.into());
+                let e = err(
+                    KafkaError::CommitFailed,
+                    format_args!("{COMMIT_FAILED_MESSAGE}"),
+                );
                 return Err(self.commit_failed(c, &gname, e, auto));
             };
             if cons.joining {
-                let e = KafkaError::CommitFailed("Group rebalance in progress".into());
+                let e = err(
+                    KafkaError::CommitFailed,
+                    format_args!("Group rebalance in progress"),
+                );
                 return Err(self.commit_failed(c, &gname, e, auto));
             }
             enum Refusal {
@@ -1360,7 +1421,10 @@ impl Cluster {
                         if let Some(cons) = self.cons_mut(c) {
                             cons.need_rejoin = true;
                         }
-                        KafkaError::CommitFailed("Group rebalance in progress".into())
+                        err(
+                            KafkaError::CommitFailed,
+                            format_args!("Group rebalance in progress"),
+                        )
                     }
                     other => {
                         // UNKNOWN_MEMBER_ID / ILLEGAL_GENERATION: kafka-python resets the
@@ -1370,13 +1434,16 @@ impl Cluster {
                             cons.generation = None;
                             cons.need_rejoin = true;
                         }
-                        let cause = match other {
-                            Refusal::IllegalGeneration(current) => format!(
-                                "IllegalGenerationError: generation {gen} is not the group's {current}"
+                        match other {
+                            Refusal::IllegalGeneration(current) => err(
+                                KafkaError::CommitFailed,
+                                format_args!("{COMMIT_FAILED_MESSAGE} (IllegalGenerationError: generation {gen} is not the group's {current})"),
                             ),
-                            _ => format!("UnknownMemberIdError: {member} is not in the group"),
-                        };
-                        KafkaError::CommitFailed(format!("{COMMIT_FAILED_MESSAGE} ({cause})"))
+                            _ => err(
+                                KafkaError::CommitFailed,
+                                format_args!("{COMMIT_FAILED_MESSAGE} (UnknownMemberIdError: {member} is not in the group)"),
+                            ),
+                        }
                     }
                 };
                 return Err(self.commit_failed(c, &gname, e, auto));
@@ -1390,7 +1457,7 @@ impl Cluster {
                 .get(&gname)
                 .is_some_and(|g| !g.members.is_empty());
             if busy {
-                let e = KafkaError::CommitFailed(format!(
+                let e = err(KafkaError::CommitFailed, format_args!(
                     "{COMMIT_FAILED_MESSAGE} (UnknownMemberIdError: group '{gname}' has active members)"
                 ));
                 return Err(self.commit_failed(c, &gname, e, auto));
@@ -1402,8 +1469,8 @@ impl Cluster {
             .groups
             .get_or_insert_with(&gname, || Group::new(gname.clone()));
         for (tp, o) in &offsets {
-            group.offsets.insert(
-                tp.clone(),
+            group.set_offset(
+                tp,
                 CommittedOffset {
                     offset: *o,
                     committed_at: now,
@@ -1471,7 +1538,10 @@ impl Cluster {
     fn owned_index(&self, c: ConsumerId, tp: &TopicPartition) -> Result<usize, KafkaError> {
         let cons = self.running(c)?;
         cons.owned.iter().position(|o| &o.tp == tp).ok_or_else(|| {
-            KafkaError::IllegalState(format!("No current assignment for partition {tp}"))
+            err(
+                KafkaError::IllegalState,
+                format_args!("No current assignment for partition {tp}"),
+            )
         })
     }
 
@@ -1594,16 +1664,16 @@ impl Cluster {
     /// is a no-op.
     pub fn close(&mut self, c: ConsumerId, autocommit: bool) -> Result<(), KafkaError> {
         let Some(cons) = self.consumers.get(c.0 as usize) else {
-            return Err(KafkaError::UnknownConsumer(format!("No consumer {c}.")));
+            return Err(err(
+                KafkaError::UnknownConsumer,
+                format_args!("No consumer {c}."),
+            ));
         };
         if cons.status != ConsumerStatus::Running {
             return Ok(());
         }
         if autocommit && cons.cfg.enable_auto_commit && cons.group.is_some() {
-            let offsets = Self::positions_of(cons);
-            if !offsets.is_empty() {
-                let _ = self.do_commit(c, offsets, true);
-            }
+            self.commit_positions(c);
         }
         self.leave_group(c);
         let timer = self
@@ -1634,18 +1704,51 @@ impl Cluster {
             cons.generation = None;
             cons.joining = false;
         }
+        self.drop_member(&g, &m, c, None);
+    }
+
+    /// A member leaves (`evict` `None`) or is evicted from its group, if still there: the event,
+    /// then the removal and the group's reaction.
+    fn drop_member(
+        &mut self,
+        g: &Name,
+        m: &Name,
+        consumer: ConsumerId,
+        evict: Option<EvictReason>,
+    ) {
         let present = self
             .groups
-            .get(&g)
-            .is_some_and(|grp| grp.members.contains_key(&m));
-        if present {
-            self.emit(Event::Left {
-                group: g.clone(),
-                consumer: c,
-                member_id: m.clone(),
-            });
-            self.remove_member(&g, &m, "member left");
+            .get(g)
+            .is_some_and(|grp| grp.members.contains_key(m));
+        if !present {
+            return;
         }
+        let (group, member_id) = (g.clone(), m.clone());
+        let (event, reason) = match evict {
+            None => (
+                Event::Left {
+                    group,
+                    consumer,
+                    member_id,
+                },
+                "member left",
+            ),
+            Some(reason) => (
+                Event::Evicted {
+                    group,
+                    consumer,
+                    member_id,
+                    reason,
+                },
+                match reason {
+                    EvictReason::SessionTimeout => "session timeout",
+                    EvictReason::MaxPollInterval => "max.poll.interval.ms exceeded",
+                    EvictReason::RebalanceTimeout => "rebalance timeout",
+                },
+            ),
+        };
+        self.emit(event);
+        self.remove_member(g, m, reason);
     }
 
     // ----- faults ---------------------------------------------------------------------------
@@ -1698,7 +1801,10 @@ impl Cluster {
     /// timeout, as in Kafka without static membership.
     pub fn restart(&mut self, c: ConsumerId) -> Result<ConsumerId, KafkaError> {
         let Some(cons) = self.consumers.get(c.0 as usize) else {
-            return Err(KafkaError::UnknownConsumer(format!("No consumer {c}.")));
+            return Err(err(
+                KafkaError::UnknownConsumer,
+                format_args!("No consumer {c}."),
+            ));
         };
         if cons.status == ConsumerStatus::Running {
             self.crash(c)?;
@@ -1753,19 +1859,7 @@ impl Cluster {
             cons.joining = false;
             cons.need_rejoin = true;
         }
-        let present = self
-            .groups
-            .get(&g)
-            .is_some_and(|grp| grp.members.contains_key(&m));
-        if present {
-            self.emit(Event::Evicted {
-                group: g.clone(),
-                consumer: c,
-                member_id: m.clone(),
-                reason: EvictReason::MaxPollInterval,
-            });
-            self.remove_member(&g, &m, "max.poll.interval.ms exceeded");
-        }
+        self.drop_member(&g, &m, c, Some(EvictReason::MaxPollInterval));
     }
 
     fn on_heartbeat(&mut self, c: ConsumerId, inc: u32) {
@@ -1818,18 +1912,7 @@ impl Cluster {
             }
             return;
         }
-        self.cancel(old_timer);
-        let key = self.schedule(
-            now.saturating_add(session),
-            Timer::SessionExpire(g.clone(), m.clone()),
-        );
-        if let Some(mem) = self
-            .groups
-            .get_mut(&g)
-            .and_then(|grp| grp.members.get_mut(&m))
-        {
-            mem.session_timer = Some(key);
-        }
+        self.arm_session_timer(&g, &m, old_timer, session);
         if rebalance {
             if let Some(cons) = self.cons_mut(c) {
                 cons.need_rejoin = true;
@@ -1845,6 +1928,20 @@ impl Cluster {
     }
 
     // ----- group coordinator ----------------------------------------------------------------
+
+    /// (Re)starts a member's session timeout from now, cancelling its previous one.
+    fn arm_session_timer(&mut self, g: &Name, m: &Name, old: Option<Key>, session: u64) {
+        self.cancel(old);
+        let at = self.now.saturating_add(session);
+        let key = self.schedule(at, Timer::SessionExpire(g.clone(), m.clone()));
+        if let Some(mem) = self
+            .groups
+            .get_mut(g)
+            .and_then(|grp| grp.members.get_mut(m))
+        {
+            mem.session_timer = Some(key);
+        }
+    }
 
     fn set_state(&mut self, g: &Name, to: GroupState) {
         let Some(grp) = self.groups.get_mut(g) else {
@@ -1866,7 +1963,10 @@ impl Cluster {
     /// auto-commit, and for eager protocols revoking every partition).
     fn join_group(&mut self, c: ConsumerId) -> Result<(), KafkaError> {
         let Some(cons) = self.consumers.get(c.0 as usize) else {
-            return Err(KafkaError::UnknownConsumer(format!("No consumer {c}.")));
+            return Err(err(
+                KafkaError::UnknownConsumer,
+                format_args!("No consumer {c}."),
+            ));
         };
         let Some(g) = cons.group.clone() else {
             return Ok(());
@@ -1884,18 +1984,18 @@ impl Cluster {
                 .iter()
                 .any(|s| others.iter().all(|m| m.strategies.contains(s)));
             if !others.is_empty() && !ok {
-                return Err(KafkaError::InconsistentGroupProtocol(format!(
-                    "Strategies {strategies:?} share nothing with the members of group '{g}'."
-                )));
+                return Err(err(
+                    KafkaError::InconsistentGroupProtocol,
+                    format_args!(
+                        "Strategies {strategies:?} share nothing with the members of group '{g}'."
+                    ),
+                ));
             }
         }
         // Join prepare.
         let had_generation = cons.generation.is_some();
         if had_generation && cons.cfg.enable_auto_commit {
-            let offsets = Self::positions_of(cons);
-            if !offsets.is_empty() {
-                let _ = self.do_commit(c, offsets, true);
-            }
+            self.commit_positions(c);
         }
         let Some(cons) = self.consumers.get(c.0 as usize) else {
             return Ok(());
@@ -1990,18 +2090,7 @@ impl Cluster {
             }
         };
         let state = grp.state;
-        self.cancel(old_timer);
-        let key = self.schedule(
-            now.saturating_add(session),
-            Timer::SessionExpire(g.clone(), member_id.clone()),
-        );
-        if let Some(mem) = self
-            .groups
-            .get_mut(&g)
-            .and_then(|grp| grp.members.get_mut(&member_id))
-        {
-            mem.session_timer = Some(key);
-        }
+        self.arm_session_timer(&g, &member_id, old_timer, session);
         if let Some(cons) = self.cons_mut(c) {
             cons.member_id = Some(member_id.clone());
             cons.joining = true;
@@ -2220,6 +2309,7 @@ impl Cluster {
 
     /// SyncGroup: the leader's assignment reaches every member; the group becomes Stable.
     fn on_sync(&mut self, g: &Name, generation: i32) {
+        let topics = &self.topics;
         let Some(grp) = self.groups.get_mut(g) else {
             return;
         };
@@ -2228,32 +2318,30 @@ impl Cluster {
         }
         grp.sync_timer = None;
         let protocol = grp.protocol.unwrap_or(Strategy::Range);
-        let mut counts: BTreeMap<String, u32> = BTreeMap::new();
-        let mut subs: Vec<MemberSubscription> = Vec::new();
-        for m in grp.members.values() {
-            for t in &m.topics {
-                if let Some(topic) = self.topics.get(t.as_str()) {
-                    counts.insert(t.clone(), topic.partition_count());
-                }
-            }
-            subs.push(MemberSubscription {
-                member_id: m.member_id.to_string(),
-                topics: m.topics.clone(),
-                owned: m.owned.clone(),
-                generation: (m.generation >= 0).then_some(m.generation),
-            });
-        }
-        let raw = assignor::assign(protocol, &counts, &subs);
+        let partitions_of = |t: &str| topics.get(t).map(Topic::partition_count);
+        // Member ids are distinct (the group's keys).
+        let members: Vec<Member<'_>> = grp
+            .members
+            .values()
+            .map(|m| {
+                let generation = (m.generation >= 0).then_some(m.generation);
+                Member::new(&m.member_id, &m.topics, &m.owned, generation)
+            })
+            .collect();
+        let raw = assignor::assign_with(protocol, &members, &partitions_of);
+        drop(members);
         // Defensive validation: existing partitions, subscribed topics, one owner each.
         // Partitions already given out, sorted (a Vec: less wasm code than a BTreeSet).
         let mut taken: Vec<&TopicPartition> = Vec::new();
-        // In member id order (the members' order).
+        // In member id order (the members' order). Each list stays sorted: the assignor's
+        // lists are sorted and duplicate-free, and filtering keeps that.
         let mut result: Vec<(Name, Vec<TopicPartition>)> = Vec::new();
         for m in grp.members.values() {
             let mut list = Vec::new();
-            if let Some(tps) = raw.get(&*m.member_id) {
+            let found = raw.binary_search_by(|(k, _)| k.as_str().cmp(&m.member_id));
+            if let Some((_, tps)) = found.ok().and_then(|i| raw.get(i)) {
                 for tp in tps {
-                    let exists = counts.get(&tp.topic).is_some_and(|n| tp.partition < *n);
+                    let exists = partitions_of(&tp.topic).is_some_and(|n| tp.partition < n);
                     if !exists || !m.topics.contains(&tp.topic) {
                         continue;
                     }
@@ -2263,7 +2351,6 @@ impl Cluster {
                     }
                 }
             }
-            list.sort_unstable();
             result.push((m.member_id.clone(), list));
         }
         let mut deliveries: Vec<(ConsumerId, u32, Name, Vec<TopicPartition>)> = Vec::new();
@@ -2295,8 +2382,7 @@ impl Cluster {
                 .collect();
             // The new assignment in `list`'s (sorted, duplicate-free) order, keeping the
             // positions of partitions the consumer already owned.
-            let old = std::mem::take(&mut cons.owned);
-            cons.owned = list.iter().map(|tp| kept(&old, tp)).collect();
+            set_owned(cons, &list);
             cons.generation = Some(generation);
             cons.joining = false;
             cons.next_auto_commit = now.saturating_add(cons.cfg.auto_commit_interval_ms);
@@ -2384,7 +2470,7 @@ impl Cluster {
             return Vec::new();
         };
         // A sorted, duplicate-free Vec (less wasm code than a BTreeSet).
-        let mut tps: Vec<TopicPartition> = g.offsets.keys().cloned().collect();
+        let mut tps: Vec<TopicPartition> = g.offsets.iter().map(|(tp, _)| tp.clone()).collect();
         for m in g.members.values() {
             for t in &m.topics {
                 if let Some(topic) = self.topics.get(t.as_str()) {
@@ -2394,8 +2480,7 @@ impl Cluster {
                 }
             }
         }
-        tps.sort_unstable();
-        tps.dedup();
+        assignor::sort_dedup(&mut tps);
         // Owners in a stable group (each member's assignment is sorted; the last member wins).
         let assigned: Vec<&GroupMember> = if g.state == GroupState::Stable {
             g.members.values().collect()
@@ -2612,15 +2697,21 @@ fn select_protocol(grp: &Group, leader: &Name) -> Strategy {
         .unwrap_or(Strategy::Range)
 }
 
-/// The state of `tp` in a new assignment: its position and pause carried over when the consumer
-/// already owned it, fresh otherwise.
-fn kept(old: &[OwnedPartition], tp: &TopicPartition) -> OwnedPartition {
-    let before = old.iter().find(|o| &o.tp == tp);
-    OwnedPartition {
-        tp: tp.clone(),
-        position: before.and_then(|o| o.position),
-        paused: before.is_some_and(|o| o.paused),
-    }
+/// Makes `list` the consumer's assignment, in its order: the position and pause of a partition
+/// it already owned carry over, the others start fresh.
+fn set_owned(cons: &mut Consumer, list: &[TopicPartition]) {
+    let old = std::mem::take(&mut cons.owned);
+    cons.owned = list
+        .iter()
+        .map(|tp| {
+            let before = old.iter().find(|o| &o.tp == tp);
+            OwnedPartition {
+                tp: tp.clone(),
+                position: before.and_then(|o| o.position),
+                paused: before.is_some_and(|o| o.paused),
+            }
+        })
+        .collect();
 }
 
 #[cfg(test)]

@@ -1,7 +1,5 @@
 //! Broker-side consumer group state (classic protocol): state machine, members, committed offsets.
 
-use std::collections::BTreeMap;
-
 use crate::assignor::{Strategy, TopicPartition};
 use crate::consumer::ConsumerId;
 use crate::event::Name;
@@ -76,7 +74,8 @@ pub struct Group {
     pub(crate) protocol: Option<Strategy>,
     pub(crate) leader: Option<Name>,
     pub(crate) members: NameMap<GroupMember>,
-    pub(crate) offsets: BTreeMap<TopicPartition, CommittedOffset>,
+    /// Sorted by partition, one entry each (a sorted `Vec`: less wasm code than a `BTreeMap`).
+    pub(crate) offsets: Vec<(TopicPartition, CommittedOffset)>,
     pub(crate) join_timer: Option<(u64, u64)>,
     /// Initial delayed join: (remaining ms of the rebalance timeout, a member joined meanwhile).
     pub(crate) initial_delay: Option<(u64, bool)>,
@@ -93,7 +92,7 @@ impl Group {
             protocol: None,
             leader: None,
             members: NameMap::new(),
-            offsets: BTreeMap::new(),
+            offsets: Vec::new(),
             join_timer: None,
             initial_delay: None,
             sync_timer: None,
@@ -126,11 +125,24 @@ impl Group {
         self.members.get(member_id)
     }
     /// Committed offsets per partition.
-    pub fn offsets(&self) -> &BTreeMap<TopicPartition, CommittedOffset> {
-        &self.offsets
+    pub fn offsets(&self) -> impl Iterator<Item = (&TopicPartition, &CommittedOffset)> {
+        self.offsets.iter().map(|(tp, c)| (tp, c))
     }
     pub fn committed(&self, tp: &TopicPartition) -> Option<u64> {
-        self.offsets.get(tp).map(|c| c.offset)
+        let i = self.offsets.binary_search_by(|(k, _)| k.cmp(tp)).ok()?;
+        self.offsets.get(i).map(|(_, c)| c.offset)
+    }
+
+    /// Stores a committed offset (replacing the partition's previous one).
+    pub(crate) fn set_offset(&mut self, tp: &TopicPartition, c: CommittedOffset) {
+        match self.offsets.binary_search_by(|(k, _)| k.cmp(tp)) {
+            Ok(i) => {
+                if let Some(slot) = self.offsets.get_mut(i) {
+                    slot.1 = c;
+                }
+            }
+            Err(i) => self.offsets.insert(i, (tp.clone(), c)),
+        }
     }
     /// How many join phases have completed.
     pub fn rebalance_count(&self) -> u64 {

@@ -101,6 +101,23 @@ pub struct MemberSubscription {
 /// Member id -> its assigned partitions, sorted. Every member appears, possibly with none.
 pub type Assignment = BTreeMap<String, Vec<TopicPartition>>;
 
+/// What the strategies build: member id -> assigned partitions, sorted by member id (a sorted
+/// `Vec`: much less wasm code than a `BTreeMap` per key and value type).
+pub(crate) type Assigned = Vec<(String, Vec<TopicPartition>)>;
+
+/// The partitions of member `id` in `a`, inserted empty first when missing.
+pub(crate) fn slot<'a>(a: &'a mut Assigned, id: &str) -> &'a mut Vec<TopicPartition> {
+    let i = match a.binary_search_by(|(k, _)| k.as_str().cmp(id)) {
+        Ok(i) => i,
+        Err(i) => {
+            a.insert(i, (id.to_string(), Vec::new()));
+            i
+        }
+    };
+    // `i` is in bounds: found, or just inserted there.
+    &mut a[i].1
+}
+
 /// One member after normalisation: its subscription as a sorted set.
 #[derive(Clone, Debug)]
 pub(crate) struct Member<'a> {
@@ -113,7 +130,23 @@ pub(crate) struct Member<'a> {
     pub generation: i32,
 }
 
-impl Member<'_> {
+impl<'a> Member<'a> {
+    /// A member from its subscription as it travels in JoinGroup: its topics as a sorted set,
+    /// its owned partitions grouped by topic.
+    pub(crate) fn new(
+        id: &'a str,
+        topics: &'a [String],
+        owned: &[TopicPartition],
+        generation: Option<i32>,
+    ) -> Self {
+        Member {
+            id,
+            topics: sorted_set(topics.iter().map(String::as_str).collect()),
+            owned: group_by_topic(owned),
+            generation: generation.unwrap_or(-1),
+        }
+    }
+
     /// Whether the member subscribes to `topic`.
     pub fn subscribes(&self, topic: &str) -> bool {
         self.topics.binary_search(&topic).is_ok()
@@ -136,6 +169,35 @@ fn sorted_set(mut names: Vec<&str>) -> Vec<&str> {
     names
 }
 
+/// Sorts partitions (by topic, then partition) and drops duplicates, without a sort of its own:
+/// topics are ranked through the string sort and the (rank, partition) keys go through the
+/// `(u64, usize)` sort the bundle already has (a sort instantiation is ~3 KB of wasm).
+pub(crate) fn sort_dedup(tps: &mut Vec<TopicPartition>) {
+    let mut keys: Vec<(u64, usize)> = {
+        let names = sorted_set(tps.iter().map(|tp| tp.topic.as_str()).collect());
+        tps.iter()
+            .enumerate()
+            .map(|(i, tp)| {
+                let rank = names.binary_search(&tp.topic.as_str()).unwrap_or(0) as u64;
+                ((rank << 32) | u64::from(tp.partition), i)
+            })
+            .collect()
+    };
+    keys.sort_unstable();
+    let mut slots: Vec<Option<TopicPartition>> =
+        std::mem::take(tps).into_iter().map(Some).collect();
+    let mut last = None;
+    for (key, i) in keys {
+        if last == Some(key) {
+            continue;
+        }
+        last = Some(key);
+        if let Some(tp) = slots.get_mut(i).and_then(Option::take) {
+            tps.push(tp);
+        }
+    }
+}
+
 /// The partitions grouped by topic, topics in first-appearance order, partitions in their order:
 /// how owned partitions travel in a JoinGroup subscription (`[(topic, [partition, ...]), ...]`).
 fn group_by_topic(owned: &[TopicPartition]) -> Vec<TopicPartition> {
@@ -155,12 +217,7 @@ fn group_by_topic(owned: &[TopicPartition]) -> Vec<TopicPartition> {
 fn normalise(members: &[MemberSubscription]) -> Vec<Member<'_>> {
     let mut out: Vec<Member<'_>> = Vec::with_capacity(members.len());
     for m in members {
-        let member = Member {
-            id: m.member_id.as_str(),
-            topics: sorted_set(m.topics.iter().map(String::as_str).collect()),
-            owned: group_by_topic(&m.owned),
-            generation: m.generation.unwrap_or(-1),
-        };
+        let member = Member::new(&m.member_id, &m.topics, &m.owned, m.generation);
         match out.iter_mut().find(|o| o.id == member.id) {
             Some(slot) => *slot = member,
             None => out.push(member),
@@ -170,15 +227,15 @@ fn normalise(members: &[MemberSubscription]) -> Vec<Member<'_>> {
 }
 
 /// The topics the leader's metadata knows: those subscribed by some member, with their
-/// partition counts (0 when `partitions_per_topic` lacks them).
+/// partition counts (0 when `partitions_of` does not know them).
 fn cluster_topics<'a>(
-    partitions_per_topic: &BTreeMap<String, u32>,
+    partitions_of: &dyn Fn(&str) -> Option<u32>,
     members: &[Member<'a>],
 ) -> Vec<(&'a str, u32)> {
     let names = members.iter().flat_map(|m| m.topics.iter().copied());
     sorted_set(names.collect())
         .into_iter()
-        .map(|t| (t, partitions_per_topic.get(t).copied().unwrap_or(0)))
+        .map(|t| (t, partitions_of(t).unwrap_or(0)))
         .collect()
 }
 
@@ -191,19 +248,33 @@ pub fn assign(
     members: &[MemberSubscription],
 ) -> Assignment {
     let members = normalise(members);
-    let cluster = cluster_topics(partitions_per_topic, &members);
+    assign_with(strategy, &members, &|t| {
+        partitions_per_topic.get(t).copied()
+    })
+    .into_iter()
+    .collect()
+}
+
+/// [`assign`] for members already normalised (distinct ids, see [`Member::new`]), with the
+/// partition counts asked of `partitions_of` (`None`: no such topic); the result sorted by
+/// member id, every member present.
+pub(crate) fn assign_with(
+    strategy: Strategy,
+    members: &[Member<'_>],
+    partitions_of: &dyn Fn(&str) -> Option<u32>,
+) -> Assigned {
+    let cluster = cluster_topics(partitions_of, members);
     let mut assignment = match strategy {
-        Strategy::Range => range::assign(&cluster, &members),
-        Strategy::RoundRobin => roundrobin::assign(&cluster, &members),
-        Strategy::Sticky => sticky::assign(&cluster, &members),
-        Strategy::CooperativeSticky => sticky::assign_cooperative(&cluster, &members),
+        Strategy::Range => range::assign(&cluster, members),
+        Strategy::RoundRobin => roundrobin::assign(&cluster, members),
+        Strategy::Sticky => sticky::assign(&cluster, members),
+        Strategy::CooperativeSticky => sticky::assign_cooperative(&cluster, members),
     };
-    for m in &members {
-        assignment.entry(m.id.to_string()).or_default();
+    for m in members {
+        slot(&mut assignment, m.id);
     }
-    for parts in assignment.values_mut() {
-        parts.sort_unstable();
-        parts.dedup();
+    for (_, parts) in assignment.iter_mut() {
+        sort_dedup(parts);
     }
     assignment
 }

@@ -1,11 +1,11 @@
 //! The range assignor: per topic, contiguous runs of partitions over the sorted subscribers.
 
-use super::{Assignment, ClusterTopics, Member, TopicPartition};
+use super::{slot, Assigned, ClusterTopics, Member, TopicPartition};
 
 /// kafka-python's `RangePartitionAssignor.assign`: for each topic, its subscribers sorted by
 /// member id each get `P / C` contiguous partitions, the first `P % C` of them one more.
-pub(crate) fn assign(cluster: &ClusterTopics<'_>, members: &[Member<'_>]) -> Assignment {
-    let mut assignment = Assignment::new();
+pub(crate) fn assign(cluster: &ClusterTopics<'_>, members: &[Member<'_>]) -> Assigned {
+    let mut assignment = Assigned::new();
     for &(topic, count) in cluster {
         let mut consumers: Vec<&str> = members
             .iter()
@@ -24,7 +24,7 @@ pub(crate) fn assign(cluster: &ClusterTopics<'_>, members: &[Member<'_>]) -> Ass
             let i = i as u64;
             let start = per_consumer * i + i.min(with_extra);
             let length = per_consumer + u64::from(i < with_extra);
-            let parts = assignment.entry(member.to_string()).or_default();
+            let parts = slot(&mut assignment, member);
             // start + length <= count <= u32::MAX, so the conversion cannot fail.
             let end = u32::try_from(start + length).unwrap_or(u32::MAX);
             let start = u32::try_from(start).unwrap_or(u32::MAX);

@@ -1,12 +1,12 @@
 //! The roundrobin assignor: all partitions dealt over the sorted members in a circle.
 
-use super::{Assignment, ClusterTopics, Member, TopicPartition};
+use super::{slot, Assigned, ClusterTopics, Member, TopicPartition};
 
 /// kafka-python's `RoundRobinPartitionAssignor.assign`: every partition of every subscribed
 /// topic, sorted by (topic, partition), goes to the next member in the circle of members sorted
 /// by id, skipping members not subscribed to its topic.
-pub(crate) fn assign(cluster: &ClusterTopics<'_>, members: &[Member<'_>]) -> Assignment {
-    let mut assignment = Assignment::new();
+pub(crate) fn assign(cluster: &ClusterTopics<'_>, members: &[Member<'_>]) -> Assigned {
+    let mut assignment = Assigned::new();
     // Sorting the ids (member ids are distinct) reuses the assignors' one string sort.
     let mut ids: Vec<&str> = members.iter().map(|m| m.id).collect();
     ids.sort_unstable();
@@ -26,10 +26,7 @@ pub(crate) fn assign(cluster: &ClusterTopics<'_>, members: &[Member<'_>]) -> Ass
                 .find(|&i| sorted.get(i).is_some_and(|m| m.subscribes(topic)));
             let Some(i) = found else { break };
             if let Some(m) = sorted.get(i) {
-                assignment
-                    .entry(m.id.to_string())
-                    .or_default()
-                    .push(TopicPartition::new(topic, partition));
+                slot(&mut assignment, m.id).push(TopicPartition::new(topic, partition));
             }
             next = (i + 1) % sorted.len();
         }

@@ -11,7 +11,7 @@
 //! partition is a `Vec` indexed by its number (much less code in the wasm bundle than a
 //! `BTreeMap` per key and value type).
 
-use super::{partition_count, Assignment, ClusterTopics, Member, TopicPartition};
+use super::{partition_count, slot, sort_dedup, Assigned, ClusterTopics, Member, TopicPartition};
 
 type Tp = TopicPartition;
 
@@ -19,20 +19,17 @@ type Tp = TopicPartition;
 const MAX_REASSIGNMENT_ROUNDS: usize = 100_000;
 
 /// kafka-python's `StickyPartitionAssignor.assign`.
-pub(crate) fn assign(cluster: &ClusterTopics<'_>, members: &[Member<'_>]) -> Assignment {
+pub(crate) fn assign(cluster: &ClusterTopics<'_>, members: &[Member<'_>]) -> Assigned {
     run(cluster, members, false)
 }
 
 /// kafka-python's `CooperativeStickyAssignor.assign`: the sticky assignment, minus every
 /// partition another member still owns (it is revoked first and handed over next round).
-pub(crate) fn assign_cooperative(
-    cluster: &ClusterTopics<'_>,
-    members: &[Member<'_>],
-) -> Assignment {
+pub(crate) fn assign_cooperative(cluster: &ClusterTopics<'_>, members: &[Member<'_>]) -> Assigned {
     run(cluster, members, true)
 }
 
-fn run(cluster: &ClusterTopics<'_>, members: &[Member<'_>], cooperative: bool) -> Assignment {
+fn run(cluster: &ClusterTopics<'_>, members: &[Member<'_>], cooperative: bool) -> Assigned {
     let mut executor = Executor::new(cluster, members);
     executor.perform_initial_assignment();
     executor.balance();
@@ -51,7 +48,7 @@ fn run(cluster: &ClusterTopics<'_>, members: &[Member<'_>], cooperative: bool) -
             }
         }
     }
-    let mut assignment = Assignment::new();
+    let mut assignment = Assigned::new();
     for m in members {
         let c = executor.consumer_of(m.id);
         let mut parts: Vec<Tp> = executor
@@ -63,8 +60,8 @@ fn run(cluster: &ClusterTopics<'_>, members: &[Member<'_>], cooperative: bool) -
             })
             .filter_map(|&p| executor.tps.get(p).cloned())
             .collect();
-        parts.sort_unstable();
-        assignment.insert(m.id.to_string(), parts);
+        sort_dedup(&mut parts);
+        *slot(&mut assignment, m.id) = parts;
     }
     assignment
 }
@@ -156,8 +153,7 @@ impl<'a> Executor<'a> {
         for m in members {
             tps.extend(m.owned.iter().cloned());
         }
-        tps.sort_unstable();
-        tps.dedup();
+        sort_dedup(&mut tps);
         let n = tps.len();
         let mut topic_start = Vec::with_capacity(n);
         for (i, tp) in tps.iter().enumerate() {
