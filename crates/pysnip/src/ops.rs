@@ -137,6 +137,17 @@ fn repeat_sizes(len: usize, n: &Value) -> Result<(usize, usize), Exception> {
     Ok((k, total))
 }
 
+/// `seq * n` for a list or tuple's items.
+fn repeat_items(limits: &Limits, items: &[Value], n: &Value) -> Result<Vec<Value>, Exception> {
+    let (k, total) = repeat_sizes(items.len(), n)?;
+    limits.check_len(total)?;
+    let mut v = Vec::with_capacity(total);
+    for _ in 0..k {
+        v.extend_from_slice(items);
+    }
+    Ok(v)
+}
+
 pub fn binary(
     limits: &Limits,
     op: BinOp,
@@ -190,23 +201,17 @@ pub fn binary(
                     x >> y
                 })
             }
-            BitAnd => {
-                if let (Value::Bool(p), Value::Bool(q)) = (a, b) {
-                    return Ok(Value::Bool(*p & *q));
+            BitAnd | BitOr | BitXor => {
+                let r = match op {
+                    BitAnd => x & y,
+                    BitOr => x | y,
+                    _ => x ^ y,
+                };
+                if let (Value::Bool(_), Value::Bool(_)) = (a, b) {
+                    Value::Bool(r != 0)
+                } else {
+                    Value::Int(r)
                 }
-                Value::Int(x & y)
-            }
-            BitOr => {
-                if let (Value::Bool(p), Value::Bool(q)) = (a, b) {
-                    return Ok(Value::Bool(*p | *q));
-                }
-                Value::Int(x | y)
-            }
-            BitXor => {
-                if let (Value::Bool(p), Value::Bool(q)) = (a, b) {
-                    return Ok(Value::Bool(*p ^ *q));
-                }
-                Value::Int(x ^ y)
             }
         });
     }
@@ -260,10 +265,6 @@ pub fn binary(
             s.push_str(y);
             Ok(Value::Str(Rc::from(s)))
         }
-        (Add, Value::Str(_), _) => Err(Exception::type_error_fmt(format_args!(
-            "can only concatenate str (not \"{}\") to str",
-            b.type_name()
-        ))),
         (Add, Value::Bytes(x), Value::Bytes(y)) => {
             limits.check_str(x.len() + y.len())?;
             let mut v = x.to_vec();
@@ -277,20 +278,21 @@ pub fn binary(
             v.extend(y.iter().cloned());
             Ok(Value::list(v))
         }
-        (Add, Value::List(_), _) => Err(Exception::type_error_fmt(format_args!(
-            "can only concatenate list (not \"{}\") to list",
-            b.type_name()
-        ))),
         (Add, Value::Tuple(x), Value::Tuple(y)) => {
             limits.check_len(x.len() + y.len())?;
             let mut v = x.to_vec();
             v.extend(y.iter().cloned());
             Ok(Value::tuple(v))
         }
-        (Add, Value::Tuple(_), _) => Err(Exception::type_error_fmt(format_args!(
-            "can only concatenate tuple (not \"{}\") to tuple",
-            b.type_name()
-        ))),
+        (Add, Value::Str(_) | Value::List(_) | Value::Tuple(_), _) => {
+            let t = a.type_name();
+            Err(Exception::type_error_fmt(format_args!(
+                "can only concatenate {} (not \"{}\") to {}",
+                t,
+                b.type_name(),
+                t
+            )))
+        }
         (Mul, Value::Str(s), n) | (Mul, n, Value::Str(s)) if int_like(n).is_some() => {
             let (k, total) = repeat_sizes(s.len(), n)?;
             limits.check_str(total)?;
@@ -302,23 +304,10 @@ pub fn binary(
             Ok(Value::Bytes(Rc::from(s.repeat(k))))
         }
         (Mul, Value::List(l), n) | (Mul, n, Value::List(l)) if int_like(n).is_some() => {
-            let l = l.borrow();
-            let (k, total) = repeat_sizes(l.len(), n)?;
-            limits.check_len(total)?;
-            let mut v = Vec::with_capacity(total);
-            for _ in 0..k {
-                v.extend(l.iter().cloned());
-            }
-            Ok(Value::list(v))
+            Ok(Value::list(repeat_items(limits, &l.borrow(), n)?))
         }
         (Mul, Value::Tuple(l), n) | (Mul, n, Value::Tuple(l)) if int_like(n).is_some() => {
-            let (k, total) = repeat_sizes(l.len(), n)?;
-            limits.check_len(total)?;
-            let mut v = Vec::with_capacity(total);
-            for _ in 0..k {
-                v.extend(l.iter().cloned());
-            }
-            Ok(Value::tuple(v))
+            Ok(Value::tuple(repeat_items(limits, l, n)?))
         }
         (Mod, Value::Str(f), args) => {
             let s = crate::format::percent_format(f, args, host)?;
@@ -344,36 +333,21 @@ pub fn binary(
         (BitOr | BitAnd | Sub | BitXor, Value::Set(x), Value::Set(y)) => {
             let (x, y) = (x.borrow(), y.borrow());
             let mut d = crate::value::Dict::new();
-            match op {
-                BitOr => {
-                    for k in x.keys().into_iter().chain(y.keys()) {
+            // x's items (all, those in y, those not in y), then for | and ^ y's items not in x
+            for k in x.keys() {
+                let keep = match op {
+                    BitOr => true,
+                    BitAnd => y.contains(&k)?,
+                    _ => !y.contains(&k)?,
+                };
+                if keep {
+                    d.insert(k, Value::None)?;
+                }
+            }
+            if matches!(op, BitOr | BitXor) {
+                for k in y.keys() {
+                    if !x.contains(&k)? {
                         d.insert(k, Value::None)?;
-                    }
-                }
-                BitAnd => {
-                    for k in x.keys() {
-                        if y.contains(&k)? {
-                            d.insert(k, Value::None)?;
-                        }
-                    }
-                }
-                Sub => {
-                    for k in x.keys() {
-                        if !y.contains(&k)? {
-                            d.insert(k, Value::None)?;
-                        }
-                    }
-                }
-                _ => {
-                    for k in x.keys() {
-                        if !y.contains(&k)? {
-                            d.insert(k, Value::None)?;
-                        }
-                    }
-                    for k in y.keys() {
-                        if !x.contains(&k)? {
-                            d.insert(k, Value::None)?;
-                        }
                     }
                 }
             }
@@ -596,16 +570,31 @@ pub fn slice_indices(len: usize, s: &(Value, Value, Value)) -> Result<Vec<usize>
     Ok(out)
 }
 
+/// `items[idx]` for a list's or tuple's items (`what` names the type); `idx` is an int,
+/// a bool or a slice (which gives a value of the same type).
+fn seq_getitem(items: &[Value], idx: &Value, what: &str) -> Result<Value, Exception> {
+    if let Value::Slice(s) = idx {
+        let v: Vec<Value> = slice_indices(items.len(), s)?
+            .into_iter()
+            .filter_map(|i| items.get(i).cloned())
+            .collect();
+        return Ok(if what == "list" {
+            Value::list(v)
+        } else {
+            Value::tuple(v)
+        });
+    }
+    let i = index_of(items.len(), int_like(idx).unwrap_or(0), what)?;
+    Ok(items.get(i).cloned().unwrap_or(Value::None))
+}
+
 pub fn getitem(obj: &Value, idx: &Value) -> Result<Value, Exception> {
     match (obj, idx) {
-        (Value::List(l), Value::Int(_) | Value::Bool(_)) => {
-            let l = l.borrow();
-            let i = index_of(l.len(), int_like(idx).unwrap_or(0), "list")?;
-            Ok(l[i].clone())
+        (Value::List(l), Value::Int(_) | Value::Bool(_) | Value::Slice(_)) => {
+            seq_getitem(&l.borrow(), idx, "list")
         }
-        (Value::Tuple(t), Value::Int(_) | Value::Bool(_)) => {
-            let i = index_of(t.len(), int_like(idx).unwrap_or(0), "tuple")?;
-            Ok(t[i].clone())
+        (Value::Tuple(t), Value::Int(_) | Value::Bool(_) | Value::Slice(_)) => {
+            seq_getitem(t, idx, "tuple")
         }
         (Value::Record(r), Value::Int(_) | Value::Bool(_)) => {
             let i = index_of(r.fields.len(), int_like(idx).unwrap_or(0), "tuple")?;
@@ -629,15 +618,6 @@ pub fn getitem(obj: &Value, idx: &Value) -> Result<Value, Exception> {
             let n = range_len(r.0, r.1, r.2);
             let j = index_of(n.max(0) as usize, *i, "range object")?;
             Ok(Value::Int(r.0 + r.2 * j as i64))
-        }
-        (Value::List(l), Value::Slice(s)) => {
-            let l = l.borrow();
-            let ix = slice_indices(l.len(), s)?;
-            Ok(Value::list(ix.into_iter().map(|i| l[i].clone()).collect()))
-        }
-        (Value::Tuple(t), Value::Slice(s)) => {
-            let ix = slice_indices(t.len(), s)?;
-            Ok(Value::tuple(ix.into_iter().map(|i| t[i].clone()).collect()))
         }
         (Value::Str(st), Value::Slice(s)) => {
             let chars: Vec<char> = st.chars().collect();

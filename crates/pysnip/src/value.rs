@@ -236,14 +236,6 @@ pub enum Value {
 impl Clone for Value {
     #[inline]
     fn clone(&self) -> Value {
-        self.fast_clone()
-    }
-}
-
-impl Value {
-    /// `clone`, always inlined (for the VM's hot paths; `clone` itself is left to the optimiser).
-    #[inline(always)]
-    pub(crate) fn fast_clone(&self) -> Value {
         match self {
             Value::None => Value::None,
             Value::Bool(x) => Value::Bool(*x),
@@ -272,6 +264,18 @@ impl Value {
             Value::Iter(x) => Value::Iter(x.clone()),
             Value::View(x) => Value::View(x.clone()),
             Value::Unbound => Value::Unbound,
+        }
+    }
+}
+
+impl Value {
+    /// `clone` for the VM's hot paths: an int is copied inline, anything else goes through
+    /// `clone` (one out-of-line copy of its match where the optimiser builds for size).
+    #[inline(always)]
+    pub(crate) fn fast_clone(&self) -> Value {
+        match self {
+            Value::Int(x) => Value::Int(*x),
+            _ => self.clone(),
         }
     }
 }
@@ -536,35 +540,17 @@ impl Value {
             },
             (Value::Bytes(a), Value::Bytes(b)) => a == b,
             (Value::List(a), Value::List(b)) => {
-                if Rc::ptr_eq(a, b) {
-                    return true;
-                }
-                let (a, b) = (a.borrow(), b.borrow());
-                a.len() == b.len()
-                    && a.iter()
-                        .zip(b.iter())
-                        .all(|(x, y)| x.eq_depth(y, depth + 1))
+                Rc::ptr_eq(a, b) || items_eq(&mut a.borrow().iter(), &mut b.borrow().iter(), depth)
             }
-            (Value::Tuple(a), Value::Tuple(b)) => {
-                a.len() == b.len()
-                    && a.iter()
-                        .zip(b.iter())
-                        .all(|(x, y)| x.eq_depth(y, depth + 1))
-            }
+            (Value::Tuple(a), Value::Tuple(b)) => items_eq(&mut a.iter(), &mut b.iter(), depth),
             (Value::Record(a), Value::Tuple(b)) | (Value::Tuple(b), Value::Record(a)) => {
-                a.fields.len() == b.len()
-                    && a.fields
-                        .iter()
-                        .zip(b.iter())
-                        .all(|((_, x), y)| x.eq_depth(y, depth + 1))
+                items_eq(&mut a.fields.iter().map(|(_, x)| x), &mut b.iter(), depth)
             }
-            (Value::Record(a), Value::Record(b)) => {
-                a.fields.len() == b.fields.len()
-                    && a.fields
-                        .iter()
-                        .zip(b.fields.iter())
-                        .all(|((_, x), (_, y))| x.eq_depth(y, depth + 1))
-            }
+            (Value::Record(a), Value::Record(b)) => items_eq(
+                &mut a.fields.iter().map(|(_, x)| x),
+                &mut b.fields.iter().map(|(_, x)| x),
+                depth,
+            ),
             (Value::Dict(a), Value::Dict(b)) => {
                 if Rc::ptr_eq(a, b) {
                     return true;
@@ -587,6 +573,15 @@ impl Value {
             _ => self.is(other),
         }
     }
+}
+
+/// Whether two sequences have the same length and equal items (items compared at `depth + 1`).
+fn items_eq(
+    a: &mut dyn ExactSizeIterator<Item = &Value>,
+    b: &mut dyn ExactSizeIterator<Item = &Value>,
+    depth: usize,
+) -> bool {
+    a.len() == b.len() && a.zip(b).all(|(x, y)| x.eq_depth(y, depth + 1))
 }
 
 fn int_float_eq(i: i64, f: f64) -> bool {
@@ -633,6 +628,15 @@ impl HKey {
         HKey::of_depth(v, 0)
     }
 
+    /// The key of a tuple (or record) with these items.
+    fn tuple_of(items: &mut dyn Iterator<Item = &Value>, depth: usize) -> Result<HKey, Exception> {
+        let mut keys = Vec::new();
+        for x in items {
+            keys.push(HKey::of_depth(x, depth + 1)?);
+        }
+        Ok(HKey::Tuple(keys.into()))
+    }
+
     fn of_depth(v: &Value, depth: usize) -> Result<HKey, Exception> {
         if depth > MAX_NESTING {
             return Err(Exception::builtin(
@@ -655,20 +659,9 @@ impl HKey {
             }
             Value::Str(s) => HKey::Str(s.clone()),
             Value::Bytes(b) => HKey::Bytes(b.clone()),
-            Value::Tuple(t) => HKey::Tuple(
-                t.iter()
-                    .map(|x| HKey::of_depth(x, depth + 1))
-                    .collect::<Result<Vec<_>, _>>()?
-                    .into(),
-            ),
-            Value::Record(r) => HKey::Tuple(
-                r.fields
-                    .iter()
-                    .map(|(_, v)| HKey::of_depth(v, depth + 1))
-                    .collect::<Result<Vec<_>, _>>()?
-                    .into(),
-            ),
-            Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::Slice(_) => {
+            Value::Tuple(t) => HKey::tuple_of(&mut t.iter(), depth)?,
+            Value::Record(r) => HKey::tuple_of(&mut r.fields.iter().map(|(_, v)| v), depth)?,
+            Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::Slice(_) | Value::View(_) => {
                 return Err(Exception::type_error_fmt(format_args!(
                     "unhashable type: '{}'",
                     v.type_name()
@@ -694,12 +687,6 @@ impl HKey {
             Value::BoundMethod(m) => HKey::Ptr(Rc::as_ptr(m) as *const u8 as usize),
             Value::HostMethod(m) => HKey::Ptr(Rc::as_ptr(m) as *const u8 as usize),
             Value::Iter(i) => HKey::Ptr(Rc::as_ptr(i) as *const u8 as usize),
-            Value::View(_) => {
-                return Err(Exception::type_error_fmt(format_args!(
-                    "unhashable type: '{}'",
-                    v.type_name()
-                )))
-            }
             Value::Unbound => HKey::None,
         })
     }

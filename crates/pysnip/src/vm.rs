@@ -946,12 +946,17 @@ impl Process {
         };
         let base = frame.base;
         match op {
-            // superinstructions were mapped to their first op above
+            // superinstructions were mapped to their first op above; the dispatch loop
+            // handles StoreFast, Pop, Jump and Return completely and never passes them here
             Op::Nop
             | Op::LoadFast2(..)
             | Op::LoadFastConst(..)
             | Op::FastConstBin(..)
-            | Op::CmpJump(..) => {}
+            | Op::CmpJump(..)
+            | Op::StoreFast(_)
+            | Op::Pop
+            | Op::Jump(_)
+            | Op::Return => {}
             Op::LoadConst(i) => {
                 let v = frame
                     .code
@@ -971,20 +976,14 @@ impl Process {
                     let name = self
                         .frames
                         .last()
-                        .and_then(|f| f.code.local_names.get(i as usize).cloned())
-                        .unwrap_or_else(|| Rc::from("?"));
+                        .and_then(|f| f.code.local_names.get(i as usize))
+                        .map_or("?", |n| &**n);
                     return Err(Exception::builtin_fmt(
                         "UnboundLocalError",
                         format_args!("cannot access local variable '{}' where it is not associated with a value", name),
                     ));
                 }
                 self.stack.push(v);
-            }
-            Op::StoreFast(i) => {
-                let v = self.pop();
-                if let Some(slot) = self.stack.get_mut(base + i as usize) {
-                    *slot = v;
-                }
             }
             Op::DeleteFast(i) => {
                 if let Some(slot) = self.stack.get_mut(base + i as usize) {
@@ -1016,18 +1015,7 @@ impl Process {
                     Some(Some(v)) => v.clone(),
                     _ => match self.builtin_fallback.get(i as usize) {
                         Some(Some(v)) => v.clone(),
-                        _ => {
-                            let name = self
-                                .prog
-                                .global_names
-                                .get(i as usize)
-                                .cloned()
-                                .unwrap_or_else(|| Rc::from("?"));
-                            return Err(Exception::builtin_fmt(
-                                "NameError",
-                                format_args!("name '{}' is not defined", name),
-                            ));
-                        }
+                        _ => return Err(self.name_error(i)),
                     },
                 };
                 self.stack.push(v);
@@ -1041,16 +1029,7 @@ impl Process {
             Op::DeleteGlobal(i) => {
                 let was = self.globals.get_mut(i as usize).and_then(|s| s.take());
                 if was.is_none() {
-                    let name = self
-                        .prog
-                        .global_names
-                        .get(i as usize)
-                        .cloned()
-                        .unwrap_or_else(|| Rc::from("?"));
-                    return Err(Exception::builtin_fmt(
-                        "NameError",
-                        format_args!("name '{}' is not defined", name),
-                    ));
+                    return Err(self.name_error(i));
                 }
             }
             Op::LoadAttr(n) => {
@@ -1099,14 +1078,6 @@ impl Process {
                 let b = self.pop();
                 let a = self.pop();
                 let r = match (o, &a, &b) {
-                    (BinOp::Add, Value::Int(x), Value::Int(y)) => match x.checked_add(*y) {
-                        Some(r) => Value::Int(r),
-                        None => return Err(ops::overflow()),
-                    },
-                    (BinOp::Sub, Value::Int(x), Value::Int(y)) => match x.checked_sub(*y) {
-                        Some(r) => Value::Int(r),
-                        None => return Err(ops::overflow()),
-                    },
                     (BinOp::Add, Value::List(l), _) if matches!(op, Op::Inplace(_)) => {
                         let items = self.collect(host, &b)?;
                         let newlen = l.borrow().len().saturating_add(items.len());
@@ -1120,97 +1091,49 @@ impl Process {
             }
             Op::Unary(o) => {
                 let a = self.pop();
-                let r = match o {
-                    UnOp::Not => Value::Bool(!a.truthy()),
-                    UnOp::Neg => match a {
-                        Value::Int(i) => Value::Int(i.checked_neg().ok_or_else(ops::overflow)?),
-                        Value::Bool(b) => Value::Int(-(b as i64)),
-                        Value::Float(f) => Value::Float(-f),
-                        other => {
-                            return Err(Exception::type_error_fmt(format_args!(
-                                "bad operand type for unary -: '{}'",
-                                other.type_name()
-                            )))
-                        }
-                    },
-                    UnOp::Pos => match a {
-                        Value::Int(_) | Value::Float(_) => a,
-                        Value::Bool(b) => Value::Int(b as i64),
-                        other => {
-                            return Err(Exception::type_error_fmt(format_args!(
-                                "bad operand type for unary +: '{}'",
-                                other.type_name()
-                            )))
-                        }
-                    },
-                    UnOp::Invert => match a {
-                        Value::Int(i) => Value::Int(!i),
-                        Value::Bool(b) => Value::Int(!(b as i64)),
-                        other => {
-                            return Err(Exception::type_error_fmt(format_args!(
-                                "bad operand type for unary ~: '{}'",
-                                other.type_name()
-                            )))
-                        }
-                    },
+                let r = match (o, &a) {
+                    (UnOp::Not, _) => Value::Bool(!a.truthy()),
+                    (UnOp::Neg, Value::Int(i)) => {
+                        Value::Int(i.checked_neg().ok_or_else(ops::overflow)?)
+                    }
+                    (UnOp::Neg, Value::Bool(b)) => Value::Int(-(*b as i64)),
+                    (UnOp::Neg, Value::Float(f)) => Value::Float(-f),
+                    (UnOp::Pos, Value::Int(_) | Value::Float(_)) => a,
+                    (UnOp::Pos, Value::Bool(b)) => Value::Int(*b as i64),
+                    (UnOp::Invert, Value::Int(i)) => Value::Int(!i),
+                    (UnOp::Invert, Value::Bool(b)) => Value::Int(!(*b as i64)),
+                    _ => return Err(bad_unary(o, &a)),
                 };
                 self.stack.push(r);
             }
             Op::Compare(c) => {
                 let b = self.pop();
                 let a = self.pop();
-                let r = match (c, &a, &b) {
-                    (CmpOp::Lt, Value::Int(x), Value::Int(y)) => x < y,
-                    (CmpOp::Le, Value::Int(x), Value::Int(y)) => x <= y,
-                    (CmpOp::Gt, Value::Int(x), Value::Int(y)) => x > y,
-                    (CmpOp::Ge, Value::Int(x), Value::Int(y)) => x >= y,
-                    (CmpOp::Eq, _, _) => a.eq(&b),
-                    (CmpOp::Ne, _, _) => !a.eq(&b),
-                    (CmpOp::Is, _, _) => a.is(&b),
-                    (CmpOp::IsNot, _, _) => !a.is(&b),
-                    (CmpOp::In, _, _) => ops::contains(&b, &a)?,
-                    (CmpOp::NotIn, _, _) => !ops::contains(&b, &a)?,
+                let r = match c {
+                    CmpOp::Eq => a.eq(&b),
+                    CmpOp::Ne => !a.eq(&b),
+                    CmpOp::Is => a.is(&b),
+                    CmpOp::IsNot => !a.is(&b),
+                    CmpOp::In => ops::contains(&b, &a)?,
+                    CmpOp::NotIn => !ops::contains(&b, &a)?,
                     _ => ops::compare(c, &a, &b)?,
                 };
                 self.stack.push(Value::Bool(r));
             }
-            Op::Jump(t) => frame.ip = t as usize,
-            Op::JumpIfFalse(t) => {
-                let v = self.pop();
-                let truth = match v {
-                    Value::Bool(b) => b,
-                    other => other.truthy(),
-                };
-                if !truth {
-                    if let Some(f) = self.frames.last_mut() {
-                        f.ip = t as usize;
-                    }
-                }
-            }
-            Op::JumpIfTrue(t) => {
-                let v = self.pop();
-                if v.truthy() {
-                    if let Some(f) = self.frames.last_mut() {
-                        f.ip = t as usize;
-                    }
-                }
-            }
-            Op::JumpIfFalseOrPop(t) => {
-                if !self.stack.last().is_some_and(|v| v.truthy()) {
+            Op::JumpIfFalse(t)
+            | Op::JumpIfTrue(t)
+            | Op::JumpIfFalseOrPop(t)
+            | Op::JumpIfTrueOrPop(t) => {
+                let on_true = matches!(op, Op::JumpIfTrue(_) | Op::JumpIfTrueOrPop(_));
+                let keep = matches!(op, Op::JumpIfFalseOrPop(_) | Op::JumpIfTrueOrPop(_));
+                let jump = self.stack.last().is_some_and(|v| v.truthy()) == on_true;
+                if jump {
                     frame.ip = t as usize;
-                } else {
-                    self.pop();
                 }
-            }
-            Op::JumpIfTrueOrPop(t) => {
-                if self.stack.last().is_some_and(|v| v.truthy()) {
-                    frame.ip = t as usize;
-                } else {
-                    self.pop();
+                // the *OrPop forms leave the value when they jump
+                if !(keep && jump) {
+                    self.stack.pop();
                 }
-            }
-            Op::Pop => {
-                self.pop();
             }
             Op::Dup => {
                 let v = self.top();
@@ -1246,49 +1169,47 @@ impl Process {
                 let items = self.pop_n(n as usize);
                 self.stack.push(Value::tuple(items));
             }
-            Op::BuildSet(n) => {
-                let items = self.pop_n(n as usize);
-                let mut d = Dict::new();
-                for k in items {
-                    d.insert(k, Value::None)?;
-                }
-                self.stack.push(Value::Set(Rc::new(RefCell::new(d))));
-            }
-            Op::BuildDict(n) => {
-                let items = self.pop_n(2 * n as usize);
+            Op::BuildSet(n) | Op::BuildDict(n) => {
+                let is_dict = matches!(op, Op::BuildDict(_));
+                let items = self.pop_n(n as usize * (1 + is_dict as usize));
                 let mut d = Dict::new();
                 let mut it = items.into_iter();
-                while let (Some(k), Some(v)) = (it.next(), it.next()) {
-                    d.insert(k, v)?;
+                while let Some(k) = it.next() {
+                    let v = if is_dict { it.next() } else { None };
+                    d.insert(k, v.unwrap_or(Value::None))?;
                 }
-                self.stack.push(Value::Dict(Rc::new(RefCell::new(d))));
+                let d = Rc::new(RefCell::new(d));
+                self.stack.push(if is_dict {
+                    Value::Dict(d)
+                } else {
+                    Value::Set(d)
+                });
             }
-            Op::ListAppend(depth) => {
+            Op::ListAppend(depth) | Op::SetAdd(depth) | Op::MapAdd(depth) => {
+                // comprehension appends: the item (a key and a value for MapAdd) goes into
+                // the collection `depth` slots down the stack
                 let v = self.pop();
+                let k = match op {
+                    Op::MapAdd(_) => self.pop(),
+                    _ => Value::None,
+                };
                 let at = self.stack.len().checked_sub(depth as usize);
-                if let Some(Value::List(l)) = at.and_then(|i| self.stack.get(i)) {
-                    let len = l.borrow().len();
-                    self.limits.check_len(len + 1)?;
-                    l.borrow_mut().push(v);
-                }
-            }
-            Op::SetAdd(depth) => {
-                let v = self.pop();
-                let at = self.stack.len().checked_sub(depth as usize);
-                if let Some(Value::Set(d)) = at.and_then(|i| self.stack.get(i)) {
-                    let len = d.borrow().len();
-                    self.limits.check_len(len + 1)?;
-                    d.borrow_mut().insert(v, Value::None)?;
-                }
-            }
-            Op::MapAdd(depth) => {
-                let v = self.pop();
-                let k = self.pop();
-                let at = self.stack.len().checked_sub(depth as usize);
-                if let Some(Value::Dict(d)) = at.and_then(|i| self.stack.get(i)) {
-                    let len = d.borrow().len();
-                    self.limits.check_len(len + 1)?;
-                    d.borrow_mut().insert(k, v)?;
+                match at.and_then(|i| self.stack.get(i)) {
+                    Some(Value::List(l)) => {
+                        let len = l.borrow().len();
+                        self.limits.check_len(len + 1)?;
+                        l.borrow_mut().push(v);
+                    }
+                    Some(Value::Set(d) | Value::Dict(d)) => {
+                        let len = d.borrow().len();
+                        self.limits.check_len(len + 1)?;
+                        let (k, v) = match op {
+                            Op::MapAdd(_) => (k, v),
+                            _ => (v, Value::None),
+                        };
+                        d.borrow_mut().insert(k, v)?;
+                    }
+                    _ => {}
                 }
             }
             Op::ListExtend => {
@@ -1393,20 +1314,6 @@ impl Process {
             Op::Call(argc, kw) => {
                 let kwargs = self.kw_pairs(kw);
                 let argc = argc as usize;
-                let fpos = self
-                    .stack
-                    .len()
-                    .checked_sub(argc + 1)
-                    .ok_or_else(|| Exception::builtin("RuntimeError", "stack underflow"))?;
-                // fast path: a simple Python function with exactly its positional parameters
-                if kwargs.is_empty() {
-                    if let Value::Function(f) = &self.stack[fpos] {
-                        if f.code.simple && f.code.nparams as usize == argc {
-                            let f = f.clone();
-                            return self.push_frame_fast(f, fpos).map(|_| None);
-                        }
-                    }
-                }
                 let args = self.pop_n(argc);
                 let callee = self.pop();
                 return self.call_and_continue(host, callee, args, kwargs, stop_depth);
@@ -1417,18 +1324,7 @@ impl Process {
                 let args = self.pop_n(argc as usize);
                 let obj = self.pop();
                 let outcome = match &obj {
-                    Value::Host(h) => {
-                        let h = h.clone();
-                        let kw: Vec<(String, Value)> = kwargs
-                            .into_iter()
-                            .map(|(k, v)| (k.to_string(), v))
-                            .collect();
-                        match host.call(self, &h, Some(&name), args, kw) {
-                            HostResult::Return(v) => CallOutcome::Value(v),
-                            HostResult::Raise(e) => return Err(e),
-                            HostResult::Block(t) => CallOutcome::Block(Block::Host(t)),
-                        }
-                    }
+                    Value::Host(h) => self.host_call(host, h, Some(&name), args, kwargs)?,
                     Value::Module(_)
                     | Value::Record(_)
                     | Value::Exception(_)
@@ -1485,17 +1381,6 @@ impl Process {
                     kwdefaults,
                     closure,
                 })));
-            }
-            Op::Return => {
-                let v = self.pop();
-                let Some(f) = self.frames.pop() else {
-                    return Ok(Some(Exec::Done(v)));
-                };
-                self.stack.truncate(f.ret_base);
-                if self.frames.len() <= stop_depth {
-                    return Ok(Some(Exec::Done(v)));
-                }
-                self.stack.push(v);
             }
             Op::SetupExcept(h) => {
                 let stack_len = self.stack.len();
@@ -1646,6 +1531,14 @@ impl Process {
             }
         }
         Ok(None)
+    }
+
+    /// NameError for global `i`.
+    #[cold]
+    #[inline(never)]
+    fn name_error(&self, i: u32) -> Exception {
+        let name = self.prog.global_names.get(i as usize).map_or("?", |n| &**n);
+        Exception::builtin_fmt("NameError", format_args!("name '{}' is not defined", name))
     }
 
     fn after_call(
@@ -2037,22 +1930,24 @@ impl Process {
                 "__class__" => Ok(Value::ExcClass(e.class().clone())),
                 _ => Err(no_attr(&e.class().name)),
             },
-            Value::ExcClass(c) => match name {
-                "__name__" => Ok(Value::str(&c.name)),
-                _ => Err(Exception::builtin_fmt(
-                    "AttributeError",
-                    format_args!("type object '{}' has no attribute '{}'", c.name, name),
-                )),
-            },
-            Value::Type(t) => match name {
-                "__name__" => Ok(Value::str(t.name())),
-                _ => builtins::type_attr(*t, name).ok_or_else(|| {
+            Value::ExcClass(_) | Value::Type(_) => {
+                let tname = match obj {
+                    Value::ExcClass(c) => &*c.name,
+                    Value::Type(t) => t.name(),
+                    _ => "",
+                };
+                let attr = match obj {
+                    _ if name == "__name__" => Some(Value::str(tname)),
+                    Value::Type(t) => builtins::type_attr(*t, name),
+                    _ => None,
+                };
+                attr.ok_or_else(|| {
                     Exception::builtin_fmt(
                         "AttributeError",
-                        format_args!("type object '{}' has no attribute '{}'", t.name(), name),
+                        format_args!("type object '{}' has no attribute '{}'", tname, name),
                     )
-                }),
-            },
+                })
+            }
             Value::HostFunction(h) if name == "__name__" => Ok(Value::str(&h.class)),
             Value::Function(f) if name == "__name__" => Ok(Value::str(&f.code.name)),
             Value::Builtin(b) if name == "__name__" => Ok(Value::str(b.name)),
@@ -2091,13 +1986,6 @@ impl Process {
                 })),
                 Some(Err(e)) => return Err(e),
                 None => {
-                    if let Some((parent, _)) = name.rsplit_once('.') {
-                        if let Some((_, Value::Module(pm))) =
-                            self.modules.iter().find(|(n, _)| n == parent)
-                        {
-                            let _ = pm;
-                        }
-                    }
                     return Err(Exception::builtin_fmt(
                         "ModuleNotFoundError",
                         format_args!("No module named '{}'", name),
@@ -2135,6 +2023,22 @@ impl Process {
             }
         }
     }
+}
+
+/// TypeError for a unary operator applied to an unsupported operand.
+#[cold]
+#[inline(never)]
+fn bad_unary(o: UnOp, a: &Value) -> Exception {
+    let sym = match o {
+        UnOp::Neg => "-",
+        UnOp::Pos => "+",
+        _ => "~",
+    };
+    Exception::type_error_fmt(format_args!(
+        "bad operand type for unary {}: '{}'",
+        sym,
+        a.type_name()
+    ))
 }
 
 /// Drops a value, skipping the out-of-line destructor call for scalars (which own nothing).
