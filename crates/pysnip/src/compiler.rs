@@ -575,6 +575,7 @@ struct Unit {
 }
 
 impl Unit {
+    #[inline(never)]
     fn new(name: Rc<str>, is_module: bool, span: Span) -> Unit {
         Unit {
             code: Code {
@@ -627,12 +628,8 @@ struct Compiler {
     error: Option<CompileError>,
 }
 
-/// Compiles parsed files (in order) into one module body.
-pub fn compile_files(
-    bodies: Vec<Vec<Stmt>>,
-    files: Vec<(String, String)>,
-    main_file: u16,
-) -> Result<ProgramData, CompileError> {
+/// Compiles parsed files (in order) into one module body: the code and the global names.
+pub fn compile_files(bodies: Vec<Vec<Stmt>>) -> Result<(Rc<Code>, Vec<Rc<str>>), CompileError> {
     let mut c = Compiler {
         unit: Unit::new(Rc::from("<module>"), true, Span::default()),
         parents: Vec::new(),
@@ -652,12 +649,7 @@ pub fn compile_files(
     }
     c.load_const(Value::None);
     c.emit(Op::Return);
-    Ok(ProgramData {
-        files,
-        module: Rc::new(c.unit.code),
-        global_names: c.globals.names,
-        main_file,
-    })
+    Ok((Rc::new(c.unit.code), c.globals.names))
 }
 
 /// Whether two constants are interchangeable (same type and value; floats by bits). Only

@@ -276,9 +276,11 @@ struct Lexer<'a> {
 }
 
 impl<'a> Lexer<'a> {
-    fn err(&self, msg: impl Into<String>, pos: usize) -> LexError {
+    #[cold]
+    #[inline(never)]
+    fn err(&self, msg: &str, pos: usize) -> LexError {
         LexError {
-            msg: msg.into(),
+            msg: msg.to_string(),
             pos,
             indentation: false,
         }
@@ -344,19 +346,11 @@ impl<'a> Lexer<'a> {
                                 });
                             }
                             self.indents.push(col);
-                            self.toks.push(Token {
-                                tok: Tok::Indent,
-                                start: line_start,
-                                end: self.pos,
-                            });
+                            self.push(Tok::Indent, line_start);
                         } else {
                             while col < self.indents.last().copied().unwrap_or(0) {
                                 self.indents.pop();
-                                self.toks.push(Token {
-                                    tok: Tok::Dedent,
-                                    start: self.pos,
-                                    end: self.pos,
-                                });
+                                self.push(Tok::Dedent, self.pos);
                             }
                             if col != self.indents.last().copied().unwrap_or(0) {
                                 return Err(LexError {
@@ -407,25 +401,12 @@ impl<'a> Lexer<'a> {
                 '.' if matches!(self.peek_at(1), Some('0'..='9')) => self.number()?,
                 '"' | '\'' => self.string(start, "")?,
                 c if is_id_start(c) => {
-                    let mut end = self.pos;
-                    for (i, ch) in self.src[self.pos..].char_indices() {
-                        if is_id_char(ch) {
-                            end = self.pos + i + ch.len_utf8();
-                        } else {
-                            break;
-                        }
-                    }
+                    let (end, is_prefix) = scan_word(self.src, self.pos);
                     let word = &self.src[self.pos..end];
-                    let next = self.src[end..].chars().next();
-                    if matches!(next, Some('"') | Some('\''))
-                        && word.len() <= 2
-                        && word
-                            .chars()
-                            .all(|c| matches!(c.to_ascii_lowercase(), 'r' | 'b' | 'f' | 'u'))
-                    {
+                    if is_prefix {
                         let prefix = word.to_ascii_lowercase();
                         self.pos = end;
-                        return_if_err(self.string(start, &prefix))?;
+                        self.string(start, &prefix)?;
                         continue;
                     }
                     self.pos = end;
@@ -449,7 +430,7 @@ impl<'a> Lexer<'a> {
                             }
                             Punct::RParen | Punct::RBracket | Punct::RBrace => {
                                 if self.depth == 0 {
-                                    return Err(self.err(format!("unmatched '{}'", op), start));
+                                    return Err(self.err(&format!("unmatched '{}'", op), start));
                                 }
                                 self.depth -= 1;
                                 self.brackets.pop();
@@ -461,7 +442,7 @@ impl<'a> Lexer<'a> {
                         return Err(self.err("invalid syntax", start));
                     } else {
                         return Err(self.err(
-                            format!("invalid character '{}' (U+{:04X})", c, c as u32),
+                            &format!("invalid character '{}' (U+{:04X})", c, c as u32),
                             start,
                         ));
                     }
@@ -470,29 +451,18 @@ impl<'a> Lexer<'a> {
         }
         if let Some(&b) = self.brackets.last() {
             let ch = self.src[b..].chars().next().unwrap_or('(');
-            return Err(self.err(format!("'{}' was never closed", ch), b));
+            return Err(self.err(&format!("'{}' was never closed", ch), b));
         }
         let end = self.src.len();
+        self.pos = end;
         if !matches!(self.toks.last().map(|t| &t.tok), Some(Tok::Newline) | None) {
-            self.toks.push(Token {
-                tok: Tok::Newline,
-                start: end,
-                end,
-            });
+            self.push(Tok::Newline, end);
         }
         while self.indents.len() > 1 {
             self.indents.pop();
-            self.toks.push(Token {
-                tok: Tok::Dedent,
-                start: end,
-                end,
-            });
+            self.push(Tok::Dedent, end);
         }
-        self.toks.push(Token {
-            tok: Tok::Eof,
-            start: end,
-            end,
-        });
+        self.push(Tok::Eof, end);
         Ok(self.toks)
     }
 
@@ -597,40 +567,20 @@ impl<'a> Lexer<'a> {
         if is_bytes && is_f {
             return Err(self.err("invalid syntax", start));
         }
-        let q = self.peek().unwrap_or('"');
-        let triple = self.src[self.pos..].starts_with(&format!("{q}{q}{q}"));
-        let qlen = if triple { 3 } else { 1 };
-        self.pos += qlen;
-        let body_start = self.pos;
-        let closing: String = std::iter::repeat_n(q, qlen).collect();
-        loop {
-            let Some(c) = self.peek() else {
-                return Err(self.err(
-                    if triple {
-                        "unterminated triple-quoted string literal".to_string()
-                    } else {
-                        "unterminated string literal".to_string()
-                    },
-                    start,
-                ));
-            };
-            if c == '\\' {
-                self.pos += 1;
-                if let Some(n) = self.peek() {
-                    self.pos += n.len_utf8();
-                }
-                continue;
-            }
-            if c == '\n' && !triple {
-                return Err(self.err("unterminated string literal", start));
-            }
-            if self.src[self.pos..].starts_with(&closing) {
-                break;
-            }
-            self.pos += c.len_utf8();
-        }
-        let body = self.src[body_start..self.pos].to_string();
-        self.pos += qlen;
+        let (qlen, close) = scan_quoted(self.src, self.pos);
+        let body_start = self.pos + qlen;
+        let Ok(close) = close else {
+            return Err(self.err(
+                if qlen == 3 {
+                    "unterminated triple-quoted string literal"
+                } else {
+                    "unterminated string literal"
+                },
+                start,
+            ));
+        };
+        let body = self.src[body_start..close].to_string();
+        self.pos = close + qlen;
         if is_f {
             self.push(
                 Tok::FStr {
@@ -643,13 +593,13 @@ impl<'a> Lexer<'a> {
             return Ok(());
         }
         if is_bytes {
-            let b = unescape_bytes(&body, raw).map_err(|m| self.err(m, start))?;
+            let b = unescape_bytes(&body, raw).map_err(|m| self.err(&m, start))?;
             self.push(Tok::Bytes(b), start);
         } else {
             let s = if raw {
                 body
             } else {
-                unescape(&body).map_err(|m| self.err(m, start))?
+                unescape(&body).map_err(|m| self.err(&m, start))?
             };
             self.push(Tok::Str(s), start);
         }
@@ -657,8 +607,24 @@ impl<'a> Lexer<'a> {
     }
 }
 
-fn return_if_err(r: Result<(), LexError>) -> Result<(), LexError> {
-    r
+/// The end of the identifier at `pos`, and whether it is a string prefix (`rb` in `rb'..'`).
+fn scan_word(src: &str, pos: usize) -> (usize, bool) {
+    let mut end = pos;
+    for (i, ch) in src[pos..].char_indices() {
+        if is_id_char(ch) {
+            end = pos + i + ch.len_utf8();
+        } else {
+            break;
+        }
+    }
+    let word = &src[pos..end];
+    let next = src[end..].chars().next();
+    let is_prefix = matches!(next, Some('"') | Some('\''))
+        && word.len() <= 2
+        && word
+            .chars()
+            .all(|c| matches!(c.to_ascii_lowercase(), 'r' | 'b' | 'f' | 'u'));
+    (end, is_prefix)
 }
 
 /// Processes backslash escapes of a (non-raw) str literal.
@@ -911,22 +877,9 @@ pub fn highlight(source: &str) -> Vec<(Range<usize>, TokenKind)> {
             continue;
         }
         if is_id_start(c) {
-            let mut end = pos;
-            for (i, ch) in source[pos..].char_indices() {
-                if is_id_char(ch) {
-                    end = pos + i + ch.len_utf8();
-                } else {
-                    break;
-                }
-            }
+            let (end, is_prefix) = scan_word(source, pos);
             let word = &source[pos..end];
-            let next = source[end..].chars().next();
-            if matches!(next, Some('"') | Some('\''))
-                && word.len() <= 2
-                && word
-                    .chars()
-                    .all(|c| matches!(c.to_ascii_lowercase(), 'r' | 'b' | 'f' | 'u'))
-            {
+            if is_prefix {
                 let e = scan_string(source, end);
                 out.push((start..e, TokenKind::String));
                 pos = e;
@@ -955,31 +908,38 @@ pub fn highlight(source: &str) -> Vec<(Range<usize>, TokenKind)> {
 }
 
 fn scan_string(source: &str, pos: usize) -> usize {
-    let Some(q) = source[pos..].chars().next() else {
-        return source.len();
-    };
-    let triple = source[pos..].starts_with(&format!("{q}{q}{q}"));
+    match scan_quoted(source, pos) {
+        (qlen, Ok(close)) => close + qlen,
+        (_, Err(stop)) => stop,
+    }
+}
+
+/// Scans the string literal whose opening quote (`'` or `"`) is at `pos`: the quote length
+/// (1 or 3) and the position of the closing quotes, or where an unterminated literal stops
+/// (its newline, or the end of the source).
+fn scan_quoted(source: &str, pos: usize) -> (usize, Result<usize, usize>) {
+    let b = source.as_bytes();
+    let q = b.get(pos).copied().unwrap_or(b'"');
+    let triple = b.get(pos..pos + 3) == Some(&[q, q, q][..]);
     let qlen = if triple { 3 } else { 1 };
-    let closing: String = std::iter::repeat_n(q, qlen).collect();
+    let closing = &[q, q, q][..qlen];
     let mut p = pos + qlen;
-    while p < source.len() {
-        let Some(c) = source[p..].chars().next() else {
-            break;
-        };
-        if c == '\\' {
+    while p < b.len() {
+        let c = b[p];
+        if c == b'\\' {
             p += 1;
-            if let Some(n) = source[p..].chars().next() {
+            if let Some(n) = source.get(p..).and_then(|r| r.chars().next()) {
                 p += n.len_utf8();
             }
             continue;
         }
-        if c == '\n' && !triple {
-            return p;
+        if c == b'\n' && !triple {
+            return (qlen, Err(p));
         }
-        if source[p..].starts_with(&closing) {
-            return p + qlen;
+        if b[p..].starts_with(closing) {
+            return (qlen, Ok(p));
         }
-        p += c.len_utf8();
+        p += 1;
     }
-    source.len()
+    (qlen, Err(b.len()))
 }

@@ -91,7 +91,7 @@ pub trait Host {
 fn syntax_error(
     files: &[(String, String)],
     file: u16,
-    msg: &str,
+    msg: String,
     start: usize,
     end: usize,
     indentation: bool,
@@ -113,7 +113,7 @@ fn syntax_error(
         } else {
             "SyntaxError".into()
         },
-        message: msg.to_string(),
+        message: msg,
         frames: vec![Frame {
             file: name.to_string(),
             line,
@@ -135,7 +135,7 @@ fn compile_files(files: Vec<(String, String)>, main_file: u16) -> Result<Program
                 return Err(syntax_error(
                     &files,
                     i as u16,
-                    &e.msg,
+                    e.msg,
                     e.start,
                     e.end,
                     e.indentation,
@@ -143,14 +143,19 @@ fn compile_files(files: Vec<(String, String)>, main_file: u16) -> Result<Program
             }
         }
     }
-    match compiler::compile_files(bodies, files.clone(), main_file) {
-        Ok(data) => Ok(Program {
-            data: Rc::new(data),
+    match compiler::compile_files(bodies) {
+        Ok((module, global_names)) => Ok(Program {
+            data: Rc::new(compiler::ProgramData {
+                files,
+                module,
+                global_names,
+                main_file,
+            }),
         }),
         Err(e) => Err(syntax_error(
             &files,
             e.span.file,
-            &e.msg,
+            e.msg,
             e.span.start as usize,
             e.span.end as usize,
             false,
