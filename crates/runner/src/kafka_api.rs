@@ -462,6 +462,28 @@ fn bind_args(
     Ok(out)
 }
 
+/// A topic config's number: `val` as a non-negative Java long (what
+/// `val.parse::<i64>()` then `u64::try_from` accept), without the generic integer parser.
+fn config_number(val: &str) -> Option<u64> {
+    let (neg, digits) = match val.as_bytes() {
+        [b'+', rest @ ..] => (false, rest),
+        [b'-', rest @ ..] => (true, rest),
+        all => (false, all),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for &d in digits {
+        let d = u64::from(d.wrapping_sub(b'0'));
+        if d > 9 || n > (i64::MAX as u64 - d) / 10 {
+            return None;
+        }
+        n = n * 10 + d;
+    }
+    (!neg || n == 0).then_some(n)
+}
+
 /// A namedtuple-like record of class `class` with fields `names`.
 fn rec(class: &str, names: &[&str], values: Vec<Value>) -> Value {
     Value::Record(Rc::new(pysnip::value::Record {
@@ -1864,7 +1886,7 @@ impl ProcHost<'_> {
                             Value::Str(s) => s.to_string(),
                             v => v.as_int().map(|i| i.to_string()).unwrap_or_default(),
                         };
-                        let num = val.parse::<i64>().ok().and_then(|n| u64::try_from(n).ok());
+                        let num = config_number(&val);
                         match k.as_str().unwrap_or("") {
                             "retention.ms" => config.retention_ms = num,
                             "retention.bytes" => config.retention_bytes = num,
@@ -1876,11 +1898,12 @@ impl ProcHost<'_> {
                                     num.unwrap_or(config.delete_retention_ms)
                             }
                             "cleanup.policy" => {
-                                config.cleanup_policy = if val.contains("compact") {
-                                    kafka_engine::log::CleanupPolicy::Compact
-                                } else {
-                                    kafka_engine::log::CleanupPolicy::Delete
-                                }
+                                config.cleanup_policy =
+                                    if val.as_bytes().windows(7).any(|w| w == b"compact") {
+                                        kafka_engine::log::CleanupPolicy::Compact
+                                    } else {
+                                        kafka_engine::log::CleanupPolicy::Delete
+                                    }
                             }
                             _ => {}
                         }
@@ -2108,7 +2131,7 @@ impl pysnip::Host for ProcHost<'_> {
         while let Some(i) = self.pending_line.find('\n') {
             let rest = self.pending_line.split_off(i + 1);
             let mut line = std::mem::replace(&mut self.pending_line, rest);
-            line.pop();
+            line.truncate(i);
             self.output.push(OutputLine {
                 time_ms: self.cluster.now(),
                 process: self.process,
@@ -2135,6 +2158,32 @@ impl pysnip::Host for ProcHost<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn config_numbers_parse_as_a_non_negative_i64() {
+        for s in [
+            "0",
+            "-0",
+            "+7",
+            "-7",
+            "1000",
+            "",
+            "+",
+            "-",
+            "1e3",
+            " 5",
+            "5 ",
+            "12a",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "18446744073709551616",
+            "007",
+        ] {
+            let want = s.parse::<i64>().ok().and_then(|n| u64::try_from(n).ok());
+            assert_eq!(config_number(s), want, "{s:?}");
+        }
+    }
 
     #[test]
     fn suggests_group_id_for_group() {
