@@ -5,7 +5,6 @@
 //! block in kafka-python (iterating a consumer, `poll(timeout_ms)`, the playground's `process()`)
 //! return `HostResult::Block` with a [`Wait`] left for the scenario runner to finish.
 
-use std::collections::VecDeque;
 use std::rc::Rc;
 
 use kafka_engine::cluster::{Cluster, ConsumerRecordView, ProduceRequest, RecordMetadata};
@@ -298,7 +297,8 @@ pub struct ConsumerObj {
     pub id: ConsumerId,
     key_deserializer: Option<Value>,
     value_deserializer: Option<Value>,
-    buffer: VecDeque<ConsumerRecordView>,
+    /// Records fetched for the iterator and not handed out yet, the next one last.
+    buffer: Vec<ConsumerRecordView>,
     consumer_timeout_ms: Option<u64>,
     closed: bool,
 }
@@ -460,6 +460,28 @@ fn bind_args(
         }
     }
     Ok(out)
+}
+
+/// A topic config's number: `val` as a non-negative Java long (what
+/// `val.parse::<i64>()` then `u64::try_from` accept), without the generic integer parser.
+fn config_number(val: &str) -> Option<u64> {
+    let (neg, digits) = match val.as_bytes() {
+        [b'+', rest @ ..] => (false, rest),
+        [b'-', rest @ ..] => (true, rest),
+        all => (false, all),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for &d in digits {
+        let d = u64::from(d.wrapping_sub(b'0'));
+        if d > 9 || n > (i64::MAX as u64 - d) / 10 {
+            return None;
+        }
+        n = n * 10 + d;
+    }
+    (!neg || n == 0).then_some(n)
 }
 
 /// A namedtuple-like record of class `class` with fields `names`.
@@ -760,6 +782,18 @@ fn missing_method(kind: u8, m: M, method: &str) -> Exception {
 /// A Python set of `items` (insertion order kept, as the interpreter's sets do).
 fn set_of(items: Vec<Value>) -> Value {
     Value::set(items)
+}
+
+/// `{}`.
+#[inline(never)]
+fn empty_dict() -> Value {
+    Value::dict(Vec::new())
+}
+
+#[cold]
+#[inline(never)]
+fn no_such(what: &str) -> Exception {
+    Exception::builtin_fmt("RuntimeError", format_args!("no such {what}"))
 }
 
 /// A default of a record class's field.
@@ -1071,7 +1105,7 @@ impl ProcHost<'_> {
             id,
             key_deserializer: kw_some(&kwargs, "key_deserializer"),
             value_deserializer: kw_some(&kwargs, "value_deserializer"),
-            buffer: VecDeque::new(),
+            buffer: Vec::new(),
             consumer_timeout_ms,
             closed: false,
         }));
@@ -1087,7 +1121,7 @@ impl ProcHost<'_> {
         kwargs: Vec<(String, Value)>,
     ) -> Res {
         let Some(Obj::Producer(p)) = self.objects.get_mut(id) else {
-            return Err(Exception::builtin("RuntimeError", "no such producer"));
+            return Err(no_such("producer"));
         };
         match method_of(name) {
             M::Send => self.send(proc, id, args, kwargs),
@@ -1101,7 +1135,7 @@ impl ProcHost<'_> {
             }
             M::Flush => Ok(Value::None),
             M::BootstrapConnected => Ok(Value::Bool(true)),
-            M::Metrics => Ok(Value::dict(Vec::new())),
+            M::Metrics => Ok(empty_dict()),
             m => Err(missing_method(PRODUCER, m, name)),
         }
     }
@@ -1115,7 +1149,7 @@ impl ProcHost<'_> {
         kwargs: Vec<(String, Value)>,
     ) -> Res {
         let Some(Obj::Producer(p)) = self.objects.get(id) else {
-            return Err(Exception::builtin("RuntimeError", "no such producer"));
+            return Err(no_such("producer"));
         };
         if p.closed {
             return Err(self
@@ -1325,13 +1359,13 @@ impl ProcHost<'_> {
         let mut polled = false;
         loop {
             let Some(c) = self.objects.consumer_mut(consumer) else {
-                return Err(Exception::builtin("RuntimeError", "no such consumer"));
+                return Err(no_such("consumer"));
             };
             if c.closed {
                 return Err(Exception::builtin("StopIteration", "KafkaConsumer closed"));
             }
             let cid = c.id;
-            match c.buffer.pop_front() {
+            match c.buffer.pop() {
                 Some(r) => {
                     if self.consume(cid, &r)? {
                         return Ok(Some(r));
@@ -1349,7 +1383,8 @@ impl ProcHost<'_> {
                         .poll_opts(cid, None, false)
                         .map_err(|e| self.engine_err(e))?;
                     if let Some(c) = self.objects.consumer_mut(consumer) {
-                        c.buffer.extend(records);
+                        c.buffer = records;
+                        c.buffer.reverse();
                     }
                 }
             }
@@ -1376,14 +1411,16 @@ impl ProcHost<'_> {
                 // Records fetched by the iterator but not handed out yet: poll() hands them
                 // out now.
                 let take = max_records.unwrap_or(usize::MAX).min(c.buffer.len());
-                (c.id, c.buffer.drain(..take).collect::<Vec<_>>())
+                let mut taken = c.buffer.split_off(c.buffer.len() - take);
+                taken.reverse();
+                (c.id, taken)
             }
             Some(_) => {
                 return Err(self
                     .errors
                     .exc("IllegalStateError", "KafkaConsumer is closed"))
             }
-            None => return Err(Exception::builtin("RuntimeError", "no such consumer")),
+            None => return Err(no_such("consumer")),
         };
         let mut records = Vec::with_capacity(buffered.len());
         for r in buffered {
@@ -1426,7 +1463,7 @@ impl ProcHost<'_> {
         kwargs: Vec<(String, Value)>,
     ) -> HostResult {
         let Some(c) = self.objects.consumer_mut(id) else {
-            return HostResult::Raise(Exception::builtin("RuntimeError", "no such consumer"));
+            return HostResult::Raise(no_such("consumer"));
         };
         let m = method_of(name);
         if c.closed && !matches!(m, M::Close | M::Metrics | M::Config) {
@@ -1488,7 +1525,7 @@ impl ProcHost<'_> {
         };
         match self.poll_once(proc, id, max_records)? {
             Some(d) => Ok(Some(d)),
-            None if timeout == 0 => Ok(Some(Value::dict(Vec::new()))),
+            None if timeout == 0 => Ok(Some(empty_dict())),
             None => {
                 self.wait = Some(Wait::Poll {
                     consumer: id,
@@ -1758,12 +1795,7 @@ impl ProcHost<'_> {
                 }
                 Ok(Value::dict(items))
             }
-            M::Topics => Ok(set_of(
-                self.cluster
-                    .topics()
-                    .map(|t| Value::str(t.name()))
-                    .collect(),
-            )),
+            M::Topics => Ok(set_of(self.topic_names())),
             M::PartitionsForTopic => {
                 let topic = arg0("topic");
                 let topic = topic.as_ref().and_then(|v| v.as_str()).unwrap_or_default();
@@ -1783,7 +1815,7 @@ impl ProcHost<'_> {
                 Ok(Value::None)
             }
             M::BootstrapConnected => Ok(Value::Bool(true)),
-            M::Metrics => Ok(Value::dict(Vec::new())),
+            M::Metrics => Ok(empty_dict()),
             M::Paused => Ok(self.tp_set(self.cluster.paused(cid))),
             M::Pause | M::Resume => {
                 // kafka-python: TopicPartition namedtuples only, each one assigned (a KeyError
@@ -1814,6 +1846,13 @@ impl ProcHost<'_> {
             }
             m => Err(missing_method(CONSUMER, m, name)),
         }
+    }
+
+    fn topic_names(&self) -> Vec<Value> {
+        self.cluster
+            .topics()
+            .map(|t| Value::str(t.name()))
+            .collect()
     }
 
     fn tp_set(&self, tps: Vec<TopicPartition>) -> Value {
@@ -1847,7 +1886,7 @@ impl ProcHost<'_> {
                             Value::Str(s) => s.to_string(),
                             v => v.as_int().map(|i| i.to_string()).unwrap_or_default(),
                         };
-                        let num = val.parse::<i64>().ok().and_then(|n| u64::try_from(n).ok());
+                        let num = config_number(&val);
                         match k.as_str().unwrap_or("") {
                             "retention.ms" => config.retention_ms = num,
                             "retention.bytes" => config.retention_bytes = num,
@@ -1859,11 +1898,12 @@ impl ProcHost<'_> {
                                     num.unwrap_or(config.delete_retention_ms)
                             }
                             "cleanup.policy" => {
-                                config.cleanup_policy = if val.contains("compact") {
-                                    kafka_engine::log::CleanupPolicy::Compact
-                                } else {
-                                    kafka_engine::log::CleanupPolicy::Delete
-                                }
+                                config.cleanup_policy =
+                                    if val.as_bytes().windows(7).any(|w| w == b"compact") {
+                                        kafka_engine::log::CleanupPolicy::Compact
+                                    } else {
+                                        kafka_engine::log::CleanupPolicy::Delete
+                                    }
                             }
                             _ => {}
                         }
@@ -1892,12 +1932,7 @@ impl ProcHost<'_> {
                 }
                 Ok(Value::None)
             }
-            M::ListTopics => Ok(Value::list(
-                self.cluster
-                    .topics()
-                    .map(|t| Value::str(t.name()))
-                    .collect(),
-            )),
+            M::ListTopics => Ok(Value::list(self.topic_names())),
             M::Close => Ok(Value::None),
             m => Err(missing_method(ADMIN, m, name)),
         }
@@ -2048,7 +2083,7 @@ impl pysnip::Host for ProcHost<'_> {
                 Some(Obj::Future(m)) => record_metadata_value(m),
                 _ => Value::None,
             },
-            ("KafkaProducer" | "KafkaConsumer", "config") => Value::dict(Vec::new()),
+            ("KafkaProducer" | "KafkaConsumer", "config") => empty_dict(),
             _ => Value::host_method(obj, name),
         })
     }
@@ -2096,7 +2131,7 @@ impl pysnip::Host for ProcHost<'_> {
         while let Some(i) = self.pending_line.find('\n') {
             let rest = self.pending_line.split_off(i + 1);
             let mut line = std::mem::replace(&mut self.pending_line, rest);
-            line.pop();
+            line.truncate(i);
             self.output.push(OutputLine {
                 time_ms: self.cluster.now(),
                 process: self.process,
@@ -2123,6 +2158,32 @@ impl pysnip::Host for ProcHost<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn config_numbers_parse_as_a_non_negative_i64() {
+        for s in [
+            "0",
+            "-0",
+            "+7",
+            "-7",
+            "1000",
+            "",
+            "+",
+            "-",
+            "1e3",
+            " 5",
+            "5 ",
+            "12a",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "18446744073709551616",
+            "007",
+        ] {
+            let want = s.parse::<i64>().ok().and_then(|n| u64::try_from(n).ok());
+            assert_eq!(config_number(s), want, "{s:?}");
+        }
+    }
 
     #[test]
     fn suggests_group_id_for_group() {

@@ -54,7 +54,7 @@ pub enum FaultKind {
 }
 
 /// A fault at a virtual time, against one process.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ScheduledFault {
     pub at_ms: u64,
     pub process: ProcessId,
@@ -88,7 +88,7 @@ pub struct ScenarioSpec {
 }
 
 /// One more instance of a program, started at a virtual time.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Join {
     pub at_ms: u64,
     /// Index of the program in `programs`.
@@ -422,22 +422,28 @@ impl Scenario {
         }
         match action {
             Action::Fault => {
-                let f = self.faults[self.faults_applied].clone();
+                let f = self.faults.get(self.faults_applied).copied();
                 self.faults_applied += 1;
                 self.cluster.run_until(t);
-                self.apply_fault(&f);
+                if let Some(f) = f {
+                    self.apply_fault(&f);
+                }
             }
             Action::Send => {
-                let m = self.sends[self.sends_done].clone();
+                let i = self.sends_done;
                 self.sends_done += 1;
                 self.cluster.run_until(t);
-                let _ = self.send_now(&m);
+                if let Some(m) = self.sends.get(i) {
+                    let _ = send_record(&mut self.cluster, m);
+                }
             }
             Action::Grow => {
-                let g = self.growth[self.growth_done].clone();
+                let i = self.growth_done;
                 self.growth_done += 1;
                 self.cluster.run_until(t);
-                let _ = self.cluster.add_partitions(&g.topic, g.total);
+                if let Some(g) = self.growth.get(i) {
+                    let _ = self.cluster.add_partitions(&g.topic, g.total);
+                }
             }
             Action::Cluster => {
                 self.cluster.step();
@@ -477,9 +483,9 @@ impl Scenario {
             process,
             kind,
         };
-        self.spec.faults.push(f.clone());
+        self.spec.faults.push(f);
         // Keep `faults` consistent with the spec: it is applied at once.
-        self.faults.insert(self.faults_applied, f.clone());
+        self.faults.insert(self.faults_applied, f);
         self.faults_applied += 1;
         self.apply_fault(&f);
     }
@@ -502,18 +508,7 @@ impl Scenario {
         self.spec.manual_sends.push(m.clone());
         self.sends.insert(self.sends_done, m.clone());
         self.sends_done += 1;
-        self.send_now(&m)
-    }
-
-    fn send_now(
-        &mut self,
-        m: &ManualSend,
-    ) -> Result<kafka_engine::cluster::RecordMetadata, kafka_engine::KafkaError> {
-        let mut req = kafka_engine::cluster::ProduceRequest::new("quick-send", m.topic.clone());
-        req.key = m.key.as_ref().map(|k| k.as_bytes().to_vec());
-        req.value = Some(m.value.as_bytes().to_vec());
-        req.timestamp_ms = Some(crate::kafka_api::EPOCH_MS + self.now() as i64);
-        self.cluster.produce(req)
+        send_record(&mut self.cluster, &m)
     }
 
     /// Starts one more instance of program `program` now (it joins its group now), and records
@@ -724,7 +719,7 @@ impl Scenario {
             match w {
                 Wait::Work { until, outcome } => {
                     if now < until {
-                        still_waiting = Some((w.clone(), until));
+                        still_waiting = Some((w, until));
                     } else if outcome == WorkOutcome::Fail {
                         vm.resume_raise(pysnip::Exception::builtin(
                             "RuntimeError",
@@ -747,9 +742,9 @@ impl Scenario {
                             }
                             Some(t) => {
                                 let wake = (now + POLL_TICK_MS).min(since.saturating_add(t));
-                                still_waiting = Some((w.clone(), wake.max(now + 1)));
+                                still_waiting = Some((w, wake.max(now + 1)));
                             }
-                            None => still_waiting = Some((w.clone(), now + POLL_TICK_MS)),
+                            None => still_waiting = Some((w, now + POLL_TICK_MS)),
                         }
                     }
                     Err(e) => vm.resume_raise(e),
@@ -762,7 +757,7 @@ impl Scenario {
                     Ok(Some(d)) => vm.resume_with(d),
                     Ok(None) if now >= until => vm.resume_with(Value::dict(Vec::new())),
                     Ok(None) => {
-                        still_waiting = Some((w.clone(), (now + POLL_TICK_MS).min(until)));
+                        still_waiting = Some((w, (now + POLL_TICK_MS).min(until)));
                     }
                     Err(e) => vm.resume_raise(e),
                 },
@@ -974,11 +969,29 @@ fn new_proc(
         settings: ApiSettings {
             process_ms: spec.process_ms,
             default_strategies: spec.default_strategies.clone(),
-            program: p.name.trim_end_matches(".py").to_string(),
+            program: {
+                let mut name = p.name.as_str();
+                while let Some(s) = name.strip_suffix(".py") {
+                    name = s;
+                }
+                name.to_string()
+            },
             instance,
         },
         work_outcome: WorkOutcome::Ok,
     }
+}
+
+/// Sends a record of the page's quick-send form.
+fn send_record(
+    cluster: &mut Cluster,
+    m: &ManualSend,
+) -> Result<kafka_engine::cluster::RecordMetadata, kafka_engine::KafkaError> {
+    let mut req = kafka_engine::cluster::ProduceRequest::new("quick-send", m.topic.clone());
+    req.key = m.key.as_ref().map(|k| k.as_bytes().to_vec());
+    req.value = Some(m.value.as_bytes().to_vec());
+    req.timestamp_ms = Some(crate::kafka_api::EPOCH_MS + cluster.now() as i64);
+    cluster.produce(req)
 }
 
 /// Emits a process's unfinished `print(..., end='')` output.
