@@ -10,6 +10,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
+use yew::virtual_dom::AttrValue;
 
 use crate::charts::{ChartData, Charts};
 use crate::console::{Console, ConsoleLine};
@@ -21,6 +22,7 @@ use crate::sim::Sim;
 use crate::stage::view::{build, StageView, ViewRc};
 use crate::stage::{group_color, Layout, Stage};
 use crate::storage::{self, Saved};
+use crate::ui::{el, el_on, on_change, on_click, option, own, s, span, txt};
 
 /// The topic the quick-send form writes to when the scenario has no other.
 pub const TOPIC: &str = "transactions";
@@ -84,6 +86,7 @@ pub struct State {
 }
 
 /// What can happen to the page.
+#[derive(Clone)]
 pub enum Action {
     /// An animation frame: `dt` real ms since the previous one.
     Frame(f64),
@@ -749,6 +752,35 @@ fn use_debounced_rerun(edit_seq: u64, dispatch: UseReducerDispatcher<State>) {
     });
 }
 
+/// A click that sends `action`.
+pub fn click(act: &Callback<Action>, action: Action) -> Callback<MouseEvent> {
+    act.reform(move |_| action.clone())
+}
+
+/// A `<button>` with a class, a `data-action` name, an accessible label and a tooltip (each left
+/// out when `None`).
+pub fn button(
+    class: &'static str,
+    action: Option<&'static str>,
+    aria: Option<AttrValue>,
+    title: Option<&'static str>,
+    onclick: Callback<MouseEvent>,
+    child: Html,
+) -> Html {
+    el_on(
+        "button",
+        &["data-action", "aria-label", "title", "class"],
+        vec![
+            action.map(AttrValue::Static),
+            aria,
+            title.map(AttrValue::Static),
+            (!class.is_empty()).then_some(AttrValue::Static(class)),
+        ],
+        vec![on_click(onclick)],
+        vec![child],
+    )
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer_eq(State::init);
@@ -777,78 +809,46 @@ pub fn app() -> Html {
     }
 
     let lang = state.lang;
+    // Every control of the page sends its `Action` through this one callback (the same one on
+    // every render, so a component whose other props did not change is not re-rendered).
     let act = {
         let d = dispatcher.clone();
-        Callback::from(move |a: Action| d.dispatch(a))
+        use_callback((), move |a: Action, _| d.dispatch(a))
     };
     let key_ref = use_node_ref();
     let value_ref = use_node_ref();
     let onsubmit = {
-        let d = dispatcher.clone();
         let key_ref = key_ref.clone();
         let value_ref = value_ref.clone();
-        Callback::from(move |e: SubmitEvent| {
+        act.reform(move |e: SubmitEvent| {
             e.prevent_default();
             let read = |r: &NodeRef| {
                 r.cast::<HtmlInputElement>()
                     .map(|i| i.value())
                     .unwrap_or_default()
             };
-            d.dispatch(Action::Send {
+            Action::Send {
                 key: read(&key_ref),
                 value: read(&value_ref),
-            });
-        })
-    };
-    let on_edit = {
-        let d = dispatcher.clone();
-        use_callback((), move |(i, s): (usize, String), _| {
-            d.dispatch(Action::Edit(i, s))
-        })
-    };
-    let on_run = {
-        let d = dispatcher.clone();
-        use_callback((), move |_: (), _| d.dispatch(Action::Rerun(None)))
-    };
-    let on_fault = {
-        let d = dispatcher.clone();
-        use_callback((), move |(p, k): (ProcessId, FaultKind), _| {
-            d.dispatch(Action::Fault(p, k))
-        })
-    };
-    let on_jump = {
-        let d = dispatcher.clone();
-        use_callback((), move |(p, l): (usize, u32), _| {
-            d.dispatch(Action::Jump(p, l))
+            }
         })
     };
 
     let lessons = kplay_runner::lessons();
     let current = lessons.iter().find(|l| l.id == state.lesson);
     let on_lesson = {
-        let d = dispatcher.clone();
+        let act = act.clone();
         Callback::from(move |e: Event| {
             if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                d.dispatch(Action::Lesson(s.value()));
+                act.emit(Action::Lesson(s.value()));
             }
         })
     };
-    let active = state
-        .active
-        .min(state.spec.programs.len().saturating_sub(1));
-    let program = state.spec.programs.get(active).cloned();
-    let error = {
-        let sim = state.sim.0.borrow();
-        sim.scenario()
-            .errors()
-            .iter()
-            .find(|e| e.program == active)
-            .cloned()
-    };
-    let proc_count = {
-        let sim = state.sim.0.borrow();
-        sim.scenario().processes().len()
-    };
+    let programs = &state.spec.programs;
+    let active = state.active.min(programs.len().saturating_sub(1));
+    let sim = state.sim.0.borrow();
+    let errors = sim.scenario().errors();
+    let error = errors.iter().find(|e| e.program == active).cloned();
     let group_colors: Vec<(String, &'static str)> = state
         .view
         .0
@@ -857,99 +857,156 @@ pub fn app() -> Html {
         .enumerate()
         .map(|(i, g)| (g.id.clone(), group_color(i)))
         .collect();
-    let _ = proc_count;
+
+    let mut options: Vec<Html> = lessons
+        .iter()
+        .map(|l| option(l.id, l.id == state.lesson, lang.pick(l.title)))
+        .collect();
+    if state.perf_big {
+        options.push(option("perf-big", true, t(lang, Msg::Perf)));
+    }
+    let header = html! {
+        <header class="topbar">
+            <div class="brand">
+                <span class="logo" aria-hidden="true"></span>
+                <h1>{ "Kafka Playground" }</h1>
+                <span class="tagline">{ t(lang, Msg::Tagline) }</span>
+            </div>
+            <div class="top-actions">
+                <label class="lesson-pick">
+                    <span>{ t(lang, Msg::Lesson) }</span>
+                    { el_on(
+                        "select",
+                        &["aria-label", "data-input"],
+                        vec![s(t(lang, Msg::Lesson)), s("lesson")],
+                        vec![on_change(on_lesson)],
+                        options,
+                    ) }
+                </label>
+                { button("ghost", Some("language"), s(t(lang, Msg::LanguageLabel)), None,
+                         click(&act, Action::ToggleLanguage), txt(t(lang, Msg::SwitchLanguage))) }
+            </div>
+        </header>
+    };
+
+    let mut tabs: Vec<Html> = programs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let selected = i == active;
+            let has_error = errors.iter().any(|e| e.program == i);
+            let class = match (selected, has_error) {
+                (false, false) => "tab",
+                (true, false) => "tab active",
+                (false, true) => "tab has-error",
+                (true, true) => "tab active has-error",
+            };
+            el_on(
+                "button",
+                &["role", "aria-selected", "data-tab", "class"],
+                vec![
+                    s("tab"),
+                    s(if selected { "true" } else { "false" }),
+                    own(p.name.clone()),
+                    s(class),
+                ],
+                vec![on_click(click(&act, Action::SetActive(i)))],
+                vec![
+                    txt(p.name.clone()),
+                    if p.instances != 1 {
+                        span("badge", txt(format!("×{}", p.instances)))
+                    } else {
+                        Html::default()
+                    },
+                    if has_error {
+                        html! { <span class="err-dot" aria-label="error">{ "!" }</span> }
+                    } else {
+                        Html::default()
+                    },
+                ],
+            )
+        })
+        .collect();
+    tabs.push(button(
+        "tab add",
+        Some("add-program"),
+        s(t(lang, Msg::AddProgram)),
+        Some(t(lang, Msg::AddProgram)),
+        click(&act, Action::AddProgram),
+        txt("+"),
+    ));
+    let tabs = el(
+        "div",
+        &["role", "aria-label", "class"],
+        vec![s("tablist"), s(t(lang, Msg::Programs)), s("tabs")],
+        tabs,
+    );
+    drop(sim);
+
+    let program = match programs.get(active) {
+        Some(p) => {
+            let on_instances = act.reform(move |e: Event| {
+                let v = e
+                    .target_dyn_into::<HtmlInputElement>()
+                    .and_then(|i| i.value().parse().ok())
+                    .unwrap_or(1);
+                Action::SetInstances(active, v)
+            });
+            let on_start = act.reform(move |e: Event| {
+                let v: f64 = e
+                    .target_dyn_into::<HtmlInputElement>()
+                    .and_then(|i| pysnip::parse_float(&i.value()))
+                    .unwrap_or(0.0);
+                Action::SetStart(active, (v.max(0.0) * 1000.0) as u64)
+            });
+            let named = |m: Msg| format!("{} {}", t(lang, m), p.name);
+            html! {
+                <>
+                    <div class="program-bar">
+                        <label>
+                            <span>{ t(lang, Msg::Instances) }</span>
+                            <input type="number" min="0" max="12" value={p.instances.to_string()} data-input="instances"
+                                   aria-label={named(Msg::Instances)} onchange={on_instances} />
+                        </label>
+                        <label>
+                            <span>{ t(lang, Msg::StartAt) }</span>
+                            <input type="number" min="0" step="0.5" value={(p.start_ms as f64 / 1000.0).to_string()} data-input="start"
+                                   aria-label={named(Msg::StartAt)} onchange={on_start} />
+                        </label>
+                        <span class="hint" title={t(lang, Msg::RunHint)}>{ t(lang, Msg::RunHint) }</span>
+                        if programs.len() > 1 {
+                            { button("ghost small", Some("remove-program"), own(named(Msg::RemoveProgram)), None,
+                                     click(&act, Action::RemoveProgram(active)), txt("✕")) }
+                        }
+                    </div>
+                    <Editor index={active} program={p.clone()} {error} {lang} act={act.clone()} jump={state.jump} />
+                </>
+            }
+        }
+        None => Html::default(),
+    };
 
     html! {
         <div class="page" lang={lang.code()}>
-            <header class="topbar">
-                <div class="brand">
-                    <span class="logo" aria-hidden="true"></span>
-                    <h1>{ "Kafka Playground" }</h1>
-                    <span class="tagline">{ t(lang, Msg::Tagline) }</span>
-                </div>
-                <div class="top-actions">
-                    <label class="lesson-pick">
-                        <span>{ t(lang, Msg::Lesson) }</span>
-                        <select onchange={on_lesson} aria-label={t(lang, Msg::Lesson)} data-input="lesson">
-                            { for lessons.iter().map(|l| html! {
-                                <option value={l.id} selected={l.id == state.lesson}>{ lang.pick(l.title) }</option>
-                            }) }
-                            if state.perf_big {
-                                <option value="perf-big" selected=true>{ t(lang, Msg::Perf) }</option>
-                            }
-                        </select>
-                    </label>
-                    <button class="ghost" onclick={act.reform(|_| Action::ToggleLanguage)} data-action="language"
-                            aria-label={t(lang, Msg::LanguageLabel)}>
-                        { t(lang, Msg::SwitchLanguage) }
-                    </button>
-                </div>
-            </header>
+            { header }
             if let Some(l) = current {
                 <p class="intro" data-lesson={l.id}>{ lang.pick(l.intro) }</p>
             }
             if let Some(n) = state.notice {
                 <div class="notice" role="alert" data-notice="storage">
                     <span>{ t(lang, n) }</span>
-                    <button class="ghost small" onclick={act.reform(|_| Action::DismissNotice)}>{ t(lang, Msg::Dismiss) }</button>
+                    { button("ghost small", None, None, None, click(&act, Action::DismissNotice), txt(t(lang, Msg::Dismiss))) }
                 </div>
             }
             <Controls {lang} playing={state.playing} speed={state.speed} now_ms={state.now_ms} max_ms={state.max_ms}
                       seed={state.spec.seed}
                       strategy={state.spec.default_strategies.as_ref().and_then(|v| v.first().copied())}
-                      profile={state.spec.client_profile} on_action={act.clone()} />
+                      profile={state.spec.client_profile} act={act.clone()} />
             <main class="workspace">
                 <section class="left" aria-label={t(lang, Msg::Programs)}>
-                    <div class="tabs" role="tablist" aria-label={t(lang, Msg::Programs)}>
-                        { for state.spec.programs.iter().enumerate().map(|(i, p)| {
-                            let selected = i == active;
-                            let has_error = {
-                                let sim = state.sim.0.borrow();
-                                sim.scenario().errors().iter().any(|e| e.program == i)
-                            };
-                            html! {
-                                <button role="tab" class={classes!("tab", selected.then_some("active"), has_error.then_some("has-error"))}
-                                        aria-selected={selected.to_string()} data-tab={p.name.clone()}
-                                        onclick={act.reform(move |_| Action::SetActive(i))}>
-                                    { p.name.clone() }
-                                    if p.instances != 1 { <span class="badge">{ format!("×{}", p.instances) }</span> }
-                                    if has_error { <span class="err-dot" aria-label="error">{ "!" }</span> }
-                                </button>
-                            }
-                        }) }
-                        <button class="tab add" onclick={act.reform(|_| Action::AddProgram)} aria-label={t(lang, Msg::AddProgram)}
-                                title={t(lang, Msg::AddProgram)} data-action="add-program">{ "+" }</button>
-                    </div>
-                    if let Some(p) = program.clone() {
-                        <div class="program-bar">
-                            <label>
-                                <span>{ t(lang, Msg::Instances) }</span>
-                                <input type="number" min="0" max="12" value={p.instances.to_string()} data-input="instances"
-                                       aria-label={format!("{} {}", t(lang, Msg::Instances), p.name)}
-                                       onchange={act.reform(move |e: Event| {
-                                           let v = e.target_dyn_into::<HtmlInputElement>().and_then(|i| i.value().parse().ok()).unwrap_or(1);
-                                           Action::SetInstances(active, v)
-                                       })} />
-                            </label>
-                            <label>
-                                <span>{ t(lang, Msg::StartAt) }</span>
-                                <input type="number" min="0" step="0.5" value={(p.start_ms as f64 / 1000.0).to_string()} data-input="start"
-                                       aria-label={format!("{} {}", t(lang, Msg::StartAt), p.name)}
-                                       onchange={act.reform(move |e: Event| {
-                                           let v: f64 = e.target_dyn_into::<HtmlInputElement>().and_then(|i| pysnip::parse_float(&i.value())).unwrap_or(0.0);
-                                           Action::SetStart(active, (v.max(0.0) * 1000.0) as u64)
-                                       })} />
-                            </label>
-                            <span class="hint" title={t(lang, Msg::RunHint)}>{ t(lang, Msg::RunHint) }</span>
-                            if state.spec.programs.len() > 1 {
-                                <button class="ghost small" data-action="remove-program" aria-label={format!("{} {}", t(lang, Msg::RemoveProgram), p.name)}
-                                        onclick={act.reform(move |_| Action::RemoveProgram(active))}>{ "✕" }</button>
-                            }
-                        </div>
-                        <Editor index={active} program={p} error={error} {lang} on_edit={on_edit} on_run={on_run}
-                                jump={state.jump} />
-                    }
-                    <Console {lang} lines={state.console.clone()} on_jump={on_jump} />
+                    { tabs }
+                    { program }
+                    <Console {lang} lines={state.console.clone()} act={act.clone()} />
                 </section>
                 <section class="right">
                     <form class="quick-send" {onsubmit} aria-label={t(lang, Msg::QuickSend)}>
@@ -972,7 +1029,7 @@ pub fn app() -> Html {
                             } }
                         </span>
                     </form>
-                    <Stage view={state.view.clone()} {lang} on_fault={on_fault} layout={state.layout} />
+                    <Stage view={state.view.clone()} {lang} act={act.clone()} layout={state.layout} />
                     <Charts {lang} data={state.charts.clone()} colors={group_colors} />
                 </section>
             </main>

@@ -8,6 +8,7 @@ use yew::prelude::*;
 use crate::i18n::{t, Lang, Msg};
 use crate::sim::Sample;
 use crate::stage::view::StageView;
+use crate::ui::{self, el, list, num, own, txt};
 
 /// Samples drawn (one per virtual second).
 const WINDOW: usize = 60;
@@ -83,38 +84,93 @@ fn points(series: &[u64], max: u64) -> String {
 
 struct Series<'a> {
     label: String,
-    color: &'a str,
+    color: &'static str,
     values: &'a [u64],
     dashed: bool,
 }
 
-fn chart(title: &str, series: &[Series], range: &str) -> Html {
+fn chart(title: &'static str, series: &[Series], range: &str) -> Html {
     let max = series
         .iter()
         .flat_map(|s| s.values.iter().copied())
         .max()
         .unwrap_or(0)
         .max(1);
+    let legend = series
+        .iter()
+        .map(|s| {
+            el(
+                "span",
+                &["class"],
+                vec![ui::s("key")],
+                vec![
+                    el(
+                        "i",
+                        &["style"],
+                        vec![own(format!("background:{}", s.color))],
+                        Vec::new(),
+                    ),
+                    txt(format!(
+                        "{} {}",
+                        s.label,
+                        s.values.last().copied().unwrap_or(0)
+                    )),
+                ],
+            )
+        })
+        .collect();
+    let mut lines = vec![
+        el(
+            "line",
+            &["x1", "y1", "x2", "y2", "class"],
+            vec![
+                ui::s("0"),
+                num(CH - 4.0),
+                num(CW),
+                num(CH - 4.0),
+                ui::s("axis"),
+            ],
+            Vec::new(),
+        ),
+        el(
+            "line",
+            &["x1", "y1", "x2", "y2", "class"],
+            vec![ui::s("0"), ui::s("14"), num(CW), ui::s("14"), ui::s("grid")],
+            Vec::new(),
+        ),
+        html! { <text class="axis-label" x="2" y="11">{ max }</text> },
+        el(
+            "text",
+            &["x", "y", "class"],
+            vec![num(CW - 2.0), ui::s("11"), ui::s("axis-label end")],
+            vec![txt(range.to_string())],
+        ),
+    ];
+    lines.extend(series.iter().map(|s| {
+        el(
+            "polyline",
+            &["points", "stroke", "fill", "class"],
+            vec![
+                own(points(s.values, max)),
+                ui::s(s.color),
+                ui::s("none"),
+                ui::s(if s.dashed { "series dashed" } else { "series" }),
+            ],
+            Vec::new(),
+        )
+    }));
     html! {
         <figure class="chart">
             <figcaption>
                 <span>{ title }</span>
-                <span class="legend">
-                    { for series.iter().map(|s| html! {
-                        <span class="key"><i style={format!("background:{}", s.color)}></i>{ format!("{} {}", s.label, s.values.last().copied().unwrap_or(0)) }</span>
-                    }) }
-                </span>
+                { el("span", &["class"], vec![ui::s("legend")], vec![list(legend)]) }
             </figcaption>
-            <svg viewBox={format!("0 0 {CW} {CH}")} preserveAspectRatio="none" role="img" aria-label={title.to_string()}>
-                <line class="axis" x1="0" y1={(CH - 4.0).to_string()} x2={CW.to_string()} y2={(CH - 4.0).to_string()} />
-                <line class="grid" x1="0" y1="14" x2={CW.to_string()} y2="14" />
-                <text class="axis-label" x="2" y="11">{ max }</text>
-                <text class="axis-label end" x={(CW - 2.0).to_string()} y="11">{ range.to_string() }</text>
-                { for series.iter().map(|s| html! {
-                    <polyline points={points(s.values, max)} stroke={s.color.to_string()} fill="none"
-                              class={classes!("series", s.dashed.then_some("dashed"))} />
-                }) }
-            </svg>
+            { el(
+                "svg",
+                &["viewBox", "preserveAspectRatio", "role", "aria-label"],
+                vec![own(format!("0 0 {CW} {CH}")), ui::s("none"), ui::s("img"), ui::s(title)],
+                lines,
+            ) }
         </figure>
     }
 }

@@ -6,8 +6,10 @@ use std::rc::Rc;
 use kplay_runner::OutputKind;
 use yew::prelude::*;
 
+use crate::app::{click, Action};
 use crate::controls::fmt_time;
 use crate::i18n::{t, Lang, Msg};
+use crate::ui::{el, el_on, list, on_click, own, s, span, txt};
 
 /// One output line as the console shows it.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,8 +28,8 @@ pub struct ConsoleLine {
 pub struct ConsoleProps {
     pub lang: Lang,
     pub lines: Rc<Vec<Rc<ConsoleLine>>>,
-    /// (program, line) to show in the editor.
-    pub on_jump: Callback<(usize, u32)>,
+    /// The page's actions (an error line sends `Action::Jump`).
+    pub act: Callback<Action>,
 }
 
 #[function_component(Console)]
@@ -43,7 +45,7 @@ pub fn console(props: &ConsoleProps) -> Html {
                     <p class="muted">{ t(lang, Msg::NoOutput) }</p>
                 }
                 <>{ for props.lines.iter().rev().map(|l| html! {
-                    <Row key={l.index} line={l.clone()} {lang} on_jump={props.on_jump.clone()} />
+                    <Row key={l.index} line={l.clone()} {lang} act={props.act.clone()} />
                 }) }</>
             </div>
         </section>
@@ -54,7 +56,7 @@ pub fn console(props: &ConsoleProps) -> Html {
 struct RowProps {
     line: Rc<ConsoleLine>,
     lang: Lang,
-    on_jump: Callback<(usize, u32)>,
+    act: Callback<Action>,
 }
 
 /// One console line (a component, so lines already shown are not diffed again).
@@ -62,33 +64,47 @@ struct RowProps {
 fn row(props: &RowProps) -> Html {
     let l = &props.line;
     let lang = props.lang;
-    let kind = match l.kind {
-        OutputKind::Stdout => "out",
-        OutputKind::Error => "err",
-        OutputKind::Info => "info",
+    let (kind, class, jump_class) = match l.kind {
+        OutputKind::Stdout => ("out", "c-line out", "c-line out jump"),
+        OutputKind::Error => ("err", "c-line err", "c-line err jump"),
+        OutputKind::Info => ("info", "c-line info", "c-line info jump"),
     };
-    let body = html! {
-        <>
-            <span class="c-time">{ fmt_time(l.time_ms) }</span>
-            <span class="c-proc">{ l.label.clone() }</span>
-            <span class="c-text">{
-                if l.kind == OutputKind::Info { note_text(lang, l.text.trim_end()).into_owned() } else { l.text.trim_end().to_string() }
-            }</span>
-        </>
-    };
+    let text = l.text.trim_end();
+    let body = list(vec![
+        span("c-time", txt(fmt_time(l.time_ms))),
+        span("c-proc", txt(l.label.clone())),
+        span(
+            "c-text",
+            txt(if l.kind == OutputKind::Info {
+                note_text(lang, text).into_owned()
+            } else {
+                text.to_string()
+            }),
+        ),
+    ]);
     match l.line {
-        Some(line) => {
-            let cb = props.on_jump.clone();
-            let program = l.program;
-            html! {
-                <button class={classes!("c-line", kind, "jump")} data-console={kind} data-line={line.to_string()}
-                        aria-label={format!("{} {line}: {}", t(lang, Msg::JumpToLine), l.text.lines().last().unwrap_or(""))}
-                        onclick={Callback::from(move |_| cb.emit((program, line)))}>
-                    { body }
-                </button>
-            }
-        }
-        None => html! { <div class={classes!("c-line", kind)} data-console={kind}>{ body }</div> },
+        Some(line) => el_on(
+            "button",
+            &["data-console", "data-line", "aria-label", "class"],
+            vec![
+                s(kind),
+                own(line.to_string()),
+                own(format!(
+                    "{} {line}: {}",
+                    t(lang, Msg::JumpToLine),
+                    l.text.lines().last().unwrap_or("")
+                )),
+                s(jump_class),
+            ],
+            vec![on_click(click(&props.act, Action::Jump(l.program, line)))],
+            vec![body],
+        ),
+        None => el(
+            "div",
+            &["data-console", "class"],
+            vec![s(kind), s(class)],
+            vec![body],
+        ),
     }
 }
 

@@ -5,9 +5,10 @@ use kafka_engine::{ClientProfile, Strategy};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::app::{Action, SPEEDS};
+use crate::app::{button, click, Action, SPEEDS};
 use crate::i18n::{t, Lang, Msg};
 use crate::storage::{parse_profile, parse_strategy, profile_name, strategy_name};
+use crate::ui::{el, el_on, on_change, on_click, option, own, s, span, txt, Attr};
 
 #[derive(Properties, PartialEq)]
 pub struct ControlsProps {
@@ -19,7 +20,7 @@ pub struct ControlsProps {
     pub seed: u64,
     pub strategy: Option<Strategy>,
     pub profile: ClientProfile,
-    pub on_action: Callback<Action>,
+    pub act: Callback<Action>,
 }
 
 fn select_value(e: &Event) -> String {
@@ -39,78 +40,148 @@ pub fn fmt_time(ms: u64) -> String {
     format!("{:.1} s", ms as f64 / 1000.0)
 }
 
+/// A labelled field of the bar: `<label class="field"><span>label</span>control</label>`.
+fn field(label: &'static str, control: Html) -> Html {
+    el(
+        "label",
+        &["class"],
+        vec![s("field")],
+        vec![span("", txt(label)), control],
+    )
+}
+
+/// A labelled `<select>` whose change sends an action.
+fn select(
+    label: &'static str,
+    input: &'static str,
+    onchange: Callback<Event>,
+    options: Vec<Html>,
+) -> Html {
+    field(
+        label,
+        el_on(
+            "select",
+            &["aria-label", "data-input"],
+            vec![s(label), s(input)],
+            vec![on_change(onchange)],
+            options,
+        ),
+    )
+}
+
+/// An icon button with a keyboard shortcut (its label says which key).
+fn key_button(
+    class: &'static str,
+    action: &'static str,
+    label: String,
+    keys: &'static str,
+    pressed: Attr,
+    onclick: Callback<MouseEvent>,
+    icon: Html,
+) -> Html {
+    el_on(
+        "button",
+        &[
+            "data-action",
+            "aria-label",
+            "title",
+            "aria-keyshortcuts",
+            "aria-pressed",
+            "class",
+        ],
+        vec![
+            s(action),
+            own(label.clone()),
+            own(label),
+            s(keys),
+            pressed,
+            s(class),
+        ],
+        vec![on_click(onclick)],
+        vec![icon],
+    )
+}
+
 #[function_component(Controls)]
 pub fn controls(props: &ControlsProps) -> Html {
     let lang = props.lang;
-    let act = &props.on_action;
+    let act = &props.act;
     let play_label = if props.playing {
         t(lang, Msg::Pause)
     } else {
         t(lang, Msg::Play)
     };
     let max = props.max_ms.max(props.now_ms).max(1000);
+    let speeds = SPEEDS
+        .iter()
+        .map(|s| {
+            option(
+                s.to_string(),
+                (*s - props.speed).abs() < 1e-9,
+                format!("{s}×"),
+            )
+        })
+        .collect();
+    let mut strategies = vec![option(
+        "",
+        props.strategy.is_none(),
+        t(lang, Msg::AssignorDefault),
+    )];
+    strategies.extend(Strategy::ALL.iter().map(|s| {
+        let name = strategy_name(*s);
+        option(name, props.strategy == Some(*s), name)
+    }));
+    let profiles = [
+        ClientProfile::KafkaPython,
+        ClientProfile::JavaSticky,
+        ClientProfile::KafkaJs,
+    ]
+    .iter()
+    .map(|p| {
+        let name = profile_name(*p);
+        option(name, props.profile == *p, name)
+    })
+    .collect();
     html! {
         <div class="controls" role="toolbar" aria-label={t(lang, Msg::Controls)}>
             <div class="ctl-group">
-                <button class={classes!("primary", "icon-btn")} data-action="play" aria-label={format!("{play_label} (Space)")}
-                        title={format!("{play_label} (Space)")} aria-keyshortcuts="Space" aria-pressed={props.playing.to_string()}
-                        onclick={act.reform(|_| Action::TogglePlay)}>
-                    { if props.playing { icon_pause() } else { icon_play() } }
-                </button>
-                <button class="icon-btn" data-action="step" aria-label={format!("{} (→)", t(lang, Msg::StepEvent))}
-                        title={format!("{} (→)", t(lang, Msg::StepEvent))} aria-keyshortcuts="ArrowRight" onclick={act.reform(|_| Action::StepEvent)}>{ icon_step() }</button>
-                <button class="icon-btn" data-action="reset" aria-label={t(lang, Msg::Reset)} title={t(lang, Msg::Reset)}
-                        onclick={act.reform(|_| Action::Reset)}>{ icon_reset() }</button>
+                { key_button("primary icon-btn", "play", format!("{play_label} (Space)"), "Space",
+                             s(if props.playing { "true" } else { "false" }), click(act, Action::TogglePlay),
+                             if props.playing { icon_pause() } else { icon_play() }) }
+                { key_button("icon-btn", "step", format!("{} (→)", t(lang, Msg::StepEvent)), "ArrowRight",
+                             None, click(act, Action::StepEvent), icon_step()) }
+                { button("icon-btn", Some("reset"), s(t(lang, Msg::Reset)), Some(t(lang, Msg::Reset)),
+                         click(act, Action::Reset), icon_reset()) }
             </div>
             <div class="ctl-group time">
-                <output class="clock" data-now={props.now_ms.to_string()} aria-label={t(lang, Msg::Time)}>{ fmt_time(props.now_ms) }</output>
+                { el("output", &["data-now", "aria-label", "class"],
+                     vec![own(props.now_ms.to_string()), s(t(lang, Msg::Time)), s("clock")],
+                     vec![txt(fmt_time(props.now_ms))]) }
                 <input type="range" class="scrubber" min="0" max={max.to_string()} step="100" value={props.now_ms.to_string()}
                        aria-label={t(lang, Msg::Time)} data-input="time"
                        oninput={act.reform(|e: InputEvent| Action::Seek(input_value(&e).parse().unwrap_or(0)))} />
             </div>
             <div class="ctl-group">
-                <label class="field">
-                    <span>{ t(lang, Msg::Speed) }</span>
-                    <select aria-label={t(lang, Msg::Speed)} data-input="speed"
-                            onchange={act.reform(|e: Event| Action::SetSpeed(pysnip::parse_float(&select_value(&e)).unwrap_or(1.0)))}>
-                        { for SPEEDS.iter().map(|s| html! {
-                            <option value={s.to_string()} selected={(*s - props.speed).abs() < 1e-9}>{ format!("{s}×") }</option>
-                        }) }
-                    </select>
-                </label>
-                <label class="field">
-                    <span>{ t(lang, Msg::Seed) }</span>
+                { select(t(lang, Msg::Speed), "speed",
+                         act.reform(|e: Event| Action::SetSpeed(pysnip::parse_float(&select_value(&e)).unwrap_or(1.0))),
+                         speeds) }
+                { field(t(lang, Msg::Seed), html! {
                     <input type="number" min="0" class="seed" value={props.seed.to_string()} aria-label={t(lang, Msg::Seed)} data-input="seed"
                            onchange={act.reform(|e: Event| Action::SetSeed(
                                e.target_dyn_into::<HtmlInputElement>().and_then(|i| i.value().parse().ok()).unwrap_or(42)))} />
-                </label>
-                <label class="field">
-                    <span>{ t(lang, Msg::Assignor) }</span>
-                    <select aria-label={t(lang, Msg::Assignor)} data-input="assignor"
-                            onchange={act.reform(|e: Event| Action::SetStrategy(parse_strategy(&select_value(&e))))}>
-                        <option value="" selected={props.strategy.is_none()}>{ t(lang, Msg::AssignorDefault) }</option>
-                        { for Strategy::ALL.iter().map(|s| html! {
-                            <option value={strategy_name(*s)} selected={props.strategy == Some(*s)}>{ strategy_name(*s) }</option>
-                        }) }
-                    </select>
-                </label>
-                <label class="field">
-                    <span>{ t(lang, Msg::ClientProfile) }</span>
-                    <select aria-label={t(lang, Msg::ClientProfile)} data-input="profile"
-                            onchange={act.reform(|e: Event| Action::SetProfile(parse_profile(&select_value(&e)).unwrap_or_default()))}>
-                        { for [ClientProfile::KafkaPython, ClientProfile::JavaSticky, ClientProfile::KafkaJs].iter().map(|p| html! {
-                            <option value={profile_name(*p)} selected={props.profile == *p}>{ profile_name(*p) }</option>
-                        }) }
-                    </select>
-                </label>
+                }) }
+                { select(t(lang, Msg::Assignor), "assignor",
+                         act.reform(|e: Event| Action::SetStrategy(parse_strategy(&select_value(&e)))),
+                         strategies) }
+                { select(t(lang, Msg::ClientProfile), "profile",
+                         act.reform(|e: Event| Action::SetProfile(parse_profile(&select_value(&e)).unwrap_or_default())),
+                         profiles) }
             </div>
             <div class="ctl-group">
-                <button data-action="add-consumer" aria-label={t(lang, Msg::AddConsumer)} onclick={act.reform(|_| Action::AddConsumer)}>
-                    { t(lang, Msg::AddConsumer) }
-                </button>
-                <button data-action="add-partition" aria-label={t(lang, Msg::AddPartitions)} onclick={act.reform(|_| Action::AddPartition)}>
-                    { t(lang, Msg::AddPartitions) }
-                </button>
+                { button("", Some("add-consumer"), s(t(lang, Msg::AddConsumer)), None,
+                         click(act, Action::AddConsumer), txt(t(lang, Msg::AddConsumer))) }
+                { button("", Some("add-partition"), s(t(lang, Msg::AddPartitions)), None,
+                         click(act, Action::AddPartition), txt(t(lang, Msg::AddPartitions))) }
             </div>
         </div>
     }

@@ -5,7 +5,9 @@ use kplay_runner::{ProgramError, ProgramSpec};
 use web_sys::{HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use crate::app::Action;
 use crate::i18n::{t, Lang, Msg};
+use crate::ui::{el, s, txt};
 
 /// Line height of the editor in CSS px (must match `.code` in style.css).
 const LINE_PX: f64 = 20.0;
@@ -116,8 +118,13 @@ fn render_code(src: &str, error: Option<&ProgramError>) -> Html {
             j += 1;
         }
         let text = src.get(i..j).unwrap_or("").to_string();
-        let cls = classes!(c, in_err.then_some("err-span"));
-        out.push(html! { <span class={cls}>{ text }</span> });
+        let cls = match (c, in_err) {
+            (Some(c), true) => Some(format!("{c} err-span").into()),
+            (Some(c), false) => s(c),
+            (None, true) => s("err-span"),
+            (None, false) => None,
+        };
+        out.push(el("span", &["class"], vec![cls], vec![txt(text)]));
         i = j;
     }
     if let Some((r, el, msg)) = &err {
@@ -138,8 +145,8 @@ pub struct EditorProps {
     pub program: ProgramSpec,
     pub error: Option<ProgramError>,
     pub lang: Lang,
-    pub on_edit: Callback<(usize, String)>,
-    pub on_run: Callback<()>,
+    /// The page's actions: `Action::Edit` on every change, `Action::Rerun` on Ctrl+Enter.
+    pub act: Callback<Action>,
     /// Jump to this 1-based line when the second field (a sequence number) changes.
     pub jump: Option<(u32, u64)>,
 }
@@ -148,12 +155,12 @@ fn edit(
     area: &HtmlTextAreaElement,
     value: &str,
     sel: (usize, usize),
-    on_edit: &Callback<(usize, String)>,
+    act: &Callback<Action>,
     index: usize,
 ) {
     area.set_value(value);
     let _ = area.set_selection_range(byte_to_utf16(value, sel.0), byte_to_utf16(value, sel.1));
-    on_edit.emit((index, value.to_string()));
+    act.emit(Action::Edit(index, value.to_string()));
 }
 
 fn line_start(s: &str, b: usize) -> usize {
@@ -189,17 +196,16 @@ pub fn editor(props: &EditorProps) -> Html {
     }
 
     let oninput = {
-        let on_edit = props.on_edit.clone();
+        let act = props.act.clone();
         Callback::from(move |e: InputEvent| {
             if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
-                on_edit.emit((index, area.value()));
+                act.emit(Action::Edit(index, area.value()));
             }
         })
     };
 
     let onkeydown = {
-        let on_edit = props.on_edit.clone();
-        let on_run = props.on_run.clone();
+        let act = props.act.clone();
         Callback::from(move |e: KeyboardEvent| {
             let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() else {
                 return;
@@ -210,13 +216,13 @@ pub fn editor(props: &EditorProps) -> Html {
             let key = e.key();
             if key == "Enter" && (e.ctrl_key() || e.meta_key()) {
                 e.prevent_default();
-                on_run.emit(());
+                act.emit(Action::Rerun(None));
             } else if key == "Tab" && !e.ctrl_key() && !e.alt_key() && !e.meta_key() {
                 e.prevent_default();
                 let multi = value[s..end].contains('\n');
                 if !e.shift_key() && !multi {
                     let next = format!("{}{INDENT}{}", &value[..s], &value[end..]);
-                    edit(&area, &next, (s + 4, s + 4), &on_edit, index);
+                    edit(&area, &next, (s + 4, s + 4), &act, index);
                     return;
                 }
                 // Indent or dedent every selected line.
@@ -253,7 +259,7 @@ pub fn editor(props: &EditorProps) -> Html {
                 out.push_str(&value[block_end..]);
                 let new_s = new_s.min(out.len());
                 let new_e = new_e.clamp(new_s, out.len());
-                edit(&area, &out, (new_s, new_e), &on_edit, index);
+                edit(&area, &out, (new_s, new_e), &act, index);
             } else if key == "Enter" && !e.shift_key() && !e.alt_key() {
                 e.prevent_default();
                 let ls = line_start(&value, s);
@@ -264,7 +270,7 @@ pub fn editor(props: &EditorProps) -> Html {
                 }
                 let next = format!("{}\n{indent}{}", &value[..s], &value[end..]);
                 let caret = s + 1 + indent.len();
-                edit(&area, &next, (caret, caret), &on_edit, index);
+                edit(&area, &next, (caret, caret), &act, index);
             }
         })
     };
@@ -288,7 +294,7 @@ pub fn editor(props: &EditorProps) -> Html {
                     <div class="gutter" aria-hidden="true">
                         { for (1..=lines).map(|n| {
                             let bad = error.is_some_and(|e| e.line as usize == n);
-                            html! { <div class={classes!(bad.then_some("err-line"))}>{ n }</div> }
+                            el("div", &["class"], vec![bad.then(|| "err-line".into())], vec![txt(n.to_string())])
                         }) }
                     </div>
                     <div class="code-layer" style={format!("min-width: calc({}ch + 24px)", longest + 2)}>

@@ -10,6 +10,7 @@ mod perf;
 mod sim;
 mod stage;
 mod storage;
+mod ui;
 
 fn main() {
     yew::Renderer::<app::App>::new().render();

@@ -9,9 +9,17 @@ use kafka_engine::{EvictReason, GroupState, MemberStatus};
 use kplay_runner::{FaultKind, ProcState, ProcessId};
 use yew::prelude::*;
 
+use yew::html::{onblur, onfocus, onmouseenter, onmouseleave};
+use yew::virtual_dom::AttrValue;
+
+use crate::app::Action;
 use crate::i18n::{t, Lang, Msg};
 use crate::sim::DepartReason;
 use crate::storage::strategy_name;
+use crate::ui::{
+    class_if, el, el_full, el_on, group, int, list, listen, num, on_click, on_keydown, own, s,
+    span, svg_text, svg_text_fill, title, translate, txt, Attr,
+};
 use view::{CellView, GroupView, LaneView, MemberView, ProducerView, ViewRc};
 
 /// Where things go in the drawing (SVG units, CSS px at scale 1).
@@ -112,19 +120,17 @@ pub fn key_label(k: &str) -> String {
     }
 }
 
-/// A fault the learner asks for on a member.
-pub type FaultRequest = (ProcessId, FaultKind);
-
 #[derive(Properties, PartialEq)]
 pub struct StageProps {
     pub view: ViewRc,
     pub lang: Lang,
-    pub on_fault: Callback<FaultRequest>,
+    /// The page's actions (a member's fault buttons send `Action::Fault`).
+    pub act: Callback<Action>,
     pub layout: Layout,
 }
 
 /// Which record the details panel shows.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, PartialEq)]
 struct Hover {
     topic: usize,
     partition: u32,
@@ -139,17 +145,20 @@ fn group_height(g: &GroupView) -> f64 {
     GROUP_HEAD + g.members.len().max(1) as f64 * MEMBER_H + g.departed.len() as f64 * DEPART_H + 8.0
 }
 
-pub fn proc_state_text(lang: Lang, s: &ProcState) -> String {
-    match s {
-        ProcState::NotStarted => t(lang, Msg::NotStarted).to_string(),
-        ProcState::Ready => t(lang, Msg::Ready).to_string(),
-        ProcState::Blocked(_) => t(lang, Msg::Blocked).to_string(),
-        ProcState::Sleeping(_) => t(lang, Msg::Sleeping).to_string(),
-        ProcState::Stalled(_) => t(lang, Msg::Stalled).to_string(),
-        ProcState::Finished => t(lang, Msg::Finished).to_string(),
-        ProcState::Failed(_) => t(lang, Msg::Failed).to_string(),
-        ProcState::Crashed => t(lang, Msg::Crashed).to_string(),
-    }
+pub fn proc_state_text(lang: Lang, s: &ProcState) -> &'static str {
+    t(
+        lang,
+        match s {
+            ProcState::NotStarted => Msg::NotStarted,
+            ProcState::Ready => Msg::Ready,
+            ProcState::Blocked(_) => Msg::Blocked,
+            ProcState::Sleeping(_) => Msg::Sleeping,
+            ProcState::Stalled(_) => Msg::Stalled,
+            ProcState::Finished => Msg::Finished,
+            ProcState::Failed(_) => Msg::Failed,
+            ProcState::Crashed => Msg::Crashed,
+        },
+    )
 }
 
 fn status_text(lang: Lang, s: MemberStatus) -> (&'static str, &'static str) {
@@ -162,12 +171,75 @@ fn status_text(lang: Lang, s: MemberStatus) -> (&'static str, &'static str) {
 }
 
 fn depart_text(lang: Lang, r: DepartReason) -> &'static str {
-    match r {
-        DepartReason::Left => t(lang, Msg::LeftGroup),
-        DepartReason::Evicted(EvictReason::SessionTimeout) => t(lang, Msg::EvictedSession),
-        DepartReason::Evicted(EvictReason::MaxPollInterval) => t(lang, Msg::EvictedPoll),
-        DepartReason::Evicted(EvictReason::RebalanceTimeout) => t(lang, Msg::EvictedRebalance),
-    }
+    t(
+        lang,
+        match r {
+            DepartReason::Left => Msg::LeftGroup,
+            DepartReason::Evicted(EvictReason::SessionTimeout) => Msg::EvictedSession,
+            DepartReason::Evicted(EvictReason::MaxPollInterval) => Msg::EvictedPoll,
+            DepartReason::Evicted(EvictReason::RebalanceTimeout) => Msg::EvictedRebalance,
+        },
+    )
+}
+
+/// A rectangle without a class (`x`, `y` left out when `None`).
+fn rect(x: Option<f64>, y: Option<f64>, w: f64, h: f64, rx: &'static str, fill: Attr) -> Html {
+    el(
+        "rect",
+        &["x", "y", "width", "height", "rx", "fill"],
+        vec![
+            x.and_then(num),
+            y.and_then(num),
+            num(w),
+            num(h),
+            (!rx.is_empty()).then_some(AttrValue::Static(rx)),
+            fill,
+        ],
+        Vec::new(),
+    )
+}
+
+/// The banner of a group in a rebalance.
+fn banner(lang: Lang, g: &GroupView) -> Html {
+    let coop = g.protocol == Some(kafka_engine::Strategy::CooperativeSticky);
+    let (from, to) = match g.state {
+        GroupState::PreparingRebalance => (g.generation, g.generation + 1),
+        _ => (g.generation - 1, g.generation),
+    };
+    el(
+        "div",
+        &["data-rebalancing", "class"],
+        vec![
+            own(g.id.clone()),
+            s(if coop { "banner coop" } else { "banner" }),
+        ],
+        vec![
+            html! { <span class="spin" aria-hidden="true">{ "⟳" }</span> },
+            el(
+                "strong",
+                &[],
+                Vec::new(),
+                vec![txt(format!("{} {}… ", t(lang, Msg::Rebalancing), g.id))],
+            ),
+            txt(format!(
+                "{} {} → {} · ",
+                t(lang, Msg::Generation),
+                from.max(0),
+                to
+            )),
+            span(
+                "muted",
+                txt(t(
+                    lang,
+                    if coop {
+                        Msg::CooperativeNote
+                    } else {
+                        Msg::EagerNote
+                    },
+                )),
+            ),
+        ],
+    )
 }
 
 #[function_component(Stage)]
@@ -221,139 +293,279 @@ pub fn stage(props: &StageProps) -> Html {
         .collect();
     let height = lanes_bottom.max(prod_bottom).max(gy).max(140.0) + 8.0;
 
-    let rebalancing: Vec<&GroupView> = v.groups.iter().filter(|g| g.rebalancing()).collect();
-
     // The details panel.
     let details = (*hover).as_ref().and_then(|h| {
         let topic = v.topics.get(h.topic)?;
         let lane = topic.lanes.get(h.partition as usize)?;
         let cell = lane.cells.iter().find(|c| c.offset == h.offset)?;
-        Some((topic.name.clone(), h.partition, cell.clone()))
+        Some((topic.name.as_str(), h.partition, cell))
     });
 
-    html! {
-        <section class="stage" aria-label={t(lang, Msg::Stage)}>
-            <div class="banners" aria-live="polite">
-                { for rebalancing.iter().map(|g| {
-                    let coop = g.protocol == Some(kafka_engine::Strategy::CooperativeSticky);
-                    let (from, to) = match g.state {
-                        GroupState::PreparingRebalance => (g.generation, g.generation + 1),
-                        _ => (g.generation - 1, g.generation),
-                    };
-                    html! {
-                        <div class={classes!("banner", coop.then_some("coop"))} data-rebalancing={g.id.clone()}>
-                            <span class="spin" aria-hidden="true">{ "⟳" }</span>
-                            <strong>{ format!("{} {}… ", t(lang, Msg::Rebalancing), g.id) }</strong>
-                            { format!("{} {} → {} · ", t(lang, Msg::Generation), from.max(0), to) }
-                            <span class="muted">{ if coop { t(lang, Msg::CooperativeNote) } else { t(lang, Msg::EagerNote) } }</span>
-                        </div>
-                    }
-                }) }
-            </div>
-            <div class="stage-scroll">
-                <svg class={classes!("stage-svg", l.stacked.then_some("narrow"))} viewBox={format!("0 0 {} {height}", l.w)} width={l.w.to_string()} height={height.to_string()}
-                     role="group" aria-label={t(lang, Msg::Stage)}>
-                    <defs>
-                        <pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-                            <rect width="6" height="6" fill="#1b2440" />
-                            <line x1="0" y1="0" x2="0" y2="6" stroke="#3b4770" stroke-width="3" />
-                        </pattern>
-                    </defs>
-                    if l.prod_w > 0.0 {
-                        <text class="col-title" x="0" y="16">{ t(lang, Msg::Producers) }</text>
-                        { for v.producers.iter().enumerate().map(|(i, p)| producer_box(lang, &l, p, prod_y(i))) }
-                    }
-                    <text class="col-title" x={l.gx.to_string()} y={(groups_top - 18.0).to_string()}>{ t(lang, Msg::Groups) }</text>
-                    { for v.topics.iter().enumerate().map(|(ti, topic)| {
-                        let total: u64 = topic.lanes.iter().map(|l| l.stored).sum();
-                        let parts = if topic.lanes.len() == 1 { Msg::PartitionOne } else { Msg::PartitionsCount };
-                        html! {
-                            <g class="topic" data-topic={topic.name.clone()}>
-                                <text class="topic-title" x={l.lane_x0.to_string()} y={(topic_y[ti] - 2.0).to_string()}>
-                                    { format!("{} {} · {} {} · {} {}", t(lang, Msg::Topic), topic.name, topic.lanes.len(), t(lang, parts), total, t(lang, if total == 1 { Msg::MessageOne } else { Msg::Messages })) }
-                                </text>
-                                <>{ for topic.lanes.iter().enumerate().map(|(pi, lane)| {
-                                    let ly = lane_y[ti][pi];
-                                    html! {
-                                        <Lane key={format!("{}-{}", topic.name, lane.partition)}
-                                              lane={lane.clone()} topic={ti} y={ly} lang={lang}
-                                              groups={lane_groups(&v.groups, &topic.name, lane)}
-                                              prod_rows={v.producers.len()} layout={l}
-                                              on_hover={on_hover.clone()} />
-                                    }
-                                }) }</>
-                            </g>
-                        }
-                    }) }
-                    // Ownership arrows: partition -> member, one color per group.
-                    <g class="arrows" aria-hidden="true">
-                        { for v.groups.iter().enumerate().flat_map(|(gi, g)| {
-                            let gy0 = group_y[gi];
-                            let topics = &v.topics;
-                            let lane_y = &lane_y;
-                            // From what each member's client holds right now: during an eager
-                            // rebalance the arrows go, during a cooperative one most stay.
-                            g.members.iter().enumerate().flat_map(move |(mi, m)| {
-                                m.owned.iter().enumerate().map(move |(oi, tp)| (mi, m, oi, tp))
-                            }).filter_map(move |(mi, m, oi, (topic, partition))| {
-                                let ti = topics.iter().position(|tv| &tv.name == topic)?;
-                                let ly = *lane_y.get(ti)?.get(*partition as usize)? + LANE_H / 2.0;
-                                let my = gy0 + GROUP_HEAD + mi as f64 * MEMBER_H + MEMBER_H / 2.0 - 2.0;
-                                let d = if l.stacked {
-                                    // Out of the lane's right end, down the right margin, into the member.
-                                    let x0 = l.lane_x1 + 1.0;
-                                    let x1 = l.gx + l.gw + 2.0;
-                                    let xm = l.w - 3.0 - gi as f64 * 6.0;
-                                    format!("M{x0},{ly} C{xm},{ly} {xm},{my} {x1},{my}")
-                                } else {
-                                    let x0 = l.lane_x1 + 2.0;
-                                    let x1 = l.gx - 4.0;
-                                    let mx = (x0 + x1) / 2.0;
-                                    format!("M{x0},{ly} C{mx},{ly} {mx},{my} {x1},{my}")
-                                };
-                                let moving = g.rebalancing();
-                                // Records reached this member from the partition in the last
-                                // 1.5 s of virtual time: the arrow flows (dashed).
-                                let fetch = m.fetch.get(oi).copied().unwrap_or_default();
-                                let flowing = fetch.1.is_some_and(|t| v.now_ms.saturating_sub(t) < FLOW_MS);
-                                // At speeds slow enough to follow, the dashes step toward the
-                                // member as its position moves (no CSS animation: repainting
-                                // every arrow each frame cost the big scenario a third of its
-                                // frames in headless Chromium).
-                                let dash_offset = (flowing && v.animate)
-                                    .then(|| fetch.0.map(|p| format!("-{}", (p % 3) * 4)))
-                                    .flatten();
-                                Some(html! {
-                                    <path key={format!("{}-{}-{}-{}", g.id, m.member_id, topic, partition)}
-                                          class={classes!("arrow", moving.then_some("moving"), flowing.then_some("flow"), m.paused.iter().any(|p| p.0 == *topic && p.1 == *partition).then_some("paused"))} stroke-dashoffset={dash_offset} data-group={g.id.clone()}
-                                          data-partition={partition.to_string()} data-flow={flowing.then_some("true")}
-                                          d={d}
-                                          stroke={group_color(gi)} marker-end="" />
-                                })
-                            })
-                        }) }
-                    </g>
-                    if v.groups.is_empty() {
-                        <text class="empty-note" x={l.gx.to_string()} y={(groups_top + 16.0).to_string()}>{ t(lang, Msg::NoGroups) }</text>
-                    }
-                    { for v.groups.iter().enumerate().map(|(gi, g)| group_box(lang, &l, gi, g, group_y[gi], &props.on_fault)) }
-                </svg>
-            </div>
-            <div class={classes!("inspector", details.is_none().then_some("idle"))} aria-live="polite">
-                { match &details {
-                    None => html! {
-                        <div class="legend-row">
-                            <span class="muted">{ t(lang, Msg::HoverHint) }</span>
-                            <span class="legend-item"><i class="lg-committed"></i>{ t(lang, Msg::Committed) }</span>
-                            <span class="legend-item"><i class="lg-end"></i>{ t(lang, Msg::LogEnd) }</span>
-                            <span class="legend-item muted">{ t(lang, Msg::LagIs) }</span>
-                        </div>
-                    },
-                    Some((topic, p, c)) => record_details(lang, topic, *p, c),
-                } }
-            </div>
-        </section>
+    let banners: Vec<Html> = v
+        .groups
+        .iter()
+        .filter(|g| g.rebalancing())
+        .map(|g| banner(lang, g))
+        .collect();
+
+    let mut items: Vec<Html> = vec![html! {
+        <defs>
+            <pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+                <rect width="6" height="6" fill="#1b2440" />
+                <line x1="0" y1="0" x2="0" y2="6" stroke="#3b4770" stroke-width="3" />
+            </pattern>
+        </defs>
+    }];
+    items.push(if l.prod_w > 0.0 {
+        let mut p = vec![svg_text(
+            "col-title",
+            0.0,
+            16.0,
+            txt(t(lang, Msg::Producers)),
+        )];
+        p.extend(
+            v.producers
+                .iter()
+                .enumerate()
+                .map(|(i, p)| producer_box(lang, &l, p, prod_y(i))),
+        );
+        list(p)
+    } else {
+        Html::default()
+    });
+    items.push(svg_text(
+        "col-title",
+        l.gx,
+        groups_top - 18.0,
+        txt(t(lang, Msg::Groups)),
+    ));
+    for (ti, topic) in v.topics.iter().enumerate() {
+        let total: u64 = topic.lanes.iter().map(|l| l.stored).sum();
+        let parts = if topic.lanes.len() == 1 {
+            Msg::PartitionOne
+        } else {
+            Msg::PartitionsCount
+        };
+        let lanes = topic
+            .lanes
+            .iter()
+            .enumerate()
+            .map(|(pi, lane)| {
+                html! {
+                    <Lane key={format!("{}-{}", topic.name, lane.partition)}
+                          lane={lane.clone()} topic={ti} y={lane_y[ti][pi]} lang={lang}
+                          groups={lane_groups(&v.groups, &topic.name, lane)}
+                          prod_rows={v.producers.len()} layout={l}
+                          on_hover={on_hover.clone()} />
+                }
+            })
+            .collect();
+        let title = format!(
+            "{} {} · {} {} · {} {}",
+            t(lang, Msg::Topic),
+            topic.name,
+            topic.lanes.len(),
+            t(lang, parts),
+            total,
+            t(
+                lang,
+                if total == 1 {
+                    Msg::MessageOne
+                } else {
+                    Msg::Messages
+                }
+            )
+        );
+        items.push(el(
+            "g",
+            &["data-topic", "class"],
+            vec![own(topic.name.clone()), s("topic")],
+            vec![
+                svg_text("topic-title", l.lane_x0, topic_y[ti] - 2.0, txt(title)),
+                list(lanes),
+            ],
+        ));
     }
+    // Ownership arrows: partition -> member, one color per group.
+    let mut arrows: Vec<Html> = Vec::new();
+    for (gi, g) in v.groups.iter().enumerate() {
+        let gy0 = group_y[gi];
+        // From what each member's client holds right now: during an eager rebalance the arrows
+        // go, during a cooperative one most stay.
+        for (mi, m) in g.members.iter().enumerate() {
+            for (oi, (topic, partition)) in m.owned.iter().enumerate() {
+                let Some(ly) = v
+                    .topics
+                    .iter()
+                    .position(|tv| &tv.name == topic)
+                    .and_then(|ti| lane_y.get(ti)?.get(*partition as usize))
+                else {
+                    continue;
+                };
+                let ly = ly + LANE_H / 2.0;
+                let my = gy0 + GROUP_HEAD + mi as f64 * MEMBER_H + MEMBER_H / 2.0 - 2.0;
+                let d = if l.stacked {
+                    // Out of the lane's right end, down the right margin, into the member.
+                    let x0 = l.lane_x1 + 1.0;
+                    let x1 = l.gx + l.gw + 2.0;
+                    let xm = l.w - 3.0 - gi as f64 * 6.0;
+                    format!("M{x0},{ly} C{xm},{ly} {xm},{my} {x1},{my}")
+                } else {
+                    let x0 = l.lane_x1 + 2.0;
+                    let x1 = l.gx - 4.0;
+                    let mx = (x0 + x1) / 2.0;
+                    format!("M{x0},{ly} C{mx},{ly} {mx},{my} {x1},{my}")
+                };
+                // Records reached this member from the partition in the last 1.5 s of virtual
+                // time: the arrow flows (dashed).
+                let fetch = m.fetch.get(oi).copied().unwrap_or_default();
+                let flowing = fetch
+                    .1
+                    .is_some_and(|t| v.now_ms.saturating_sub(t) < FLOW_MS);
+                // At speeds slow enough to follow, the dashes step toward the member as its
+                // position moves (no CSS animation: repainting every arrow each frame cost the
+                // big scenario a third of its frames in headless Chromium).
+                let dash_offset = (flowing && v.animate)
+                    .then(|| fetch.0.map(|p| format!("-{}", (p % 3) * 4)))
+                    .flatten();
+                let mut class = String::from("arrow");
+                for (on, name) in [
+                    (g.rebalancing(), " moving"),
+                    (flowing, " flow"),
+                    (
+                        m.paused.iter().any(|p| p.0 == *topic && p.1 == *partition),
+                        " paused",
+                    ),
+                ] {
+                    if on {
+                        class.push_str(name);
+                    }
+                }
+                arrows.push(el_full(
+                    "path",
+                    Some(format!("{}-{}-{}-{}", g.id, m.member_id, topic, partition).into()),
+                    &[
+                        "stroke-dashoffset",
+                        "data-group",
+                        "data-partition",
+                        "data-flow",
+                        "d",
+                        "stroke",
+                        "marker-end",
+                        "class",
+                    ],
+                    vec![
+                        dash_offset.map(Into::into),
+                        own(g.id.clone()),
+                        int(u64::from(*partition)),
+                        flowing.then_some(AttrValue::Static("true")),
+                        own(d),
+                        s(group_color(gi)),
+                        s(""),
+                        own(class),
+                    ],
+                    Vec::new(),
+                    Vec::new(),
+                ));
+            }
+        }
+    }
+    items.push(el(
+        "g",
+        &["aria-hidden", "class"],
+        vec![s("true"), s("arrows")],
+        vec![list(arrows)],
+    ));
+    items.push(if v.groups.is_empty() {
+        svg_text(
+            "empty-note",
+            l.gx,
+            groups_top + 16.0,
+            txt(t(lang, Msg::NoGroups)),
+        )
+    } else {
+        Html::default()
+    });
+    items.extend(
+        v.groups
+            .iter()
+            .enumerate()
+            .map(|(gi, g)| group_box(lang, &l, gi, g, group_y[gi], &props.act)),
+    );
+
+    let inspector = match details {
+        None => html! {
+            <div class="legend-row">
+                <span class="muted">{ t(lang, Msg::HoverHint) }</span>
+                <span class="legend-item"><i class="lg-committed"></i>{ t(lang, Msg::Committed) }</span>
+                <span class="legend-item"><i class="lg-end"></i>{ t(lang, Msg::LogEnd) }</span>
+                <span class="legend-item muted">{ t(lang, Msg::LagIs) }</span>
+            </div>
+        },
+        Some((topic, p, c)) => record_details(lang, topic, p, c),
+    };
+    el(
+        "section",
+        &["aria-label", "class"],
+        vec![s(t(lang, Msg::Stage)), s("stage")],
+        vec![
+            el(
+                "div",
+                &["aria-live", "class"],
+                vec![s("polite"), s("banners")],
+                vec![list(banners)],
+            ),
+            el(
+                "div",
+                &["class"],
+                vec![s("stage-scroll")],
+                vec![el(
+                    "svg",
+                    &["viewBox", "width", "height", "role", "aria-label", "class"],
+                    vec![
+                        own(format!("0 0 {} {height}", l.w)),
+                        num(l.w),
+                        num(height),
+                        s("group"),
+                        s(t(lang, Msg::Stage)),
+                        s(if l.stacked {
+                            "stage-svg narrow"
+                        } else {
+                            "stage-svg"
+                        }),
+                    ],
+                    items,
+                )],
+            ),
+            el(
+                "div",
+                &["aria-live", "class"],
+                vec![
+                    s("polite"),
+                    class_if("inspector", details.is_none(), "idle"),
+                ],
+                vec![inspector],
+            ),
+        ],
+    )
+}
+
+/// A row of the record details: `<div><dt>label</dt><dd>value</dd></div>`.
+fn detail(wide: bool, label: Msg, lang: Lang, mono: bool, value: String) -> Html {
+    el(
+        "div",
+        &["class"],
+        vec![wide.then_some(AttrValue::Static("wide"))],
+        vec![
+            el("dt", &[], Vec::new(), vec![txt(t(lang, label))]),
+            el(
+                "dd",
+                &["class"],
+                vec![mono.then_some(AttrValue::Static("mono"))],
+                vec![txt(value)],
+            ),
+        ],
+    )
 }
 
 fn record_details(lang: Lang, topic: &str, partition: u32, c: &CellView) -> Html {
@@ -366,19 +578,36 @@ fn record_details(lang: Lang, topic: &str, partition: u32, c: &CellView) -> Html
             .collect::<Vec<_>>()
             .join(", ")
     };
-    html! {
-        <dl class="record-details" data-details-offset={c.offset.to_string()}>
-            <div><dt class="strong">{ t(lang, Msg::RecordDetails) }</dt></div>
-            <div><dt>{ t(lang, Msg::Key) }</dt><dd class="mono">{ c.key.clone().unwrap_or_else(|| t(lang, Msg::NoKey).to_string()) }</dd></div>
-            <div class="wide"><dt>{ t(lang, Msg::Value) }</dt><dd class="mono">{ short(&c.value, 400) }</dd></div>
-            <div><dt>{ t(lang, Msg::Topic) }</dt><dd>{ topic }</dd></div>
-            <div><dt>{ t(lang, Msg::Partition) }</dt><dd>{ partition }</dd></div>
-            <div><dt>{ t(lang, Msg::Offset) }</dt><dd>{ c.offset }</dd></div>
-            <div><dt>{ t(lang, Msg::Timestamp) }</dt><dd>{ format!("{} ms", c.timestamp) }</dd></div>
-            <div><dt>{ t(lang, Msg::Headers) }</dt><dd class="mono">{ headers }</dd></div>
-            <div><dt>{ t(lang, Msg::Producer) }</dt><dd>{ c.producer.clone() }</dd></div>
-        </dl>
-    }
+    el(
+        "dl",
+        &["data-details-offset", "class"],
+        vec![int(c.offset), s("record-details")],
+        vec![
+            html! { <div><dt class="strong">{ t(lang, Msg::RecordDetails) }</dt></div> },
+            detail(
+                false,
+                Msg::Key,
+                lang,
+                true,
+                c.key
+                    .clone()
+                    .unwrap_or_else(|| t(lang, Msg::NoKey).to_string()),
+            ),
+            detail(true, Msg::Value, lang, true, short(&c.value, 400)),
+            detail(false, Msg::Topic, lang, false, topic.to_string()),
+            detail(false, Msg::Partition, lang, false, partition.to_string()),
+            detail(false, Msg::Offset, lang, false, c.offset.to_string()),
+            detail(
+                false,
+                Msg::Timestamp,
+                lang,
+                false,
+                format!("{} ms", c.timestamp),
+            ),
+            detail(false, Msg::Headers, lang, true, headers),
+            detail(false, Msg::Producer, lang, false, c.producer.clone()),
+        ],
+    )
 }
 
 fn producer_box(lang: Lang, l: &Layout, p: &ProducerView, y: f64) -> Html {
@@ -386,22 +615,25 @@ fn producer_box(lang: Lang, l: &Layout, p: &ProducerView, y: f64) -> Html {
         .state
         .as_ref()
         .map(|s| proc_state_text(lang, s))
-        .unwrap_or_else(|| t(lang, Msg::QuickSend).to_string());
+        .unwrap_or_else(|| t(lang, Msg::QuickSend));
     let crashed = matches!(
         p.state,
         Some(ProcState::Crashed) | Some(ProcState::Failed(_))
     );
-    html! {
-        <g class={classes!("producer", crashed.then_some("down"))} transform={format!("translate(0 {y})")}>
-            <rect width={l.prod_w.to_string()} height={PROD_H.to_string()} rx="8" />
-            <text class="p-label" x="10" y="17">{ short(&p.label, 15) }</text>
-            <text class="p-state" x="10" y="32">{ short(&state, 17) }</text>
-        </g>
-    }
+    group(
+        class_if("producer", crashed, "down"),
+        0.0,
+        y,
+        vec![
+            rect(None, None, l.prod_w, PROD_H, "8", None),
+            svg_text("p-label", 10.0, 17.0, txt(short(&p.label, 15))),
+            svg_text("p-state", 10.0, 32.0, txt(short(state, 17))),
+        ],
+    )
 }
 
 /// Per (lane, group): the group's committed offset, lag and owner of this partition.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct LaneGroup {
     pub index: usize,
     pub id: String,
@@ -473,94 +705,241 @@ fn lane(props: &LaneProps) -> Html {
         25.0
     };
     let end_x = slot_x(l, lane, lane.log_end);
-    html! {
-        <g class="lane" data-partition={lane.partition.to_string()} data-log-start={lane.log_start.to_string()}
-           data-log-end={lane.log_end.to_string()} data-stored={lane.stored.to_string()} transform={format!("translate(0 {y})")}>
-            <rect class="lane-bg" x={l.lane_x0.to_string()} y="0" width={(l.lane_x1 - l.lane_x0).to_string()} height={LANE_H.to_string()} rx="8" />
-            <text class="lane-label" x={(l.lane_x0 + 8.0).to_string()} y={label_y.to_string()}>{ format!("P{}", lane.partition) }</text>
-            if lane.log_start > 0 {
-                <g class="deleted">
-                    <rect x={(l.cell_x0 - 8.0).to_string()} y="5" width="5" height={(LANE_H - 10.0).to_string()} fill="url(#hatch)" />
-                    <title>{ format!("0…{}: {}", lane.log_start - 1, t(lang, Msg::Deleted)) }</title>
-                </g>
-            }
-            if older > 0 {
-                <text class="older" x={(l.lane_x0 + 8.0).to_string()} y="32">
-                    { format!("+{}", compact(older)) }
-                    <title>{ format!("{} {} · {}: {}", older, t(lang, Msg::Older), t(lang, Msg::LogStart), lane.log_start) }</title>
-                </text>
-            } else if lane.log_start > 0 {
-                <text class="older del" x={(l.lane_x0 + 8.0).to_string()} y="32">
-                    { format!("−{}", compact(lane.log_start)) }
-                    <title>{ format!("{}: {} · {}", t(lang, Msg::LogStart), lane.log_start, t(lang, Msg::Deleted)) }</title>
-                </text>
-            }
-            // Compaction holes: offsets with no stored record stay visible as empty slots.
-            { for (0..slots).filter(|i| !lane.cells.iter().any(|c| c.offset == lane.first_shown + i)).map(|i| html! {
-                <rect class="slot" x={(l.cell_x0 + i as f64 * STEP).to_string()} y="6" width={CW.to_string()} height={(LANE_H - 12.0).to_string()} rx="5" />
-            }) }
-            // The log end: where the next record goes.
-            <g class="log-end" transform={format!("translate({end_x} 0)")}>
-                <rect x="0" y="6" width={CW.to_string()} height={(LANE_H - 12.0).to_string()} rx="5" />
-                <text x={(CW / 2.0).to_string()} y="25">{ lane.log_end }</text>
-                <title>{ format!("{}: {}", t(lang, Msg::LogEnd), lane.log_end) }</title>
-            </g>
-            // Cells sit at a place fixed by their offset inside a group that slides left as the
-            // log grows: a new record moves one transform, not every cell of the lane. A group of
-            // its own also keeps the keyed cells apart from unkeyed siblings (html! flattens `for`
-            // into the parent's children), or every shift would recreate them.
-            <g class="cells" transform={format!("translate({} 0)", -(lane.first_shown as f64) * STEP)}>
-                { for lane.cells.iter().map(|c| {
-                    // Only a record that flies in needs where it flies from.
-                    let (dx, dy) = if c.fresh {
-                        let row_y = TOP + c.from_row.min(prod_rows.saturating_sub(1)) as f64 * (PROD_H + 8.0) + PROD_H / 2.0;
-                        let dy = if l.prod_w > 0.0 { row_y - (y + LANE_H / 2.0) } else { 0.0 };
-                        (l.prod_w - slot_x(l, lane, c.offset), dy)
-                    } else {
-                        (0.0, 0.0)
-                    };
-                    html! {
-                        <Cell key={c.offset} cell={c.clone()} x={l.cell_x0 + c.offset as f64 * STEP} dx={dx} dy={dy}
-                              topic={*topic} partition={lane.partition} lang={lang} on_hover={on_hover.clone()} />
-                    }
-                }) }
-            </g>
-            { for groups.iter().map(|g| {
-                let color = group_color(g.index);
-                let marker = g.committed.map(|c| {
-                    let cx = if c < lane.first_shown { l.cell_x0 - 2.0 } else { slot_x(l, lane, c) - 1.5 };
-                    html! {
-                        <g class="committed" transform={format!("translate({cx} 0)")}>
-                            <line x1="0" y1="2" x2="0" y2={(LANE_H - 2.0).to_string()} stroke={color} />
-                            <path d="M-4,0 L4,0 L0,5 Z" fill={color} />
-                        </g>
-                    }
-                });
-                let lag_text = match g.lag {
-                    Some(l) => format!("{} {}", t(lang, Msg::Lag), compact(l)),
-                    None => format!("{} –", t(lang, Msg::Lag)),
+    let mut kids = vec![
+        el(
+            "rect",
+            &["x", "y", "width", "height", "rx", "class"],
+            vec![
+                num(l.lane_x0),
+                s("0"),
+                num(l.lane_x1 - l.lane_x0),
+                num(LANE_H),
+                s("8"),
+                s("lane-bg"),
+            ],
+            Vec::new(),
+        ),
+        svg_text(
+            "lane-label",
+            l.lane_x0 + 8.0,
+            label_y,
+            txt(format!("P{}", lane.partition)),
+        ),
+    ];
+    kids.push(if lane.log_start > 0 {
+        el(
+            "g",
+            &["class"],
+            vec![s("deleted")],
+            vec![
+                rect(
+                    Some(l.cell_x0 - 8.0),
+                    Some(5.0),
+                    5.0,
+                    LANE_H - 10.0,
+                    "",
+                    s("url(#hatch)"),
+                ),
+                title(format!(
+                    "0…{}: {}",
+                    lane.log_start - 1,
+                    t(lang, Msg::Deleted)
+                )),
+            ],
+        )
+    } else {
+        Html::default()
+    });
+    kids.push(if older > 0 {
+        svg_text(
+            "older",
+            l.lane_x0 + 8.0,
+            32.0,
+            list(vec![
+                txt(format!("+{}", compact(older))),
+                title(format!(
+                    "{} {} · {}: {}",
+                    older,
+                    t(lang, Msg::Older),
+                    t(lang, Msg::LogStart),
+                    lane.log_start
+                )),
+            ]),
+        )
+    } else if lane.log_start > 0 {
+        svg_text(
+            "older del",
+            l.lane_x0 + 8.0,
+            32.0,
+            list(vec![
+                txt(format!("−{}", compact(lane.log_start))),
+                title(format!(
+                    "{}: {} · {}",
+                    t(lang, Msg::LogStart),
+                    lane.log_start,
+                    t(lang, Msg::Deleted)
+                )),
+            ]),
+        )
+    } else {
+        Html::default()
+    });
+    // Compaction holes: offsets with no stored record stay visible as empty slots.
+    kids.extend(
+        (0..slots)
+            .filter(|i| !lane.cells.iter().any(|c| c.offset == lane.first_shown + i))
+            .map(|i| {
+                el(
+                    "rect",
+                    &["x", "y", "width", "height", "rx", "class"],
+                    vec![
+                        num(l.cell_x0 + i as f64 * STEP),
+                        s("6"),
+                        num(CW),
+                        num(LANE_H - 12.0),
+                        s("5"),
+                        s("slot"),
+                    ],
+                    Vec::new(),
+                )
+            }),
+    );
+    // The log end: where the next record goes.
+    kids.push(group(
+        s("log-end"),
+        end_x,
+        0.0,
+        vec![
+            rect(Some(0.0), Some(6.0), CW, LANE_H - 12.0, "5", None),
+            svg_text("", CW / 2.0, 25.0, txt(lane.log_end.to_string())),
+            title(format!("{}: {}", t(lang, Msg::LogEnd), lane.log_end)),
+        ],
+    ));
+    // Cells sit at a place fixed by their offset inside a group that slides left as the log
+    // grows: a new record moves one transform, not every cell of the lane. A group of its own
+    // also keeps the keyed cells apart from unkeyed siblings, or every shift would recreate them.
+    let cells = lane
+        .cells
+        .iter()
+        .map(|c| {
+            // Only a record that flies in needs where it flies from.
+            let (dx, dy) = if c.fresh {
+                let row_y = TOP
+                    + c.from_row.min(prod_rows.saturating_sub(1)) as f64 * (PROD_H + 8.0)
+                    + PROD_H / 2.0;
+                let dy = if l.prod_w > 0.0 {
+                    row_y - (y + LANE_H / 2.0)
+                } else {
+                    0.0
                 };
-                // Only what rarely changes: a title rewritten every frame costs DOM work.
-                let title = format!(
-                    "{} · {}: {}",
-                    g.id,
-                    t(lang, Msg::Owner),
-                    g.owner_label.clone().unwrap_or_else(|| t(lang, Msg::Nobody).to_string()),
-                );
-                html! {
-                    <g class="lane-group" data-group={g.id.clone()} data-owner={g.owner.clone().unwrap_or_default()}
-                       data-committed={g.committed.map(|c| c.to_string()).unwrap_or_default()}
-                       data-lag={g.lag.map(|c| c.to_string()).unwrap_or_default()}>
-                        <title>{ title }</title>
-                        { marker.unwrap_or_default() }
-                        <text class="lag" x={(l.lane_x1 - 6.0).to_string()} y={(12.0 + g.index.min(2) as f64 * 12.0).to_string()} fill={color}>
-                            { lag_text }
-                        </text>
-                    </g>
-                }
-            }) }
-        </g>
-    }
+                (l.prod_w - slot_x(l, lane, c.offset), dy)
+            } else {
+                (0.0, 0.0)
+            };
+            html! {
+                <Cell key={c.offset} cell={c.clone()} x={l.cell_x0 + c.offset as f64 * STEP} dx={dx} dy={dy}
+                      topic={*topic} partition={lane.partition} lang={lang} on_hover={on_hover.clone()} />
+            }
+        })
+        .collect();
+    kids.push(group(
+        s("cells"),
+        -(lane.first_shown as f64) * STEP,
+        0.0,
+        vec![list(cells)],
+    ));
+    kids.extend(groups.iter().map(|g| lane_group(lang, l, lane, g)));
+    el(
+        "g",
+        &[
+            "data-partition",
+            "data-log-start",
+            "data-log-end",
+            "data-stored",
+            "transform",
+            "class",
+        ],
+        vec![
+            int(u64::from(lane.partition)),
+            int(lane.log_start),
+            int(lane.log_end),
+            int(lane.stored),
+            translate(0.0, *y),
+            s("lane"),
+        ],
+        kids,
+    )
+}
+
+/// A group's committed offset, lag and owner on one lane.
+fn lane_group(lang: Lang, l: &Layout, lane: &LaneView, g: &LaneGroup) -> Html {
+    let color = group_color(g.index);
+    let marker = g.committed.map(|c| {
+        let cx = if c < lane.first_shown {
+            l.cell_x0 - 2.0
+        } else {
+            slot_x(l, lane, c) - 1.5
+        };
+        group(
+            s("committed"),
+            cx,
+            0.0,
+            vec![
+                el(
+                    "line",
+                    &["x1", "y1", "x2", "y2", "stroke"],
+                    vec![s("0"), s("2"), s("0"), num(LANE_H - 2.0), s(color)],
+                    Vec::new(),
+                ),
+                el(
+                    "path",
+                    &["d", "fill"],
+                    vec![s("M-4,0 L4,0 L0,5 Z"), s(color)],
+                    Vec::new(),
+                ),
+            ],
+        )
+    });
+    let lag_text = match g.lag {
+        Some(l) => format!("{} {}", t(lang, Msg::Lag), compact(l)),
+        None => format!("{} –", t(lang, Msg::Lag)),
+    };
+    // Only what rarely changes: a title rewritten every frame costs DOM work.
+    let title_text = format!(
+        "{} · {}: {}",
+        g.id,
+        t(lang, Msg::Owner),
+        g.owner_label.as_deref().unwrap_or(t(lang, Msg::Nobody)),
+    );
+    let opt_int = |v: Option<u64>| own(v.map(|c| c.to_string()).unwrap_or_default());
+    el(
+        "g",
+        &[
+            "data-group",
+            "data-owner",
+            "data-committed",
+            "data-lag",
+            "class",
+        ],
+        vec![
+            own(g.id.clone()),
+            own(g.owner.clone().unwrap_or_default()),
+            opt_int(g.committed),
+            opt_int(g.lag),
+            s("lane-group"),
+        ],
+        vec![
+            title(title_text),
+            marker.unwrap_or_default(),
+            svg_text_fill(
+                "lag",
+                l.lane_x1 - 6.0,
+                12.0 + g.index.min(2) as f64 * 12.0,
+                color,
+                txt(lag_text),
+            ),
+        ],
+    )
 }
 
 /// 1234 -> "1.2k".
@@ -586,60 +965,81 @@ struct CellProps {
     on_hover: Callback<Option<Hover>>,
 }
 
+/// A callback that sends `v` whatever the event.
+fn send<E: 'static>(cb: &Callback<Option<Hover>>, v: Option<Hover>) -> Callback<E> {
+    let cb = cb.clone();
+    Callback::from(move |_: E| cb.emit(v))
+}
+
 #[function_component(Cell)]
 fn cell(props: &CellProps) -> Html {
     let c = &props.cell;
+    let lang = props.lang;
     let fill = match (&c.key, c.tombstone) {
-        (_, true) => "none".to_string(),
-        (Some(k), _) => format!("hsl({} 62% 60%)", key_hue(k)),
-        (None, _) => "hsl(220 12% 62%)".to_string(),
+        (_, true) => s("none"),
+        (Some(k), _) => own(format!("hsl({} 62% 60%)", key_hue(k))),
+        (None, _) => s("hsl(220 12% 62%)"),
     };
     let label = match &c.key {
         Some(k) => key_label(k),
         None => "∅".to_string(),
     };
-    let hover = Hover {
+    let hover = Some(Hover {
         topic: props.topic,
         partition: props.partition,
         offset: c.offset,
-    };
-    let enter = {
-        let cb = props.on_hover.clone();
-        let h = hover.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(Some(h.clone())))
-    };
-    let focus = {
-        let cb = props.on_hover.clone();
-        Callback::from(move |_: FocusEvent| cb.emit(Some(hover.clone())))
-    };
-    let leave = {
-        let cb = props.on_hover.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(None))
-    };
-    let blur = {
-        let cb = props.on_hover.clone();
-        Callback::from(move |_: FocusEvent| cb.emit(None))
-    };
+    });
+    let cb = &props.on_hover;
     let aria = format!(
         "{} {}, {} {}, {} {}",
-        t(props.lang, Msg::Offset),
+        t(lang, Msg::Offset),
         c.offset,
-        t(props.lang, Msg::Key),
-        c.key.as_deref().unwrap_or(t(props.lang, Msg::NoKey)),
-        t(props.lang, Msg::Value),
+        t(lang, Msg::Key),
+        c.key.as_deref().unwrap_or(t(lang, Msg::NoKey)),
+        t(lang, Msg::Value),
         short(&c.value, 60)
     );
-    html! {
-        <g class={classes!("cell", c.tombstone.then_some("tombstone"))} data-offset={c.offset.to_string()} data-key={c.key.clone()}
-           transform={format!("translate({} 6)", props.x)} tabindex="0" role="img" aria-label={aria}
-           onmouseenter={enter} onfocus={focus} onmouseleave={leave} onblur={blur}>
-            <g class={classes!(c.fresh.then_some("fly"))} style={c.fresh.then(|| format!("--dx:{:.0}px;--dy:{:.0}px", props.dx, props.dy))}>
-                <rect width={CW.to_string()} height={(LANE_H - 12.0).to_string()} rx="5" fill={fill} />
-                <text x={(CW / 2.0).to_string()} y="16" class="cell-key">{ label }</text>
-                <text x={(CW / 2.0).to_string()} y="26" class="cell-off">{ c.offset }</text>
-            </g>
-        </g>
-    }
+    el_on(
+        "g",
+        &[
+            "data-offset",
+            "data-key",
+            "transform",
+            "tabindex",
+            "role",
+            "aria-label",
+            "class",
+        ],
+        vec![
+            int(c.offset),
+            c.key.clone().map(Into::into),
+            translate(props.x, 6.0),
+            s("0"),
+            s("img"),
+            own(aria),
+            class_if("cell", c.tombstone, "tombstone"),
+        ],
+        vec![
+            listen(onmouseenter::Wrapper::new(send(cb, hover))),
+            listen(onfocus::Wrapper::new(send(cb, hover))),
+            listen(onmouseleave::Wrapper::new(send(cb, None))),
+            listen(onblur::Wrapper::new(send(cb, None))),
+        ],
+        vec![el(
+            "g",
+            &["style", "class"],
+            vec![
+                c.fresh
+                    .then(|| format!("--dx:{:.0}px;--dy:{:.0}px", props.dx, props.dy).into()),
+                c.fresh.then_some(AttrValue::Static("fly")),
+            ],
+            vec![
+                rect(None, None, CW, LANE_H - 12.0, "5", fill),
+                svg_text("cell-key", CW / 2.0, 16.0, txt(label)),
+                svg_text("cell-off", CW / 2.0, 26.0, txt(c.offset.to_string())),
+            ],
+        )],
+    )
 }
 
 fn group_box(
@@ -648,7 +1048,7 @@ fn group_box(
     gi: usize,
     g: &GroupView,
     y: f64,
-    on_fault: &Callback<FaultRequest>,
+    act: &Callback<Action>,
 ) -> Html {
     let color = group_color(gi);
     let h = group_height(g);
@@ -658,75 +1058,186 @@ fn group_box(
         Some(p) => strategy_name(p),
         None => "–",
     };
-    html! {
-        <g class={classes!("group", g.rebalancing().then_some("rebalancing"))} data-group={g.id.clone()}
-           data-generation={g.generation.to_string()} data-state={g.state.as_str()} data-lag={g.lag.to_string()}
-           transform={format!("translate({} {y})", l.gx)}>
-            <rect class="group-bg" width={l.gw.to_string()} height={h.to_string()} rx="10" stroke={color} />
-            <rect x="0" y="0" width="5" height={h.to_string()} rx="2" fill={color} />
-            <text class="g-title" x="14" y="16">{ short(&g.id, 20) }</text>
-            <text class="g-lag" x={(l.gw - 8.0).to_string()} y="16" fill={color}>{ format!("{} {}", t(lang, Msg::Lag), compact(g.lag)) }</text>
-            <text class="g-sub" x="14" y="30">
-                { format!("{} {} · {} · {}", t(lang, Msg::Gen), g.generation, g.state.as_str(), protocol) }
-            </text>
-            { for g.members.iter().enumerate().map(|(mi, m)| {
-                let my = GROUP_HEAD + mi as f64 * MEMBER_H;
-                let (icon, status) = status_text(lang, m.status);
-                let phase = rebalance_phase(lang, g, m);
-                let parts = if let Some((_, text)) = &phase {
-                    text.clone()
-                } else if m.assignment.is_empty() && g.rebalancing() {
-                    t(lang, Msg::AwaitingAssignment).to_string()
-                } else if m.assignment.is_empty() {
-                    t(lang, Msg::Idle).to_string()
+    let mut kids = vec![
+        el(
+            "rect",
+            &["width", "height", "rx", "stroke", "class"],
+            vec![num(l.gw), num(h), s("10"), s(color), s("group-bg")],
+            Vec::new(),
+        ),
+        rect(Some(0.0), Some(0.0), 5.0, h, "2", s(color)),
+        svg_text("g-title", 14.0, 16.0, txt(short(&g.id, 20))),
+        svg_text_fill(
+            "g-lag",
+            l.gw - 8.0,
+            16.0,
+            color,
+            txt(format!("{} {}", t(lang, Msg::Lag), compact(g.lag))),
+        ),
+        svg_text(
+            "g-sub",
+            14.0,
+            30.0,
+            txt(format!(
+                "{} {} · {} · {}",
+                t(lang, Msg::Gen),
+                g.generation,
+                g.state.as_str(),
+                protocol
+            )),
+        ),
+    ];
+    kids.extend(g.members.iter().enumerate().map(|(mi, m)| {
+        let my = GROUP_HEAD + mi as f64 * MEMBER_H;
+        let (icon, status) = status_text(lang, m.status);
+        let phase = rebalance_phase(lang, g, m);
+        let parts = if let Some((_, text)) = &phase {
+            text.clone()
+        } else if m.assignment.is_empty() && g.rebalancing() {
+            t(lang, Msg::AwaitingAssignment).to_string()
+        } else if m.assignment.is_empty() {
+            t(lang, Msg::Idle).to_string()
+        } else {
+            // A paused partition (consumer.pause()) is still owned but not fetched: ‖.
+            let ps: Vec<String> = m
+                .assignment
+                .iter()
+                .take(6)
+                .map(|tp| {
+                    let mark = if m.paused.contains(tp) { "‖" } else { "" };
+                    format!("P{}{mark}", tp.1)
+                })
+                .collect();
+            format!(
+                "{} · {} {}",
+                ps.join(" "),
+                t(lang, Msg::Lag),
+                compact(m.lag)
+            )
+        };
+        let class = match m.status {
+            MemberStatus::Crashed | MemberStatus::Closed => "member down",
+            MemberStatus::Stalled => "member stalled",
+            MemberStatus::Alive => "member",
+        };
+        let down = matches!(m.status, MemberStatus::Crashed | MemberStatus::Closed);
+        let label = format!("{}{}", m.label, if m.leader { " ★" } else { "" });
+        el(
+            "g",
+            &[
+                "data-member",
+                "data-status",
+                "data-partitions",
+                "data-phase",
+                "data-owned",
+                "transform",
+                "class",
+            ],
+            vec![
+                own(m.member_id.clone()),
+                s(status),
+                int(m.assignment.len() as u64),
+                s(phase.as_ref().map_or("stable", |p| p.0)),
+                int(m.owned.len() as u64),
+                translate(8.0, my),
+                s(class),
+            ],
+            vec![
+                el(
+                    "rect",
+                    &["width", "height", "rx", "class"],
+                    vec![
+                        num(l.gw - 16.0),
+                        num(MEMBER_H - 4.0),
+                        s("6"),
+                        s("member-bg"),
+                    ],
+                    Vec::new(),
+                ),
+                svg_text(
+                    "m-label",
+                    8.0,
+                    15.0,
+                    txt(format!("{icon} {}", short(&label, 16))),
+                ),
+                svg_text(
+                    "m-sub",
+                    8.0,
+                    29.0,
+                    txt(if down {
+                        status.to_string()
+                    } else {
+                        short(&parts, 32)
+                    }),
+                ),
+                match m.process {
+                    Some(pid) => member_buttons(lang, l.gw, pid, &m.label, act),
+                    None => Html::default(),
+                },
+            ],
+        )
+    }));
+    kids.push(if g.members.is_empty() {
+        svg_text("m-sub", 14.0, GROUP_HEAD + 16.0, txt("—"))
+    } else {
+        Html::default()
+    });
+    kids.extend(g.departed.iter().enumerate().map(|(di, d)| {
+        let dy =
+            GROUP_HEAD + g.members.len().max(1) as f64 * MEMBER_H + di as f64 * DEPART_H + 10.0;
+        let evicted = matches!(d.reason, DepartReason::Evicted(_));
+        let why = depart_text(lang, d.reason);
+        group(
+            s("departed"),
+            14.0,
+            dy,
+            vec![
+                title(format!("{} — {} ({} ms)", d.label, why, d.time_ms)),
+                svg_text(
+                    "d-label",
+                    0.0,
+                    0.0,
+                    txt(format!(
+                        "✕ {} · {}",
+                        short(&d.label, 18),
+                        t(
+                            lang,
+                            if evicted {
+                                Msg::Evicted
+                            } else {
+                                Msg::LeftGroup
+                            }
+                        )
+                    )),
+                ),
+                if evicted {
+                    svg_text("d-why", 12.0, 12.0, txt(short(why, 38)))
                 } else {
-                    // A paused partition (consumer.pause()) is still owned but not fetched: ‖.
-                    let mut ps: Vec<String> = m
-                        .assignment
-                        .iter()
-                        .map(|tp| if m.paused.contains(tp) { format!("P{}‖", tp.1) } else { format!("P{}", tp.1) })
-                        .collect();
-                    ps.truncate(6);
-                    format!("{} · {} {}", ps.join(" "), t(lang, Msg::Lag), compact(m.lag))
-                };
-                let down = matches!(m.status, MemberStatus::Crashed | MemberStatus::Closed);
-                let label = format!("{}{}", m.label, if m.leader { " ★" } else { "" });
-                html! {
-                    <g class={classes!("member", down.then_some("down"), (m.status == MemberStatus::Stalled).then_some("stalled"))}
-                       data-member={m.member_id.clone()} data-status={status} data-partitions={m.assignment.len().to_string()}
-                       data-phase={phase.as_ref().map_or("stable", |p| p.0)} data-owned={m.owned.len().to_string()}
-                       transform={format!("translate(8 {my})")}>
-                        <rect class="member-bg" width={(l.gw - 16.0).to_string()} height={(MEMBER_H - 4.0).to_string()} rx="6" />
-                        <text class="m-label" x="8" y="15">{ format!("{icon} {}", short(&label, 16)) }</text>
-                        <text class="m-sub" x="8" y="29">{ if down { status.to_string() } else { short(&parts, 32) } }</text>
-                        if let Some(pid) = m.process {
-                            { member_buttons(lang, l.gw, pid, &m.label, on_fault) }
-                        }
-                    </g>
-                }
-            }) }
-            if g.members.is_empty() {
-                <text class="m-sub" x="14" y={(GROUP_HEAD + 16.0).to_string()}>{ "—" }</text>
-            }
-            { for g.departed.iter().enumerate().map(|(di, d)| {
-                let dy = GROUP_HEAD + g.members.len().max(1) as f64 * MEMBER_H + di as f64 * DEPART_H + 10.0;
-                html! {
-                    <g class="departed" transform={format!("translate(14 {dy})")}>
-                        <title>{ format!("{} — {} ({} ms)", d.label, depart_text(lang, d.reason), d.time_ms) }</title>
-                        <text class="d-label" x="0" y="0">
-                            { format!("✕ {} · {}", short(&d.label, 18), match d.reason {
-                                DepartReason::Left => t(lang, Msg::LeftGroup),
-                                DepartReason::Evicted(_) => t(lang, Msg::Evicted),
-                            }) }
-                        </text>
-                        if matches!(d.reason, DepartReason::Evicted(_)) {
-                            <text class="d-why" x="12" y="12">{ short(depart_text(lang, d.reason), 38) }</text>
-                        }
-                    </g>
-                }
-            }) }
-        </g>
-    }
+                    Html::default()
+                },
+            ],
+        )
+    }));
+    el(
+        "g",
+        &[
+            "data-group",
+            "data-generation",
+            "data-state",
+            "data-lag",
+            "transform",
+            "class",
+        ],
+        vec![
+            own(g.id.clone()),
+            own(g.generation.to_string()),
+            s(g.state.as_str()),
+            int(g.lag),
+            translate(l.gx, y),
+            class_if("group", g.rebalancing(), "rebalancing"),
+        ],
+        kids,
+    )
 }
 
 /// Where a member is in the rebalance in progress (JoinGroup, then SyncGroup) and what its client
@@ -777,47 +1288,63 @@ fn rebalance_phase(lang: Lang, g: &GroupView, m: &MemberView) -> Option<(&'stati
     Some(phase)
 }
 
+/// A member's fault buttons: icon, label, fault, `data-fault`.
+const FAULT_BUTTONS: [(&str, Msg, FaultKind, &str); 4] = [
+    ("✕", Msg::Crash, FaultKind::Crash, "crash"),
+    ("‖", Msg::Stall, FaultKind::Stall(40_000), "stall"),
+    ("⇥", Msg::Leave, FaultKind::Leave, "leave"),
+    ("↻", Msg::Restart, FaultKind::Restart, "restart"),
+];
+
 fn member_buttons(
     lang: Lang,
     gw: f64,
     pid: ProcessId,
     label: &str,
-    on_fault: &Callback<FaultRequest>,
+    act: &Callback<Action>,
 ) -> Html {
-    let buttons = [
-        ("✕", Msg::Crash, FaultKind::Crash, "crash"),
-        ("‖", Msg::Stall, FaultKind::Stall(40_000), "stall"),
-        ("⇥", Msg::Leave, FaultKind::Leave, "leave"),
-        ("↻", Msg::Restart, FaultKind::Restart, "restart"),
-    ];
-    html! {
-        <g class="m-buttons">
-            { for buttons.iter().enumerate().map(|(i, (icon, msg, kind, name))| {
-                let x = gw - 16.0 - 4.0 * 18.0 - 4.0 + i as f64 * 18.0;
-                let kind = *kind;
-                let click = {
-                    let cb = on_fault.clone();
-                    Callback::from(move |_: MouseEvent| cb.emit((pid, kind)))
-                };
-                let key = {
-                    let cb = on_fault.clone();
-                    Callback::from(move |e: KeyboardEvent| {
-                        if e.key() == "Enter" || e.key() == " " {
-                            e.prevent_default();
-                            cb.emit((pid, kind));
-                        }
-                    })
-                };
-                let aria = format!("{} {}", t(lang, *msg), label);
-                html! {
-                    <g class="m-btn" role="button" tabindex="0" aria-label={aria.clone()} data-fault={*name}
-                       transform={format!("translate({x} 3)")} onclick={click} onkeydown={key}>
-                        <title>{ aria }</title>
-                        <rect width="16" height="16" rx="4" />
-                        <text x="8" y="12">{ *icon }</text>
-                    </g>
-                }
-            }) }
-        </g>
-    }
+    let buttons = FAULT_BUTTONS
+        .iter()
+        .enumerate()
+        .map(|(i, &(icon, msg, kind, name))| {
+            let x = gw - 16.0 - 4.0 * 18.0 - 4.0 + i as f64 * 18.0;
+            let click = act.reform(move |_: MouseEvent| Action::Fault(pid, kind));
+            let key = {
+                let act = act.clone();
+                Callback::from(move |e: KeyboardEvent| {
+                    if e.key() == "Enter" || e.key() == " " {
+                        e.prevent_default();
+                        act.emit(Action::Fault(pid, kind));
+                    }
+                })
+            };
+            let aria = format!("{} {}", t(lang, msg), label);
+            el_on(
+                "g",
+                &[
+                    "role",
+                    "tabindex",
+                    "aria-label",
+                    "data-fault",
+                    "transform",
+                    "class",
+                ],
+                vec![
+                    s("button"),
+                    s("0"),
+                    own(aria.clone()),
+                    s(name),
+                    translate(x, 3.0),
+                    s("m-btn"),
+                ],
+                vec![on_click(click), on_keydown(key)],
+                vec![
+                    title(aria),
+                    html! { <rect width="16" height="16" rx="4" /> },
+                    svg_text("", 8.0, 12.0, txt(icon)),
+                ],
+            )
+        })
+        .collect();
+    el("g", &["class"], vec![s("m-buttons")], vec![list(buttons)])
 }

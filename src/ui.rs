@@ -1,0 +1,194 @@
+//! Element builders the views share. Every `html!` element expands to its own block of code at
+//! each call site, and a computed `class` goes through yew's hashed class set; these build the
+//! same virtual nodes (static attribute names, per-render values, as `html!` does) in one place.
+
+use std::rc::Rc;
+
+use yew::html::{onchange, onclick, onkeydown};
+use yew::prelude::*;
+use yew::virtual_dom::{
+    AttrValue, AttributeOrProperty, Attributes, Key, Listener, VList, VTag, VText,
+};
+
+/// An attribute value: `None` leaves the attribute out.
+pub type Attr = Option<AttrValue>;
+
+/// A static attribute value.
+pub fn s(v: &'static str) -> Attr {
+    Some(AttrValue::Static(v))
+}
+
+/// A number as an attribute value (coordinates, sizes, counters).
+pub fn num(v: f64) -> Attr {
+    Some(v.to_string().into())
+}
+
+/// An integer as an attribute value.
+pub fn int(v: u64) -> Attr {
+    Some(v.to_string().into())
+}
+
+/// A computed string as an attribute value.
+pub fn own(v: String) -> Attr {
+    Some(v.into())
+}
+
+/// `translate(x y)` for a `transform` attribute.
+pub fn translate(x: f64, y: f64) -> Attr {
+    own(format!("translate({x} {y})"))
+}
+
+/// A text node.
+pub fn txt(v: impl Into<AttrValue>) -> Html {
+    VText::new(v.into()).into()
+}
+
+/// Children drawn from a list (kept as one node, as `html!` keeps a `{ for … }` block).
+pub fn list(children: Vec<Html>) -> Html {
+    VList::with_children(children, None).into()
+}
+
+/// One event listener of an element (`yew::html::onclick::Wrapper::new(callback)` and the like).
+pub type On = Option<Rc<dyn Listener>>;
+
+pub fn listen<L: Listener + 'static>(listener: L) -> On {
+    Some(Rc::new(listener))
+}
+
+pub fn on_click(cb: Callback<MouseEvent>) -> On {
+    listen(onclick::Wrapper::new(cb))
+}
+
+pub fn on_change(cb: Callback<Event>) -> On {
+    listen(onchange::Wrapper::new(cb))
+}
+
+pub fn on_keydown(cb: Callback<KeyboardEvent>) -> On {
+    listen(onkeydown::Wrapper::new(cb))
+}
+
+/// `<tag keys[i]=values[i]…>children</tag>`, with an optional key and listeners.
+pub fn el_full(
+    tag: &'static str,
+    key: Option<Key>,
+    keys: &'static [&'static str],
+    values: Vec<Attr>,
+    listeners: Vec<On>,
+    mut children: Vec<Html>,
+) -> Html {
+    let attributes = Attributes::Dynamic {
+        keys,
+        values: values
+            .into_iter()
+            .map(|v| v.map(AttributeOrProperty::Attribute))
+            .collect(),
+    };
+    let listeners = if listeners.is_empty() {
+        yew::virtual_dom::Listeners::None
+    } else {
+        yew::virtual_dom::Listeners::Pending(listeners.into())
+    };
+    let children = match children.len() {
+        0 => Html::default(),
+        1 => children.pop().unwrap_or_default(),
+        _ => VList::with_children(children, None).into(),
+    };
+    VTag::__new_other(
+        AttrValue::Static(tag),
+        NodeRef::default(),
+        key,
+        attributes,
+        listeners,
+        children,
+    )
+    .into()
+}
+
+/// `<tag keys[i]=values[i]…>children</tag>`.
+pub fn el(
+    tag: &'static str,
+    keys: &'static [&'static str],
+    values: Vec<Attr>,
+    children: Vec<Html>,
+) -> Html {
+    el_full(tag, None, keys, values, Vec::new(), children)
+}
+
+/// `<tag keys[i]=values[i]… on…>children</tag>`.
+pub fn el_on(
+    tag: &'static str,
+    keys: &'static [&'static str],
+    values: Vec<Attr>,
+    listeners: Vec<On>,
+    children: Vec<Html>,
+) -> Html {
+    el_full(tag, None, keys, values, listeners, children)
+}
+
+/// A class attribute: `base`, plus `extra` when `on`.
+pub fn class_if(base: &'static str, on: bool, extra: &'static str) -> Attr {
+    if on {
+        own(format!("{base} {extra}"))
+    } else {
+        s(base)
+    }
+}
+
+/// SVG `<text class x y>child</text>` (no class attribute when `class` is empty).
+pub fn svg_text(class: &'static str, x: f64, y: f64, child: Html) -> Html {
+    let class = (!class.is_empty()).then_some(AttrValue::Static(class));
+    el(
+        "text",
+        &["class", "x", "y"],
+        vec![class, num(x), num(y)],
+        vec![child],
+    )
+}
+
+/// SVG `<text class x y fill>child</text>` in a group's color.
+pub fn svg_text_fill(class: &'static str, x: f64, y: f64, fill: &'static str, child: Html) -> Html {
+    el(
+        "text",
+        &["class", "x", "y", "fill"],
+        vec![s(class), num(x), num(y), s(fill)],
+        vec![child],
+    )
+}
+
+/// SVG `<g class transform>children</g>`.
+pub fn group(class: Attr, x: f64, y: f64, children: Vec<Html>) -> Html {
+    el(
+        "g",
+        &["class", "transform"],
+        vec![class, translate(x, y)],
+        children,
+    )
+}
+
+/// SVG `<title>text</title>` (a tooltip).
+pub fn title(text: impl Into<AttrValue>) -> Html {
+    el("title", &[], Vec::new(), vec![txt(text)])
+}
+
+/// `<span class>child</span>`.
+pub fn span(class: &'static str, child: Html) -> Html {
+    let class = (!class.is_empty()).then_some(AttrValue::Static(class));
+    el("span", &["class"], vec![class], vec![child])
+}
+
+/// `<option value selected>text</option>`.
+pub fn option(value: impl Into<AttrValue>, selected: bool, text: impl Into<AttrValue>) -> Html {
+    option_inner(value.into(), selected, text.into())
+}
+
+fn option_inner(value: AttrValue, selected: bool, text: AttrValue) -> Html {
+    el(
+        "option",
+        &["value", "selected"],
+        vec![
+            Some(value),
+            selected.then_some(AttrValue::Static("selected")),
+        ],
+        vec![txt(text)],
+    )
+}
