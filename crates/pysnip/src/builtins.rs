@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::ast::{BinOp, CmpOp};
-use crate::error::{builtin_class, builtin_class_names, Exception};
+use crate::error::{builtin_class, is_builtin_class, Exception};
 use crate::ops;
 use crate::value::{range_len, Builtin, Dict, IterState, Native, TypeKind, Value, ViewKind};
 use crate::vm::Process;
@@ -60,37 +60,37 @@ static FUNCS: &[Builtin] = &[
     builtin!("dict.fromkeys", b_fromkeys),
 ];
 
+/// The built-in types by name.
+static TYPES: &[(&str, TypeKind)] = &[
+    ("int", TypeKind::Int),
+    ("float", TypeKind::Float),
+    ("str", TypeKind::Str),
+    ("bool", TypeKind::Bool),
+    ("bytes", TypeKind::Bytes),
+    ("list", TypeKind::List),
+    ("tuple", TypeKind::Tuple),
+    ("dict", TypeKind::Dict),
+    ("set", TypeKind::Set),
+    ("frozenset", TypeKind::Set),
+    ("type", TypeKind::Type),
+    ("object", TypeKind::Object),
+    ("slice", TypeKind::Slice),
+];
+
 /// The value a global name falls back to when not assigned (builtins).
 pub fn builtin_value(name: &str) -> Option<Value> {
     if let Some(b) = FUNCS.iter().find(|b| b.name == name) {
         return Some(Value::Builtin(b));
     }
-    let t = match name {
-        "int" => TypeKind::Int,
-        "float" => TypeKind::Float,
-        "str" => TypeKind::Str,
-        "bool" => TypeKind::Bool,
-        "bytes" => TypeKind::Bytes,
-        "list" => TypeKind::List,
-        "tuple" => TypeKind::Tuple,
-        "dict" => TypeKind::Dict,
-        "set" | "frozenset" => TypeKind::Set,
-        "type" => TypeKind::Type,
-        "object" => TypeKind::Object,
-        "slice" => TypeKind::Slice,
-        "None" => return Some(Value::None),
-        "__name__" => return Some(Value::str("__main__")),
-        "TimeoutError" | "ConnectionError" | "OSError" => {
-            return Some(Value::ExcClass(builtin_class(name)))
-        }
-        _ => {
-            if builtin_class_names().contains(&name) && name != "JSONDecodeError" {
-                return Some(Value::ExcClass(builtin_class(name)));
-            }
-            return None;
-        }
-    };
-    Some(Value::Type(t))
+    if let Some((_, t)) = TYPES.iter().find(|(n, _)| *n == name) {
+        return Some(Value::Type(*t));
+    }
+    match name {
+        "None" => Some(Value::None),
+        "__name__" => Some(Value::str("__main__")),
+        _ => (is_builtin_class(name) && name != "JSONDecodeError")
+            .then(|| Value::ExcClass(builtin_class(name))),
+    }
 }
 
 pub fn type_attr(t: TypeKind, name: &str) -> Option<Value> {
@@ -703,17 +703,17 @@ fn b_repr(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
 }
 
 fn b_any(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
-    nargs("any", &args, 1, 1)?;
-    Ok(Value::Bool(
-        p.collect(h, &args[0])?.iter().any(|v| v.truthy()),
-    ))
+    any_all(p, h, args, false)
 }
 
 fn b_all(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
-    nargs("all", &args, 1, 1)?;
-    Ok(Value::Bool(
-        p.collect(h, &args[0])?.iter().all(|v| v.truthy()),
-    ))
+    any_all(p, h, args, true)
+}
+
+fn any_all(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, all: bool) -> R {
+    nargs(if all { "all" } else { "any" }, &args, 1, 1)?;
+    let items = p.collect(h, &args[0])?;
+    Ok(Value::Bool(items.iter().any(|v| v.truthy() != all) != all))
 }
 
 fn b_map(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
@@ -799,26 +799,23 @@ fn b_pow(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
     })
 }
 
-fn radix(args: &[Value], name: &str, prefix: &str, f: fn(u64) -> String) -> R {
+fn radix(args: &[Value], name: &str, prefix: &str, base: u32) -> R {
     nargs(name, args, 1, 1)?;
     let i = int_arg(&args[0], "")?;
-    let s = f(i.unsigned_abs());
-    Ok(Value::string(format!(
-        "{}{}{}",
-        if i < 0 { "-" } else { "" },
-        prefix,
-        s
-    )))
+    let mut out = String::from(if i < 0 { "-" } else { "" });
+    out.push_str(prefix);
+    out.push_str(&crate::format::to_radix(i.unsigned_abs(), base, false));
+    Ok(Value::string(out))
 }
 
 fn b_hex(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
-    radix(&args, "hex", "0x", |u| format!("{:x}", u))
+    radix(&args, "hex", "0x", 16)
 }
 fn b_oct(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
-    radix(&args, "oct", "0o", |u| format!("{:o}", u))
+    radix(&args, "oct", "0o", 8)
 }
 fn b_bin(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
-    radix(&args, "bin", "0b", |u| format!("{:b}", u))
+    radix(&args, "bin", "0b", 2)
 }
 
 fn b_ord(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
@@ -908,27 +905,29 @@ fn b_callable(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> 
 }
 
 fn b_getattr(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
-    nargs("getattr", &args, 2, 3)?;
-    let name = args[1]
-        .as_str()
-        .ok_or_else(|| Exception::type_error("attribute name must be string"))?
-        .to_string();
-    match p.get_attr(h, &args[0], &name) {
-        Ok(v) => Ok(v),
-        Err(e) if e.is_a("AttributeError") && args.len() == 3 => Ok(args[2].clone()),
-        Err(e) => Err(e),
-    }
+    get_has_attr(p, h, args, false)
 }
 
 fn b_hasattr(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
-    nargs("hasattr", &args, 2, 2)?;
+    get_has_attr(p, h, args, true)
+}
+
+/// `getattr(obj, name[, default])` and `hasattr(obj, name)`.
+fn get_has_attr(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, has: bool) -> R {
+    if has {
+        nargs("hasattr", &args, 2, 2)?;
+    } else {
+        nargs("getattr", &args, 2, 3)?;
+    }
     let name = args[1]
         .as_str()
         .ok_or_else(|| Exception::type_error("attribute name must be string"))?
         .to_string();
     match p.get_attr(h, &args[0], &name) {
-        Ok(_) => Ok(Value::Bool(true)),
-        Err(e) if e.is_a("AttributeError") => Ok(Value::Bool(false)),
+        Ok(v) => Ok(if has { Value::Bool(true) } else { v }),
+        Err(e) if e.is_a("AttributeError") && (has || args.len() == 3) => {
+            Ok(args.get(2).cloned().unwrap_or(Value::Bool(false)))
+        }
         Err(e) => Err(e),
     }
 }
@@ -2352,69 +2351,60 @@ fn dict_set_method(
     for a in &args {
         others.push(p.collect(h, a)?);
     }
-    match m {
-        M::Union | M::Update => {
-            let mut nd = d.borrow().clone();
-            for o in others {
-                for k in o {
-                    nd.insert(k, Value::None)?;
-                }
-            }
-            p.limits.check_len(nd.len())?;
-            if m == M::Update {
-                *d.borrow_mut() = nd;
-                return Ok(Value::None);
-            }
-            Ok(wrap(nd))
+    if matches!(m, M::Union | M::Update) {
+        let mut nd = d.borrow().clone();
+        for k in others.into_iter().flatten() {
+            nd.insert(k, Value::None)?;
         }
-        M::Intersection | M::Difference => {
-            let mut nd = Dict::new();
-            for k in d.borrow().keys() {
-                let in_all = others.iter().all(|o| o.iter().any(|x| x.eq(&k)));
-                let in_any = others.iter().any(|o| o.iter().any(|x| x.eq(&k)));
-                if (m == M::Intersection && in_all) || (m == M::Difference && !in_any) {
-                    nd.insert(k, Value::None)?;
-                }
-            }
-            Ok(wrap(nd))
+        p.limits.check_len(nd.len())?;
+        if m == M::Update {
+            *d.borrow_mut() = nd;
+            return Ok(Value::None);
         }
-        M::SymmetricDifference => {
-            let other = others.into_iter().next().unwrap_or_default();
-            let mut nd = Dict::new();
-            let mine = d.borrow().keys();
-            for k in &mine {
-                if !other.iter().any(|x| x.eq(k)) {
-                    nd.insert(k.clone(), Value::None)?;
-                }
-            }
-            for k in other {
-                if !mine.iter().any(|x| x.eq(&k)) {
-                    nd.insert(k, Value::None)?;
-                }
-            }
-            Ok(wrap(nd))
-        }
-        M::Issubset => {
-            let other = others.into_iter().next().unwrap_or_default();
-            Ok(Value::Bool(
-                d.borrow()
-                    .keys()
-                    .iter()
-                    .all(|k| other.iter().any(|x| x.eq(k))),
-            ))
-        }
-        _ => {
-            // issuperset, isdisjoint
-            let other = others.into_iter().next().unwrap_or_default();
-            let b = d.borrow();
-            let mut hits = other.iter().map(|k| b.contains(k).unwrap_or(false));
-            Ok(Value::Bool(if m == M::Issuperset {
-                hits.all(|x| x)
-            } else {
-                !hits.any(|x| x)
-            }))
+        return Ok(wrap(nd));
+    }
+    if m != M::Intersection && m != M::Difference {
+        // These take one iterable (further ones are ignored).
+        others.truncate(1);
+    }
+    let in_list = |o: &[Value], k: &Value| o.iter().any(|x| x.eq(k));
+    let mine = d.borrow().keys();
+    if matches!(m, M::Issuperset | M::Isdisjoint) {
+        let other = others.first().map_or(&[][..], |o| &o[..]);
+        let b = d.borrow();
+        let hits = other
+            .iter()
+            .filter(|k| b.contains(k).unwrap_or(false))
+            .count();
+        return Ok(Value::Bool(if m == M::Issuperset {
+            hits == other.len()
+        } else {
+            hits == 0
+        }));
+    }
+    // Intersection: mine in every other; difference, symmetric difference, issubset: mine in none.
+    let mut nd = Dict::new();
+    for k in &mine {
+        let keep = if m == M::Intersection {
+            others.iter().all(|o| in_list(o, k))
+        } else {
+            !others.iter().any(|o| in_list(o, k))
+        };
+        if keep {
+            nd.insert(k.clone(), Value::None)?;
         }
     }
+    if m == M::Issubset {
+        return Ok(Value::Bool(nd.is_empty()));
+    }
+    if m == M::SymmetricDifference {
+        for k in others.into_iter().flatten() {
+            if !in_list(&mine, &k) {
+                nd.insert(k, Value::None)?;
+            }
+        }
+    }
+    Ok(wrap(nd))
 }
 
 /// Calls `recv.name(*args, **kwargs)` for a built-in receiver.
