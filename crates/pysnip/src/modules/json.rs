@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use crate::builtins::module as make_module;
+use crate::builtins::module_with as make_module;
 use crate::error::{builtin_class, Exception};
 use crate::format::float_repr;
 use crate::value::{Builtin, Dict, Value};
@@ -12,26 +12,25 @@ use crate::Host;
 type Kw = Vec<(Rc<str>, Value)>;
 type R = Result<Value, Exception>;
 
-static DUMPS: Builtin = Builtin {
-    name: "dumps",
-    f: dumps,
-};
-static LOADS: Builtin = Builtin {
-    name: "loads",
-    f: loads,
-};
+static FUNCS: [Builtin; 2] = [
+    Builtin {
+        name: "dumps",
+        f: dumps,
+    },
+    Builtin {
+        name: "loads",
+        f: loads,
+    },
+];
 
 pub fn module() -> Value {
     make_module(
         "json",
-        vec![
-            ("dumps", Value::Builtin(&DUMPS)),
-            ("loads", Value::Builtin(&LOADS)),
-            (
-                "JSONDecodeError",
-                Value::ExcClass(builtin_class("JSONDecodeError")),
-            ),
-        ],
+        &FUNCS,
+        vec![(
+            "JSONDecodeError",
+            Value::ExcClass(builtin_class("JSONDecodeError")),
+        )],
     )
 }
 
