@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::ast::{BinOp, CmpOp};
-use crate::error::{builtin_class, builtin_class_names, Exception};
+use crate::error::{builtin_class, is_builtin_class, Exception};
 use crate::ops;
 use crate::value::{range_len, Builtin, Dict, IterState, Native, TypeKind, Value, ViewKind};
 use crate::vm::Process;
@@ -60,37 +60,37 @@ static FUNCS: &[Builtin] = &[
     builtin!("dict.fromkeys", b_fromkeys),
 ];
 
+/// The built-in types by name.
+static TYPES: &[(&str, TypeKind)] = &[
+    ("int", TypeKind::Int),
+    ("float", TypeKind::Float),
+    ("str", TypeKind::Str),
+    ("bool", TypeKind::Bool),
+    ("bytes", TypeKind::Bytes),
+    ("list", TypeKind::List),
+    ("tuple", TypeKind::Tuple),
+    ("dict", TypeKind::Dict),
+    ("set", TypeKind::Set),
+    ("frozenset", TypeKind::Set),
+    ("type", TypeKind::Type),
+    ("object", TypeKind::Object),
+    ("slice", TypeKind::Slice),
+];
+
 /// The value a global name falls back to when not assigned (builtins).
 pub fn builtin_value(name: &str) -> Option<Value> {
     if let Some(b) = FUNCS.iter().find(|b| b.name == name) {
         return Some(Value::Builtin(b));
     }
-    let t = match name {
-        "int" => TypeKind::Int,
-        "float" => TypeKind::Float,
-        "str" => TypeKind::Str,
-        "bool" => TypeKind::Bool,
-        "bytes" => TypeKind::Bytes,
-        "list" => TypeKind::List,
-        "tuple" => TypeKind::Tuple,
-        "dict" => TypeKind::Dict,
-        "set" | "frozenset" => TypeKind::Set,
-        "type" => TypeKind::Type,
-        "object" => TypeKind::Object,
-        "slice" => TypeKind::Slice,
-        "None" => return Some(Value::None),
-        "__name__" => return Some(Value::str("__main__")),
-        "TimeoutError" | "ConnectionError" | "OSError" => {
-            return Some(Value::ExcClass(builtin_class(name)))
-        }
-        _ => {
-            if builtin_class_names().contains(&name) && name != "JSONDecodeError" {
-                return Some(Value::ExcClass(builtin_class(name)));
-            }
-            return None;
-        }
-    };
-    Some(Value::Type(t))
+    if let Some((_, t)) = TYPES.iter().find(|(n, _)| *n == name) {
+        return Some(Value::Type(*t));
+    }
+    match name {
+        "None" => Some(Value::None),
+        "__name__" => Some(Value::str("__main__")),
+        _ => (is_builtin_class(name) && name != "JSONDecodeError")
+            .then(|| Value::ExcClass(builtin_class(name))),
+    }
 }
 
 pub fn type_attr(t: TypeKind, name: &str) -> Option<Value> {
@@ -447,50 +447,38 @@ fn b_zip(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) -> R
 
 fn minmax(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, kwargs: Kw, is_max: bool) -> R {
     let fname = if is_max { "max" } else { "min" };
-    let key = kwarg(&kwargs, "key");
-    let default = kwarg(&kwargs, "default");
-    let items = if args.len() == 1 {
-        p.collect(h, &args[0])?
-    } else if args.is_empty() {
-        return Err(Exception::type_error_fmt(format_args!(
-            "{} expected at least 1 argument, got 0",
-            fname
-        )));
-    } else {
-        args
-    };
-    if items.is_empty() {
-        return match default {
-            Some(d) => Ok(d),
-            None => Err(Exception::value_error_fmt(format_args!(
-                "{}() arg is an empty sequence",
+    let key = kwarg(&kwargs, "key").filter(|f| !f.is_none());
+    let items = match args.len() {
+        0 => {
+            return Err(Exception::type_error_fmt(format_args!(
+                "{} expected at least 1 argument, got 0",
                 fname
-            ))),
-        };
-    }
+            )))
+        }
+        1 => p.collect(h, &args[0])?,
+        _ => args,
+    };
+    let op = if is_max { CmpOp::Gt } else { CmpOp::Lt };
     let mut best: Option<(Value, Value)> = None;
     for v in items {
         let k = match &key {
-            Some(f) if !f.is_none() => p.call_value(h, f, vec![v.clone()])?,
-            _ => v.clone(),
+            Some(f) => p.call_value(h, f, vec![v.clone()])?,
+            None => v.clone(),
         };
-        best = match best {
-            None => Some((k, v)),
-            Some((bk, bv)) => {
-                let better = if is_max {
-                    ops::compare(CmpOp::Gt, &k, &bk)?
-                } else {
-                    ops::compare(CmpOp::Lt, &k, &bk)?
-                };
-                if better {
-                    Some((k, v))
-                } else {
-                    Some((bk, bv))
-                }
-            }
+        let better = match &best {
+            None => true,
+            Some((bk, _)) => ops::compare(op, &k, bk)?,
         };
+        if better {
+            best = Some((k, v));
+        }
     }
-    Ok(best.map(|(_, v)| v).unwrap_or(Value::None))
+    match best {
+        Some((_, v)) => Ok(v),
+        None => kwarg(&kwargs, "default").ok_or_else(|| {
+            Exception::value_error_fmt(format_args!("{}() arg is an empty sequence", fname))
+        }),
+    }
 }
 
 fn b_min(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) -> R {
@@ -703,17 +691,17 @@ fn b_repr(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
 }
 
 fn b_any(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
-    nargs("any", &args, 1, 1)?;
-    Ok(Value::Bool(
-        p.collect(h, &args[0])?.iter().any(|v| v.truthy()),
-    ))
+    any_all(p, h, args, false)
 }
 
 fn b_all(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
-    nargs("all", &args, 1, 1)?;
-    Ok(Value::Bool(
-        p.collect(h, &args[0])?.iter().all(|v| v.truthy()),
-    ))
+    any_all(p, h, args, true)
+}
+
+fn any_all(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, all: bool) -> R {
+    nargs(if all { "all" } else { "any" }, &args, 1, 1)?;
+    let items = p.collect(h, &args[0])?;
+    Ok(Value::Bool(items.iter().any(|v| v.truthy() != all) != all))
 }
 
 fn b_map(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
@@ -799,26 +787,23 @@ fn b_pow(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
     })
 }
 
-fn radix(args: &[Value], name: &str, prefix: &str, f: fn(u64) -> String) -> R {
+fn radix(args: &[Value], name: &str, prefix: &str, base: u32) -> R {
     nargs(name, args, 1, 1)?;
     let i = int_arg(&args[0], "")?;
-    let s = f(i.unsigned_abs());
-    Ok(Value::string(format!(
-        "{}{}{}",
-        if i < 0 { "-" } else { "" },
-        prefix,
-        s
-    )))
+    let mut out = String::from(if i < 0 { "-" } else { "" });
+    out.push_str(prefix);
+    out.push_str(&crate::format::to_radix(i.unsigned_abs(), base, false));
+    Ok(Value::string(out))
 }
 
 fn b_hex(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
-    radix(&args, "hex", "0x", |u| format!("{:x}", u))
+    radix(&args, "hex", "0x", 16)
 }
 fn b_oct(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
-    radix(&args, "oct", "0o", |u| format!("{:o}", u))
+    radix(&args, "oct", "0o", 8)
 }
 fn b_bin(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
-    radix(&args, "bin", "0b", |u| format!("{:b}", u))
+    radix(&args, "bin", "0b", 2)
 }
 
 fn b_ord(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
@@ -908,27 +893,29 @@ fn b_callable(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> 
 }
 
 fn b_getattr(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
-    nargs("getattr", &args, 2, 3)?;
-    let name = args[1]
-        .as_str()
-        .ok_or_else(|| Exception::type_error("attribute name must be string"))?
-        .to_string();
-    match p.get_attr(h, &args[0], &name) {
-        Ok(v) => Ok(v),
-        Err(e) if e.is_a("AttributeError") && args.len() == 3 => Ok(args[2].clone()),
-        Err(e) => Err(e),
-    }
+    get_has_attr(p, h, args, false)
 }
 
 fn b_hasattr(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
-    nargs("hasattr", &args, 2, 2)?;
+    get_has_attr(p, h, args, true)
+}
+
+/// `getattr(obj, name[, default])` and `hasattr(obj, name)`.
+fn get_has_attr(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, has: bool) -> R {
+    if has {
+        nargs("hasattr", &args, 2, 2)?;
+    } else {
+        nargs("getattr", &args, 2, 3)?;
+    }
     let name = args[1]
         .as_str()
         .ok_or_else(|| Exception::type_error("attribute name must be string"))?
         .to_string();
     match p.get_attr(h, &args[0], &name) {
-        Ok(_) => Ok(Value::Bool(true)),
-        Err(e) if e.is_a("AttributeError") => Ok(Value::Bool(false)),
+        Ok(v) => Ok(if has { Value::Bool(true) } else { v }),
+        Err(e) if e.is_a("AttributeError") && (has || args.len() == 3) => {
+            Ok(args.get(2).cloned().unwrap_or(Value::Bool(false)))
+        }
         Err(e) => Err(e),
     }
 }
@@ -1289,11 +1276,7 @@ fn dict_update(
 }
 
 pub fn decode(b: &[u8], enc: Option<&Value>, errors: Option<&Value>) -> R {
-    let enc = enc
-        .and_then(|e| e.as_str())
-        .unwrap_or("utf-8")
-        .to_ascii_lowercase()
-        .replace('_', "-");
+    let enc = encoding_arg(enc);
     let errors = errors
         .and_then(|e| e.as_str())
         .unwrap_or("strict")
@@ -1319,18 +1302,20 @@ pub fn decode(b: &[u8], enc: Option<&Value>, errors: Option<&Value>) -> R {
                 } else {
                     "invalid continuation byte"
                 };
-                let end = match e.error_len() {
-                    Some(n) if n > 1 => format!("position {}-{}", pos, pos + n - 1),
-                    _ if e.error_len().is_none() && b.len() - pos > 1 => {
-                        format!("position {}-{}", pos, b.len() - 1)
-                    }
-                    _ => format!("position {}", pos),
+                let last = match e.error_len() {
+                    Some(n) => pos + n - 1,
+                    None => b.len() - 1,
+                };
+                let range = if last > pos {
+                    format!("-{}", last)
+                } else {
+                    String::new()
                 };
                 Err(Exception::builtin_fmt(
                     "UnicodeDecodeError",
                     format_args!(
-                        "'utf-8' codec can't decode byte 0x{:02x} in {}: {}",
-                        byte, end, reason
+                        "'utf-8' codec can't decode byte 0x{:02x} in position {}{}: {}",
+                        byte, pos, range, reason
                     ),
                 ))
             }
@@ -1354,10 +1339,7 @@ pub fn decode(b: &[u8], enc: Option<&Value>, errors: Option<&Value>) -> R {
         "latin-1" | "latin1" | "iso-8859-1" => Ok(Value::str(
             &b.iter().map(|c| *c as char).collect::<String>(),
         )),
-        other => Err(Exception::builtin_fmt(
-            "LookupError",
-            format_args!("unknown encoding: {}", other),
-        )),
+        other => Err(unknown_encoding(other)),
     }
 }
 
@@ -1547,19 +1529,37 @@ fn byte_to_char(s: &str, b: usize) -> i64 {
     s[..b.min(s.len())].chars().count() as i64
 }
 
-fn split_ws(s: &str, maxsplit: i64) -> Vec<Value> {
+/// Splits on runs of whitespace at most `maxsplit` times (all if negative), from the right if `rev`.
+fn split_ws(s: &str, maxsplit: i64, rev: bool) -> Vec<Value> {
     let mut out = Vec::new();
-    let mut rest = s.trim_start();
+    let mut rest = if rev { s.trim_end() } else { s.trim_start() };
     let mut n = 0;
     while !rest.is_empty() {
         if maxsplit >= 0 && n >= maxsplit {
-            out.push(Value::str(rest.trim_end()));
-            return out;
+            out.push(Value::str(if rev {
+                rest.trim_start()
+            } else {
+                rest.trim_end()
+            }));
+            break;
         }
-        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-        out.push(Value::str(&rest[..end]));
-        rest = rest[end..].trim_start();
+        if rev {
+            let start = rest
+                .char_indices()
+                .rev()
+                .find(|(_, c)| c.is_whitespace())
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            out.push(Value::str(&rest[start..]));
+            rest = rest[..start].trim_end();
+        } else {
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            out.push(Value::str(&rest[..end]));
+            rest = rest[end..].trim_start();
+        }
         n += 1;
+    }
+    if rev {
+        out.reverse();
     }
     out
 }
@@ -1716,18 +1716,7 @@ fn str_method(
             };
             let rev = m == M::Rsplit && maxsplit >= 0;
             match sep {
-                Value::None => {
-                    if rev {
-                        let r: String = st.chars().rev().collect();
-                        let mut parts = split_ws(&r, maxsplit);
-                        parts.reverse();
-                        for v in parts.iter_mut() {
-                            *v = Value::string(v.as_str().unwrap_or("").chars().rev().collect());
-                        }
-                        return Ok(Value::list(parts));
-                    }
-                    Ok(Value::list(split_ws(st, maxsplit)))
-                }
+                Value::None => Ok(Value::list(split_ws(st, maxsplit, rev))),
                 Value::Str(sep) => {
                     if sep.is_empty() {
                         return Err(Exception::value_error("empty separator"));
@@ -2088,7 +2077,7 @@ fn bytes_method(s: &Rc<Vec<u8>>, m: M, name: &str, args: Vec<Value>, kwargs: Kw)
                         return Ok(Value::list(v));
                     }
                     Some(sep) => split_sep(&st, &sep, -1, false),
-                    None => split_ws(&st, -1),
+                    None => split_ws(&st, -1, false),
                 };
                 return Ok(Value::list(
                     parts
@@ -2352,69 +2341,60 @@ fn dict_set_method(
     for a in &args {
         others.push(p.collect(h, a)?);
     }
-    match m {
-        M::Union | M::Update => {
-            let mut nd = d.borrow().clone();
-            for o in others {
-                for k in o {
-                    nd.insert(k, Value::None)?;
-                }
-            }
-            p.limits.check_len(nd.len())?;
-            if m == M::Update {
-                *d.borrow_mut() = nd;
-                return Ok(Value::None);
-            }
-            Ok(wrap(nd))
+    if matches!(m, M::Union | M::Update) {
+        let mut nd = d.borrow().clone();
+        for k in others.into_iter().flatten() {
+            nd.insert(k, Value::None)?;
         }
-        M::Intersection | M::Difference => {
-            let mut nd = Dict::new();
-            for k in d.borrow().keys() {
-                let in_all = others.iter().all(|o| o.iter().any(|x| x.eq(&k)));
-                let in_any = others.iter().any(|o| o.iter().any(|x| x.eq(&k)));
-                if (m == M::Intersection && in_all) || (m == M::Difference && !in_any) {
-                    nd.insert(k, Value::None)?;
-                }
-            }
-            Ok(wrap(nd))
+        p.limits.check_len(nd.len())?;
+        if m == M::Update {
+            *d.borrow_mut() = nd;
+            return Ok(Value::None);
         }
-        M::SymmetricDifference => {
-            let other = others.into_iter().next().unwrap_or_default();
-            let mut nd = Dict::new();
-            let mine = d.borrow().keys();
-            for k in &mine {
-                if !other.iter().any(|x| x.eq(k)) {
-                    nd.insert(k.clone(), Value::None)?;
-                }
-            }
-            for k in other {
-                if !mine.iter().any(|x| x.eq(&k)) {
-                    nd.insert(k, Value::None)?;
-                }
-            }
-            Ok(wrap(nd))
-        }
-        M::Issubset => {
-            let other = others.into_iter().next().unwrap_or_default();
-            Ok(Value::Bool(
-                d.borrow()
-                    .keys()
-                    .iter()
-                    .all(|k| other.iter().any(|x| x.eq(k))),
-            ))
-        }
-        _ => {
-            // issuperset, isdisjoint
-            let other = others.into_iter().next().unwrap_or_default();
-            let b = d.borrow();
-            let mut hits = other.iter().map(|k| b.contains(k).unwrap_or(false));
-            Ok(Value::Bool(if m == M::Issuperset {
-                hits.all(|x| x)
-            } else {
-                !hits.any(|x| x)
-            }))
+        return Ok(wrap(nd));
+    }
+    if m != M::Intersection && m != M::Difference {
+        // These take one iterable (further ones are ignored).
+        others.truncate(1);
+    }
+    let in_list = |o: &[Value], k: &Value| o.iter().any(|x| x.eq(k));
+    let mine = d.borrow().keys();
+    if matches!(m, M::Issuperset | M::Isdisjoint) {
+        let other = others.first().map_or(&[][..], |o| &o[..]);
+        let b = d.borrow();
+        let hits = other
+            .iter()
+            .filter(|k| b.contains(k).unwrap_or(false))
+            .count();
+        return Ok(Value::Bool(if m == M::Issuperset {
+            hits == other.len()
+        } else {
+            hits == 0
+        }));
+    }
+    // Intersection: mine in every other; difference, symmetric difference, issubset: mine in none.
+    let mut nd = Dict::new();
+    for k in &mine {
+        let keep = if m == M::Intersection {
+            others.iter().all(|o| in_list(o, k))
+        } else {
+            !others.iter().any(|o| in_list(o, k))
+        };
+        if keep {
+            nd.insert(k.clone(), Value::None)?;
         }
     }
+    if m == M::Issubset {
+        return Ok(Value::Bool(nd.is_empty()));
+    }
+    if m == M::SymmetricDifference {
+        for k in others.into_iter().flatten() {
+            if !in_list(&mine, &k) {
+                nd.insert(k, Value::None)?;
+            }
+        }
+    }
+    Ok(wrap(nd))
 }
 
 /// Calls `recv.name(*args, **kwargs)` for a built-in receiver.
@@ -2478,40 +2458,37 @@ pub fn str_format(
     kwargs: &Kw,
 ) -> Result<String, Exception> {
     let mut out = String::new();
-    let chars: Vec<char> = fmt.chars().collect();
+    // Braces are ASCII: scan bytes, copy other text a char at a time.
+    let b = fmt.as_bytes();
     let mut i = 0;
     let mut auto = 0usize;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '{' {
-            if chars.get(i + 1) == Some(&'{') {
+    while let Some(&c) = b.get(i) {
+        if c == b'{' {
+            if b.get(i + 1) == Some(&b'{') {
                 out.push('{');
                 i += 2;
                 continue;
             }
             let mut j = i + 1;
             let mut depth = 0;
-            while j < chars.len() {
-                match chars[j] {
-                    '{' => depth += 1,
-                    '}' if depth == 0 => break,
-                    '}' => depth -= 1,
+            while let Some(&x) = b.get(j) {
+                match x {
+                    b'{' => depth += 1,
+                    b'}' if depth == 0 => break,
+                    b'}' => depth -= 1,
                     _ => {}
                 }
                 j += 1;
             }
-            if j >= chars.len() {
+            if j >= b.len() {
                 return Err(Exception::value_error("expected '}' before end of string"));
             }
-            let field: String = chars[i + 1..j].iter().collect();
+            let field = &fmt[i + 1..j];
             i = j + 1;
-            let (head, spec) = match field.find(':') {
-                Some(k) => (field[..k].to_string(), field[k + 1..].to_string()),
-                None => (field.clone(), String::new()),
-            };
-            let (fname, conv) = match head.find('!') {
-                Some(k) => (head[..k].to_string(), head[k + 1..].chars().next()),
-                None => (head.clone(), None),
+            let (head, spec) = field.split_once(':').unwrap_or((field, ""));
+            let (fname, conv) = match head.split_once('!') {
+                Some((n, c)) => (n, c.chars().next()),
+                None => (head, None),
             };
             // split name from .attr / [key] chain
             let split = fname.find(['.', '[']).unwrap_or(fname.len());
@@ -2573,15 +2550,15 @@ pub fn str_format(
                 _ => v,
             };
             let spec = if spec.contains('{') {
-                str_format(p, h, &spec, args, kwargs)?
+                str_format(p, h, spec, args, kwargs)?
             } else {
-                spec
+                spec.to_string()
             };
             out.push_str(&crate::format::format_value(&v, &spec, &mut |r| h.repr(r))?);
             continue;
         }
-        if c == '}' {
-            if chars.get(i + 1) == Some(&'}') {
+        if c == b'}' {
+            if b.get(i + 1) == Some(&b'}') {
                 out.push('}');
                 i += 2;
                 continue;
@@ -2590,8 +2567,9 @@ pub fn str_format(
                 "Single '}' encountered in format string",
             ));
         }
-        out.push(c);
-        i += 1;
+        let ch = fmt[i..].chars().next().unwrap_or('\u{fffd}');
+        out.push(ch);
+        i += ch.len_utf8();
     }
     Ok(out)
 }
@@ -2599,6 +2577,13 @@ pub fn str_format(
 /// Wraps a native function as a value (for modules).
 pub fn native(b: &'static Builtin) -> Value {
     Value::Builtin(b)
+}
+
+/// Helper for modules: a module of native functions (each under its own name), then `attrs`.
+pub fn module_with(name: &str, funcs: &'static [Builtin], attrs: Vec<(&str, Value)>) -> Value {
+    let mut all: Vec<(&str, Value)> = funcs.iter().map(|b| (b.name, Value::Builtin(b))).collect();
+    all.extend(attrs);
+    module(name, all)
 }
 
 /// Helper for modules: a module value from (name, value) pairs.

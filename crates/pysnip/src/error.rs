@@ -1,7 +1,6 @@
 //! Exception classes and instances, tracebacks, and the rendered `PyError` given to hosts.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::rc::Rc;
 
@@ -85,27 +84,33 @@ const BUILTIN_HIERARCHY: &[(&str, &str)] = &[
 ];
 
 thread_local! {
-    static BUILTINS: RefCell<BTreeMap<&'static str, Rc<ExceptionClass>>> = RefCell::new(build_builtins());
+    /// The built-in classes, in `BUILTIN_HIERARCHY` order (a parent before its children).
+    static BUILTINS: Vec<Rc<ExceptionClass>> = build_builtins();
 }
 
-fn build_builtins() -> BTreeMap<&'static str, Rc<ExceptionClass>> {
-    let mut m: BTreeMap<&'static str, Rc<ExceptionClass>> = BTreeMap::new();
+fn build_builtins() -> Vec<Rc<ExceptionClass>> {
+    let mut v: Vec<Rc<ExceptionClass>> = Vec::with_capacity(BUILTIN_HIERARCHY.len());
     for (name, parent) in BUILTIN_HIERARCHY {
-        let p = m.get(parent).cloned();
-        m.insert(name, ExceptionClass::new(name, p));
+        let p = v.iter().find(|c| &*c.name == *parent).cloned();
+        v.push(ExceptionClass::new(name, p));
     }
-    m
+    v
 }
 
 /// The built-in exception class of that name (`BaseException` if unknown).
 pub fn builtin_class(name: &str) -> Rc<ExceptionClass> {
     BUILTINS.with(|b| {
-        let b = b.borrow();
-        b.get(name)
-            .or_else(|| b.get("BaseException"))
+        b.iter()
+            .find(|c| &*c.name == name)
+            .or_else(|| b.first())
             .cloned()
             .unwrap_or_else(|| ExceptionClass::new(name, None))
     })
+}
+
+/// Whether `name` is a built-in exception class.
+pub fn is_builtin_class(name: &str) -> bool {
+    BUILTIN_HIERARCHY.iter().any(|(n, _)| *n == name)
 }
 
 /// Names of all built-in exception classes.

@@ -1,5 +1,7 @@
 //! `repr`/`str` of values (floats like CPython's shortest repr), format specs, `%` formatting.
 
+use std::fmt::Write;
+
 use crate::error::Exception;
 use crate::value::{HostRef, Native, Value};
 
@@ -66,6 +68,27 @@ fn is_printable(c: char) -> bool {
         || c == '\u{feff}')
 }
 
+/// The digits of `u` in `base` (2..=36).
+pub fn to_radix(mut u: u64, base: u32, upper: bool) -> String {
+    let mut d = Vec::new();
+    loop {
+        let c = char::from_digit((u % base as u64) as u32, base).unwrap_or('0');
+        d.push(if upper { c.to_ascii_uppercase() } else { c });
+        u /= base as u64;
+        if u == 0 {
+            break;
+        }
+    }
+    d.iter().rev().collect()
+}
+
+/// Pushes the `n` low hex digits of `v` (lowercase).
+pub fn push_hex(out: &mut String, v: u32, n: u32) {
+    for i in (0..n).rev() {
+        out.push(char::from_digit((v >> (4 * i)) & 15, 16).unwrap_or('0'));
+    }
+}
+
 /// `repr(str)`.
 pub fn str_repr(s: &str) -> String {
     let quote = if s.contains('\'') && !s.contains('"') {
@@ -87,13 +110,16 @@ pub fn str_repr(s: &str) -> String {
             }
             c if !is_printable(c) => {
                 let v = c as u32;
-                if v < 0x100 {
-                    out.push_str(&format!("\\x{:02x}", v));
+                let (tag, n) = if v < 0x100 {
+                    ('x', 2)
                 } else if v < 0x10000 {
-                    out.push_str(&format!("\\u{:04x}", v));
+                    ('u', 4)
                 } else {
-                    out.push_str(&format!("\\U{:08x}", v));
-                }
+                    ('U', 8)
+                };
+                out.push('\\');
+                out.push(tag);
+                push_hex(&mut out, v, n);
             }
             c => out.push(c),
         }
@@ -122,7 +148,10 @@ pub fn bytes_repr(b: &[u8]) -> String {
                 out.push(c as char);
             }
             0x20..=0x7e => out.push(c as char),
-            c => out.push_str(&format!("\\x{:02x}", c)),
+            c => {
+                out.push_str("\\x");
+                push_hex(&mut out, c as u32, 2);
+            }
         }
     }
     out.push(quote);
@@ -209,19 +238,66 @@ pub fn repr_into(
         out.push_str("...");
         return;
     }
-    match v {
-        Value::None => out.push_str("None"),
-        Value::Bool(true) => out.push_str("True"),
-        Value::Bool(false) => out.push_str("False"),
-        Value::Int(i) => out.push_str(&i.to_string()),
-        Value::Float(f) => out.push_str(&float_repr(*f)),
-        Value::Str(s) => out.push_str(&str_repr(s)),
-        Value::Bytes(b) => out.push_str(&bytes_repr(b)),
+    // Most kinds print as `pre + name + post`.
+    let (pre, name, post): (&str, &str, &str) = match v {
+        Value::None | Value::Unbound => ("None", "", ""),
+        Value::Bool(true) => ("True", "", ""),
+        Value::Bool(false) => ("False", "", ""),
+        Value::Iter(_) => ("<iterator object>", "", ""),
+        Value::Function(f) => ("<function ", &f.code.name, ">"),
+        Value::Builtin(b) => ("<built-in function ", b.name, ">"),
+        Value::Module(m) => ("<module '", &m.name, "'>"),
+        Value::Type(t) => ("<class '", t.name(), "'>"),
+        Value::ExcClass(c) => ("<class '", &c.name, "'>"),
+        Value::HostFunction(h) => ("<class '", &h.class, "'>"),
+        Value::BoundMethod(m) => {
+            match &m.0 {
+                Value::Type(t) => {
+                    out.push_str("<method '");
+                    out.push_str(&m.1);
+                    out.push_str("' of '");
+                    out.push_str(t.name());
+                    out.push_str("' objects>");
+                }
+                recv => {
+                    out.push_str("<built-in method ");
+                    out.push_str(&m.1);
+                    out.push_str(" of ");
+                    out.push_str(&recv.type_name());
+                    out.push_str(" object>");
+                }
+            }
+            return;
+        }
+        Value::HostMethod(m) => {
+            out.push_str("<bound method ");
+            out.push_str(&m.0.class);
+            out.push('.');
+            out.push_str(&m.1);
+            out.push('>');
+            return;
+        }
+        Value::Int(i) => {
+            let _ = write!(out, "{}", i);
+            return;
+        }
+        Value::Float(f) => return out.push_str(&float_repr(*f)),
+        Value::Str(s) => return out.push_str(&str_repr(s)),
+        Value::Bytes(b) => return out.push_str(&bytes_repr(b)),
+        Value::Host(h) => return out.push_str(&host(h)),
+        Value::Native(n) => return out.push_str(&crate::modules::datetime::native_repr(n)),
+        Value::Range(r) => {
+            let _ = write!(out, "range({}, {}", r.0, r.1);
+            if r.2 != 1 {
+                let _ = write!(out, ", {}", r.2);
+            }
+            return out.push(')');
+        }
         Value::List(l) => {
             out.push('[');
             let items = l.borrow().clone();
             seq_into(&items, out, host, depth);
-            out.push(']');
+            return out.push(']');
         }
         Value::Tuple(t) => {
             out.push('(');
@@ -229,7 +305,7 @@ pub fn repr_into(
             if t.len() == 1 {
                 out.push(',');
             }
-            out.push(')');
+            return out.push(')');
         }
         Value::Dict(d) => {
             out.push('{');
@@ -246,61 +322,30 @@ pub fn repr_into(
                     break;
                 }
             }
-            out.push('}');
+            return out.push('}');
         }
         Value::Set(d) => {
             let keys = d.borrow().keys();
             if keys.is_empty() {
-                out.push_str("set()");
-            } else {
-                out.push('{');
-                seq_into(&keys, out, host, depth);
-                out.push('}');
+                return out.push_str("set()");
             }
-        }
-        Value::Range(r) => {
-            if r.2 == 1 {
-                out.push_str(&format!("range({}, {})", r.0, r.1));
-            } else {
-                out.push_str(&format!("range({}, {}, {})", r.0, r.1, r.2));
-            }
+            out.push('{');
+            seq_into(&keys, out, host, depth);
+            return out.push('}');
         }
         Value::Slice(s) => {
-            out.push_str("slice(");
-            repr_into(&s.0, out, host, depth + 1);
-            out.push_str(", ");
-            repr_into(&s.1, out, host, depth + 1);
-            out.push_str(", ");
-            repr_into(&s.2, out, host, depth + 1);
-            out.push(')');
-        }
-        Value::Function(f) => out.push_str(&format!("<function {}>", f.code.name)),
-        Value::Builtin(b) => out.push_str(&format!("<built-in function {}>", b.name)),
-        Value::BoundMethod(m) if matches!(m.0, Value::Type(_)) => out.push_str(&format!(
-            "<method '{}' of '{}' objects>",
-            m.1,
-            match &m.0 {
-                Value::Type(t) => t.name(),
-                _ => "",
+            for (i, x) in [&s.0, &s.1, &s.2].into_iter().enumerate() {
+                out.push_str(if i == 0 { "slice(" } else { ", " });
+                repr_into(x, out, host, depth + 1);
             }
-        )),
-        Value::BoundMethod(m) => out.push_str(&format!(
-            "<built-in method {} of {} object>",
-            m.1,
-            m.0.type_name()
-        )),
-        Value::Module(m) => out.push_str(&format!("<module '{}'>", m.name)),
-        Value::Type(t) => out.push_str(&format!("<class '{}'>", t.name())),
-        Value::ExcClass(c) => out.push_str(&format!("<class '{}'>", c.name)),
+            return out.push(')');
+        }
         Value::Exception(e) => {
             out.push_str(&e.class().name);
             out.push('(');
             seq_into(e.args(), out, host, depth);
-            out.push(')');
+            return out.push(')');
         }
-        Value::Host(h) => out.push_str(&host(h)),
-        Value::HostMethod(m) => out.push_str(&format!("<bound method {}.{}>", m.0.class, m.1)),
-        Value::HostFunction(h) => out.push_str(&format!("<class '{}'>", h.class)),
         Value::Record(r) => {
             out.push_str(&r.class);
             out.push('(');
@@ -312,19 +357,19 @@ pub fn repr_into(
                 out.push('=');
                 repr_into(v, out, host, depth + 1);
             }
-            out.push(')');
+            return out.push(')');
         }
-        Value::Native(n) => out.push_str(&crate::modules::datetime::native_repr(n)),
-        Value::Iter(_) => out.push_str("<iterator object>"),
         Value::View(v) => {
             out.push_str(v.0.name());
             out.push_str("([");
             let items = crate::value::view_items(v.0, &v.1.borrow());
             seq_into(&items, out, host, depth);
-            out.push_str("])");
+            return out.push_str("])");
         }
-        Value::Unbound => out.push_str("None"),
-    }
+    };
+    out.push_str(pre);
+    out.push_str(name);
+    out.push_str(post);
 }
 
 // ---------------- format specs ----------------
@@ -481,7 +526,7 @@ pub fn format_value(
             if matches!(v, Value::Bool(_)) && spec.ty.is_none() {
                 return Ok(pad(to_str(v), "", &spec, false));
             }
-            format_int(i, &spec)
+            format_int(i, &spec, false)
         }
         Value::Int(_) | Value::Bool(_) | Value::Float(_) => {
             let f = v.as_float().unwrap_or(0.0);
@@ -522,15 +567,16 @@ pub fn format_value(
     }
 }
 
-fn format_int(i: i64, spec: &Spec) -> Result<String, Exception> {
+/// An int with a format spec; `percent`: for `%` formatting (a precision zero-pads `%d`).
+fn format_int(i: i64, spec: &Spec, percent: bool) -> Result<String, Exception> {
     let neg = i < 0;
     let a = i.unsigned_abs();
-    let (body, prefix) = match spec.ty {
-        None | Some('d') | Some('n') => (a.to_string(), ""),
-        Some('b') => (format!("{:b}", a), "0b"),
-        Some('o') => (format!("{:o}", a), "0o"),
-        Some('x') => (format!("{:x}", a), "0x"),
-        Some('X') => (format!("{:X}", a), "0X"),
+    let (mut body, prefix) = match spec.ty {
+        None | Some('d') | Some('n') => (to_radix(a, 10, false), ""),
+        Some('b') => (to_radix(a, 2, false), "0b"),
+        Some('o') => (to_radix(a, 8, false), "0o"),
+        Some('x') => (to_radix(a, 16, false), "0x"),
+        Some('X') => (to_radix(a, 16, true), "0X"),
         Some('c') => {
             let c = u32::try_from(i)
                 .ok()
@@ -547,10 +593,15 @@ fn format_int(i: i64, spec: &Spec) -> Result<String, Exception> {
             )))
         }
     };
-    if spec.precision.is_some() {
-        return Err(Exception::value_error(
-            "Precision not allowed in integer format specifier",
-        ));
+    if let Some(p) = spec.precision {
+        if !percent {
+            return Err(Exception::value_error(
+                "Precision not allowed in integer format specifier",
+            ));
+        }
+        if spec.ty == Some('d') && p > body.len() {
+            body.insert_str(0, &"0".repeat(p - body.len()));
+        }
     }
     let body = match spec.grouping {
         Some(g) => group(
@@ -815,9 +866,9 @@ pub fn percent_format(
                 spec.zero = false;
                 pad(body, "", &spec, true)
             }
-            'd' | 'i' | 'u' => {
+            'd' | 'i' | 'u' | 'x' | 'X' | 'o' => {
                 let n = match &v {
-                    Value::Float(f) => {
+                    Value::Float(f) if matches!(ty, 'd' | 'i' | 'u') => {
                         if !f.is_finite() {
                             return Err(Exception::builtin(
                                 "OverflowError",
@@ -828,48 +879,19 @@ pub fn percent_format(
                     }
                     other => other.as_int().ok_or_else(|| {
                         Exception::type_error_fmt(format_args!(
-                            "%{} format: a real number is required, not {}",
+                            "%{} format: {} is required, not {}",
                             ty,
+                            if matches!(ty, 'd' | 'i' | 'u') {
+                                "a real number"
+                            } else {
+                                "an integer"
+                            },
                             other.type_name()
                         ))
                     })?,
                 };
-                let body = n.unsigned_abs().to_string();
-                let body = match spec.precision {
-                    Some(p) if p > body.len() => format!("{}{}", "0".repeat(p - body.len()), body),
-                    _ => body,
-                };
-                pad(body, sign_str(n < 0, &spec), &spec, true)
-            }
-            'x' | 'X' | 'o' => {
-                let n = v.as_int().ok_or_else(|| {
-                    Exception::type_error_fmt(format_args!(
-                        "%{} format: an integer is required, not {}",
-                        ty,
-                        v.type_name()
-                    ))
-                })?;
-                let a = n.unsigned_abs();
-                let body = match ty {
-                    'x' => format!("{:x}", a),
-                    'X' => format!("{:X}", a),
-                    _ => format!("{:o}", a),
-                };
-                let prefix = if spec.alt {
-                    match ty {
-                        'x' => "0x",
-                        'X' => "0X",
-                        _ => "0o",
-                    }
-                } else {
-                    ""
-                };
-                pad(
-                    body,
-                    &format!("{}{}", sign_str(n < 0, &spec), prefix),
-                    &spec,
-                    true,
-                )
+                spec.ty = Some(if matches!(ty, 'i' | 'u') { 'd' } else { ty });
+                format_int(n, &spec, true)?
             }
             'e' | 'E' | 'f' | 'F' | 'g' | 'G' => {
                 let f = v.as_float().ok_or_else(|| {
@@ -878,13 +900,8 @@ pub fn percent_format(
                         v.type_name()
                     ))
                 })?;
-                let body = float_body(f, ty, Some(spec.precision.unwrap_or(6)), spec.alt);
-                pad(
-                    body,
-                    sign_str(f.is_sign_negative() && !f.is_nan(), &spec),
-                    &spec,
-                    true,
-                )
+                spec.ty = Some(ty);
+                format_float(f, &spec)?
             }
             'c' => match &v {
                 Value::Str(s) if s.chars().count() == 1 => pad(s.to_string(), "", &spec, true),

@@ -1,9 +1,10 @@
 //! The `datetime` module on host virtual time: datetime.now/utcnow, isoformat, timezone.utc, timedelta.
 
+use std::fmt::Write;
 use std::rc::Rc;
 
 use crate::ast::BinOp;
-use crate::builtins::module as make_module;
+use crate::builtins::module_with as make_module;
 use crate::error::Exception;
 use crate::value::{Builtin, Native, Value};
 use crate::vm::Process;
@@ -12,43 +13,37 @@ use crate::Host;
 type Kw = Vec<(Rc<str>, Value)>;
 type R = Result<Value, Exception>;
 
-static NOW: Builtin = Builtin {
-    name: "now",
-    f: dt_now,
-};
-static UTCNOW: Builtin = Builtin {
-    name: "utcnow",
-    f: dt_utcnow,
-};
-static FROMTS: Builtin = Builtin {
-    name: "fromtimestamp",
-    f: dt_fromtimestamp,
-};
-static TIMEDELTA: Builtin = Builtin {
+static CLASS: [Builtin; 3] = [
+    Builtin {
+        name: "now",
+        f: dt_now,
+    },
+    Builtin {
+        name: "utcnow",
+        f: dt_utcnow,
+    },
+    Builtin {
+        name: "fromtimestamp",
+        f: dt_fromtimestamp,
+    },
+];
+
+static FUNCS: [Builtin; 1] = [Builtin {
     name: "timedelta",
     f: td_new,
-};
+}];
 
 pub fn module() -> Value {
-    let dt_class = make_module(
-        "datetime",
-        vec![
-            ("now", Value::Builtin(&NOW)),
-            ("utcnow", Value::Builtin(&UTCNOW)),
-            ("fromtimestamp", Value::Builtin(&FROMTS)),
-        ],
-    );
+    let dt_class = make_module("datetime", &CLASS, vec![]);
     let tz = make_module(
         "timezone",
+        &[],
         vec![("utc", Value::Native(Rc::new(Native::TimezoneUtc)))],
     );
     make_module(
         "datetime",
-        vec![
-            ("datetime", dt_class),
-            ("timezone", tz),
-            ("timedelta", Value::Builtin(&TIMEDELTA)),
-        ],
+        &FUNCS,
+        vec![("datetime", dt_class), ("timezone", tz)],
     )
 }
 
@@ -303,19 +298,32 @@ pub fn strftime(n: &Native, fmt: &str) -> String {
             continue;
         }
         match it.next() {
-            Some('Y') => out.push_str(&format!("{:04}", p.y)),
-            Some('m') => out.push_str(&format!("{:02}", p.mo)),
-            Some('d') => out.push_str(&format!("{:02}", p.d)),
-            Some('H') => out.push_str(&format!("{:02}", p.h)),
-            Some('M') => out.push_str(&format!("{:02}", p.mi)),
-            Some('S') => out.push_str(&format!("{:02}", p.s)),
-            Some('f') => out.push_str(&format!("{:06}", p.us)),
+            Some(c @ ('Y' | 'm' | 'd' | 'H' | 'M' | 'S' | 'f')) => {
+                let (v, w) = match c {
+                    'Y' => (p.y, 4),
+                    'm' => (p.mo, 2),
+                    'd' => (p.d, 2),
+                    'H' => (p.h, 2),
+                    'M' => (p.mi, 2),
+                    'S' => (p.s, 2),
+                    _ => (p.us, 6),
+                };
+                let _ = write!(out, "{:0w$}", v, w = w);
+            }
             Some('z') => out.push_str(if *utc { "+0000" } else { "" }),
             Some('Z') => out.push_str(if *utc { "UTC" } else { "" }),
-            Some('A') => out.push_str(DAYS[p.wday as usize % 7]),
-            Some('a') => out.push_str(&DAYS[p.wday as usize % 7][..3]),
-            Some('B') => out.push_str(MONTHS[(p.mo as usize).saturating_sub(1) % 12]),
-            Some('b') => out.push_str(&MONTHS[(p.mo as usize).saturating_sub(1) % 12][..3]),
+            Some(c @ ('A' | 'a' | 'B' | 'b')) => {
+                let name = if c.eq_ignore_ascii_case(&'a') {
+                    DAYS[p.wday as usize % 7]
+                } else {
+                    MONTHS[(p.mo as usize).saturating_sub(1) % 12]
+                };
+                out.push_str(if c.is_ascii_lowercase() {
+                    &name[..3]
+                } else {
+                    name
+                });
+            }
             Some('%') => out.push('%'),
             Some(o) => {
                 out.push('%');

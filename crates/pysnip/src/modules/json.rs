@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use crate::builtins::module as make_module;
+use crate::builtins::module_with as make_module;
 use crate::error::{builtin_class, Exception};
 use crate::format::float_repr;
 use crate::value::{Builtin, Dict, Value};
@@ -12,26 +12,25 @@ use crate::Host;
 type Kw = Vec<(Rc<str>, Value)>;
 type R = Result<Value, Exception>;
 
-static DUMPS: Builtin = Builtin {
-    name: "dumps",
-    f: dumps,
-};
-static LOADS: Builtin = Builtin {
-    name: "loads",
-    f: loads,
-};
+static FUNCS: [Builtin; 2] = [
+    Builtin {
+        name: "dumps",
+        f: dumps,
+    },
+    Builtin {
+        name: "loads",
+        f: loads,
+    },
+];
 
 pub fn module() -> Value {
     make_module(
         "json",
-        vec![
-            ("dumps", Value::Builtin(&DUMPS)),
-            ("loads", Value::Builtin(&LOADS)),
-            (
-                "JSONDecodeError",
-                Value::ExcClass(builtin_class("JSONDecodeError")),
-            ),
-        ],
+        &FUNCS,
+        vec![(
+            "JSONDecodeError",
+            Value::ExcClass(builtin_class("JSONDecodeError")),
+        )],
     )
 }
 
@@ -225,14 +224,11 @@ fn encode(
             if opts.sort_keys {
                 let keys: Vec<Value> = items.iter().map(|(k, _)| k.clone()).collect();
                 let sorted_keys = crate::builtins::sort_values(p, h, keys, None, false)?;
-                let mut d2 = Dict::new();
-                for (k, x) in &items {
-                    d2.insert(k.clone(), x.clone())?;
-                }
+                let d = d.borrow();
                 items = sorted_keys
                     .into_iter()
                     .map(|k| {
-                        let x = d2.get(&k).ok().flatten().unwrap_or(Value::None);
+                        let x = d.get(&k).ok().flatten().unwrap_or(Value::None);
                         (k, x)
                     })
                     .collect();
@@ -334,40 +330,44 @@ impl<'a> Parser<'a> {
         let Some(&c) = self.b.get(self.pos) else {
             return Err(self.err("Expecting value", start));
         };
+        const LITERALS: [&str; 6] = ["null", "true", "false", "NaN", "Infinity", "-Infinity"];
+        if let Some(i) = LITERALS
+            .iter()
+            .position(|l| self.b[self.pos..].starts_with(l.as_bytes()))
+        {
+            self.pos += LITERALS[i].len();
+            return Ok(match i {
+                0 => Value::None,
+                1 => Value::Bool(true),
+                2 => Value::Bool(false),
+                3 => Value::Float(f64::NAN),
+                4 => Value::Float(f64::INFINITY),
+                _ => Value::Float(f64::NEG_INFINITY),
+            });
+        }
         match c {
-            b'{' => {
+            b'{' | b'[' => {
+                let obj = c == b'{';
                 self.depth += 1;
                 if self.depth > 200 {
-                    return Err(Exception::builtin("RecursionError", "maximum recursion depth exceeded while decoding a JSON object from a unicode string"));
+                    return Err(Exception::builtin_fmt(
+                        "RecursionError",
+                        format_args!(
+                            "maximum recursion depth exceeded while decoding a JSON {} from a unicode string",
+                            if obj { "object" } else { "array" }
+                        ),
+                    ));
                 }
                 self.pos += 1;
+                let close = if obj { b'}' } else { b']' };
                 let mut d = Dict::new();
+                let mut items = Vec::new();
                 self.ws();
-                if self.b.get(self.pos) == Some(&b'}') {
+                if self.b.get(self.pos) == Some(&close) {
                     self.pos += 1;
-                    self.depth -= 1;
-                    return Ok(Value::Dict(Rc::new(std::cell::RefCell::new(d))));
-                }
-                loop {
-                    self.ws();
-                    if self.b.get(self.pos) != Some(&b'"') {
-                        return Err(self.err(
-                            "Expecting property name enclosed in double quotes",
-                            self.pos,
-                        ));
-                    }
-                    let k = self.string()?;
-                    self.ws();
-                    if self.b.get(self.pos) != Some(&b':') {
-                        return Err(self.err("Expecting ':' delimiter", self.pos));
-                    }
-                    self.pos += 1;
-                    let v = self.value()?;
-                    d.insert(k, v)?;
-                    self.ws();
-                    match self.b.get(self.pos) {
-                        Some(b',') => {
-                            self.pos += 1;
+                } else {
+                    loop {
+                        if obj {
                             self.ws();
                             if self.b.get(self.pos) != Some(&b'"') {
                                 return Err(self.err(
@@ -375,70 +375,36 @@ impl<'a> Parser<'a> {
                                     self.pos,
                                 ));
                             }
-                        }
-                        Some(b'}') => {
+                            let k = self.string()?;
+                            self.ws();
+                            if self.b.get(self.pos) != Some(&b':') {
+                                return Err(self.err("Expecting ':' delimiter", self.pos));
+                            }
                             self.pos += 1;
-                            break;
+                            let v = self.value()?;
+                            d.insert(k, v)?;
+                        } else {
+                            items.push(self.value()?);
                         }
-                        _ => return Err(self.err("Expecting ',' delimiter", self.pos)),
+                        self.ws();
+                        match self.b.get(self.pos) {
+                            Some(b',') => self.pos += 1,
+                            Some(x) if *x == close => {
+                                self.pos += 1;
+                                break;
+                            }
+                            _ => return Err(self.err("Expecting ',' delimiter", self.pos)),
+                        }
                     }
                 }
                 self.depth -= 1;
-                Ok(Value::Dict(Rc::new(std::cell::RefCell::new(d))))
-            }
-            b'[' => {
-                self.depth += 1;
-                if self.depth > 200 {
-                    return Err(Exception::builtin("RecursionError", "maximum recursion depth exceeded while decoding a JSON array from a unicode string"));
-                }
-                self.pos += 1;
-                let mut items = Vec::new();
-                self.ws();
-                if self.b.get(self.pos) == Some(&b']') {
-                    self.pos += 1;
-                    self.depth -= 1;
-                    return Ok(Value::list(items));
-                }
-                loop {
-                    items.push(self.value()?);
-                    self.ws();
-                    match self.b.get(self.pos) {
-                        Some(b',') => self.pos += 1,
-                        Some(b']') => {
-                            self.pos += 1;
-                            break;
-                        }
-                        _ => return Err(self.err("Expecting ',' delimiter", self.pos)),
-                    }
-                }
-                self.depth -= 1;
-                Ok(Value::list(items))
+                Ok(if obj {
+                    Value::Dict(Rc::new(std::cell::RefCell::new(d)))
+                } else {
+                    Value::list(items)
+                })
             }
             b'"' => self.string(),
-            b'n' if self.s[self.pos..].starts_with("null") => {
-                self.pos += 4;
-                Ok(Value::None)
-            }
-            b't' if self.s[self.pos..].starts_with("true") => {
-                self.pos += 4;
-                Ok(Value::Bool(true))
-            }
-            b'f' if self.s[self.pos..].starts_with("false") => {
-                self.pos += 5;
-                Ok(Value::Bool(false))
-            }
-            b'N' if self.s[self.pos..].starts_with("NaN") => {
-                self.pos += 3;
-                Ok(Value::Float(f64::NAN))
-            }
-            b'I' if self.s[self.pos..].starts_with("Infinity") => {
-                self.pos += 8;
-                Ok(Value::Float(f64::INFINITY))
-            }
-            b'-' if self.s[self.pos..].starts_with("-Infinity") => {
-                self.pos += 9;
-                Ok(Value::Float(f64::NEG_INFINITY))
-            }
             b'-' | b'0'..=b'9' => self.number(),
             _ => Err(self.err("Expecting value", start)),
         }

@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use crate::builtins::module as make_module;
+use crate::builtins::module_with as make_module;
 use crate::error::Exception;
 use crate::value::{Builtin, Value};
 use crate::vm::Process;
@@ -11,53 +11,43 @@ use crate::Host;
 type Kw = Vec<(Rc<str>, Value)>;
 type R = Result<Value, Exception>;
 
-static RANDOM: Builtin = Builtin {
-    name: "random",
-    f: r_random,
-};
-static RANDINT: Builtin = Builtin {
-    name: "randint",
-    f: r_randint,
-};
-static CHOICE: Builtin = Builtin {
-    name: "choice",
-    f: r_choice,
-};
-static UNIFORM: Builtin = Builtin {
-    name: "uniform",
-    f: r_uniform,
-};
-static SHUFFLE: Builtin = Builtin {
-    name: "shuffle",
-    f: r_shuffle,
-};
-static RANDRANGE: Builtin = Builtin {
-    name: "randrange",
-    f: r_randrange,
-};
-static SEED: Builtin = Builtin {
-    name: "seed",
-    f: r_seed,
-};
-static SAMPLE: Builtin = Builtin {
-    name: "sample",
-    f: r_sample,
-};
+static FUNCS: [Builtin; 8] = [
+    Builtin {
+        name: "random",
+        f: r_random,
+    },
+    Builtin {
+        name: "randint",
+        f: r_randint,
+    },
+    Builtin {
+        name: "choice",
+        f: r_choice,
+    },
+    Builtin {
+        name: "uniform",
+        f: r_uniform,
+    },
+    Builtin {
+        name: "shuffle",
+        f: r_shuffle,
+    },
+    Builtin {
+        name: "randrange",
+        f: r_randrange,
+    },
+    Builtin {
+        name: "seed",
+        f: r_seed,
+    },
+    Builtin {
+        name: "sample",
+        f: r_sample,
+    },
+];
 
 pub fn module() -> Value {
-    make_module(
-        "random",
-        vec![
-            ("random", Value::Builtin(&RANDOM)),
-            ("randint", Value::Builtin(&RANDINT)),
-            ("choice", Value::Builtin(&CHOICE)),
-            ("uniform", Value::Builtin(&UNIFORM)),
-            ("shuffle", Value::Builtin(&SHUFFLE)),
-            ("randrange", Value::Builtin(&RANDRANGE)),
-            ("seed", Value::Builtin(&SEED)),
-            ("sample", Value::Builtin(&SAMPLE)),
-        ],
-    )
+    make_module("random", &FUNCS, vec![])
 }
 
 fn unit(h: &mut dyn Host) -> f64 {

@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use crate::builtins::module as make_module;
+use crate::builtins::module_with as make_module;
 use crate::error::Exception;
 use crate::value::{Builtin, Value};
 use crate::vm::Process;
@@ -11,43 +11,35 @@ use crate::{Block, Host};
 type Kw = Vec<(Rc<str>, Value)>;
 type R = Result<Value, Exception>;
 
-static TIME: Builtin = Builtin {
-    name: "time",
-    f: t_time,
-};
-static TIME_NS: Builtin = Builtin {
-    name: "time_ns",
-    f: t_time_ns,
-};
-static MONOTONIC: Builtin = Builtin {
-    name: "monotonic",
-    f: t_monotonic,
-};
-static PERF: Builtin = Builtin {
-    name: "perf_counter",
-    f: t_monotonic,
-};
-static SLEEP: Builtin = Builtin {
-    name: "sleep",
-    f: t_sleep,
-};
-static STRFTIME: Builtin = Builtin {
-    name: "strftime",
-    f: t_strftime,
-};
+static FUNCS: [Builtin; 6] = [
+    Builtin {
+        name: "time",
+        f: t_time,
+    },
+    Builtin {
+        name: "time_ns",
+        f: t_time_ns,
+    },
+    Builtin {
+        name: "monotonic",
+        f: t_monotonic,
+    },
+    Builtin {
+        name: "perf_counter",
+        f: t_monotonic,
+    },
+    Builtin {
+        name: "sleep",
+        f: t_sleep,
+    },
+    Builtin {
+        name: "strftime",
+        f: t_strftime,
+    },
+];
 
 pub fn module() -> Value {
-    make_module(
-        "time",
-        vec![
-            ("time", Value::Builtin(&TIME)),
-            ("time_ns", Value::Builtin(&TIME_NS)),
-            ("monotonic", Value::Builtin(&MONOTONIC)),
-            ("perf_counter", Value::Builtin(&PERF)),
-            ("sleep", Value::Builtin(&SLEEP)),
-            ("strftime", Value::Builtin(&STRFTIME)),
-        ],
-    )
+    make_module("time", &FUNCS, vec![])
 }
 
 /// Milliseconds since the Unix epoch in virtual time.
@@ -92,32 +84,29 @@ fn t_sleep(p: &mut Process, _h: &mut dyn Host, a: Vec<Value>, _k: Kw) -> R {
     Ok(Value::None)
 }
 
-static EXIT: Builtin = Builtin {
+static SYS: [Builtin; 1] = [Builtin {
     name: "exit",
     f: s_exit,
-};
-static NOOP: Builtin = Builtin {
-    name: "flush",
-    f: s_noop,
-};
-static WRITE: Builtin = Builtin {
-    name: "write",
-    f: s_write,
-};
+}];
+
+static STDOUT: [Builtin; 2] = [
+    Builtin {
+        name: "write",
+        f: s_write,
+    },
+    Builtin {
+        name: "flush",
+        f: s_noop,
+    },
+];
 
 /// A minimal `sys`: `exit`, `argv`, `version`, `stdout.write/flush`, `maxsize`.
 pub fn sys_module() -> Value {
-    let stdout = make_module(
-        "stdout",
-        vec![
-            ("write", Value::Builtin(&WRITE)),
-            ("flush", Value::Builtin(&NOOP)),
-        ],
-    );
+    let stdout = make_module("stdout", &STDOUT, vec![]);
     make_module(
         "sys",
+        &SYS,
         vec![
-            ("exit", Value::Builtin(&EXIT)),
             ("argv", Value::list(vec![Value::str("main.py")])),
             ("version", Value::str("3.11 (pysnip playground subset)")),
             ("maxsize", Value::Int(i64::MAX)),
@@ -155,36 +144,34 @@ fn s_write(p: &mut Process, h: &mut dyn Host, a: Vec<Value>, _k: Kw) -> R {
     Ok(Value::Int(s.chars().count() as i64))
 }
 
-static FLOOR: Builtin = Builtin {
-    name: "floor",
-    f: m_floor,
-};
-static CEIL: Builtin = Builtin {
-    name: "ceil",
-    f: m_ceil,
-};
-static SQRT: Builtin = Builtin {
-    name: "sqrt",
-    f: m_sqrt,
-};
-static ISNAN: Builtin = Builtin {
-    name: "isnan",
-    f: m_isnan,
-};
-static LOG: Builtin = Builtin {
-    name: "log",
-    f: m_log,
-};
+static MATH: [Builtin; 5] = [
+    Builtin {
+        name: "floor",
+        f: m_floor,
+    },
+    Builtin {
+        name: "ceil",
+        f: m_ceil,
+    },
+    Builtin {
+        name: "sqrt",
+        f: m_sqrt,
+    },
+    Builtin {
+        name: "isnan",
+        f: m_isnan,
+    },
+    Builtin {
+        name: "log",
+        f: m_log,
+    },
+];
 
 pub fn math_module() -> Value {
     make_module(
         "math",
+        &MATH,
         vec![
-            ("floor", Value::Builtin(&FLOOR)),
-            ("ceil", Value::Builtin(&CEIL)),
-            ("sqrt", Value::Builtin(&SQRT)),
-            ("isnan", Value::Builtin(&ISNAN)),
-            ("log", Value::Builtin(&LOG)),
             ("pi", Value::Float(std::f64::consts::PI)),
             ("e", Value::Float(std::f64::consts::E)),
             ("inf", Value::Float(f64::INFINITY)),

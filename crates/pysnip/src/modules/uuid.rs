@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use crate::builtins::module as make_module;
+use crate::builtins::module_with as make_module;
 use crate::error::Exception;
 use crate::value::{Builtin, Native, Value};
 use crate::vm::Process;
@@ -10,13 +10,13 @@ use crate::Host;
 
 type Kw = Vec<(Rc<str>, Value)>;
 
-static UUID4: Builtin = Builtin {
+static FUNCS: [Builtin; 1] = [Builtin {
     name: "uuid4",
     f: uuid4,
-};
+}];
 
 pub fn module() -> Value {
-    make_module("uuid", vec![("uuid4", Value::Builtin(&UUID4))])
+    make_module("uuid", &FUNCS, vec![])
 }
 
 fn uuid4(_p: &mut Process, h: &mut dyn Host, _a: Vec<Value>, _k: Kw) -> Result<Value, Exception> {
