@@ -186,7 +186,8 @@ type CResult<T> = Result<T, Fail>;
 struct NameMap<V>(Vec<(Rc<str>, V)>);
 
 /// A set of names in name order.
-type NameSet = NameMap<()>;
+/// (The same map type as the index maps, so their code is shared; the values are unused.)
+type NameSet = NameMap<u32>;
 
 impl<V> Default for NameMap<V> {
     fn default() -> Self {
@@ -229,7 +230,7 @@ impl<V: Copy> NameMap<V> {
 impl Extend<Rc<str>> for NameSet {
     fn extend<I: IntoIterator<Item = Rc<str>>>(&mut self, iter: I) {
         for n in iter {
-            self.insert(n, ());
+            self.insert(n, 0);
         }
     }
 }
@@ -256,7 +257,7 @@ struct Collector {
 
 impl Collector {
     fn assign(&mut self, n: &Rc<str>) {
-        if self.assigned_set.insert(n.clone(), ()) {
+        if self.assigned_set.insert(n.clone(), 0) {
             self.assigned.push(n.clone());
         }
     }
@@ -285,7 +286,7 @@ impl Collector {
             StmtKind::AugAssign(t, _, v) => {
                 self.expr(v);
                 if let ExprKind::Name(n) = &t.kind {
-                    self.uses.insert(n.clone(), ());
+                    self.uses.insert(n.clone(), 0);
                 }
                 self.target(t);
             }
@@ -392,7 +393,7 @@ impl Collector {
     fn expr(&mut self, e: &Expr) {
         match &e.kind {
             ExprKind::Name(n) => {
-                self.uses.insert(n.clone(), ());
+                self.uses.insert(n.clone(), 0);
             }
             ExprKind::Const(_) => {}
             ExprKind::List(v) | ExprKind::Tuple(v) | ExprKind::Set(v) => {
@@ -1242,7 +1243,7 @@ impl Compiler {
         unit.code.kwonly_defaults = kwdef_names;
         unit.code.vararg = f.vararg.is_some();
         unit.code.kwarg = f.kwarg.is_some();
-        self.compile_child(unit, |c| {
+        self.compile_child(unit, &mut |c| {
             c.stmts(&f.body)?;
             c.load_const(Value::None);
             c.emit(Op::Return);
@@ -1280,7 +1281,7 @@ impl Compiler {
     fn compile_child(
         &mut self,
         unit: Unit,
-        body: impl FnOnce(&mut Self) -> CResult<()>,
+        body: &mut dyn FnMut(&mut Self) -> CResult<()>,
     ) -> CResult<()> {
         // free variable sources in the parent
         let parent_avail = self.unit.available();
@@ -1329,7 +1330,7 @@ impl Compiler {
         });
         let mut unit = self.child_unit(name, span, &coll, &[Rc::from(".0")]);
         unit.code.nparams = 1;
-        self.compile_child(unit, |c| {
+        self.compile_child(unit, &mut |c| {
             match kind {
                 0 => c.emit(Op::BuildList(0)),
                 1 => c.emit(Op::BuildSet(0)),
