@@ -562,89 +562,72 @@ impl Scenario {
         }
     }
 
-    fn info(&mut self, process: ProcessId, text: impl Into<String>) {
-        self.output.push(OutputLine {
-            time_ms: self.cluster.now(),
-            process,
-            kind: OutputKind::Info,
-            text: text.into(),
-            line: None,
-        });
-    }
-
     fn apply_fault(&mut self, f: &ScheduledFault) {
         let i = f.process.0;
         let Some(p) = self.procs.get(i) else {
             return;
         };
-        let consumers = p.objects.open_consumers();
-        let alive = p.ready_at.is_some();
-        match f.kind {
-            FaultKind::Crash => {
-                if !alive {
-                    return;
-                }
-                for c in &consumers {
-                    let _ = self.cluster.crash(*c);
-                }
-                let p = &mut self.procs[i];
-                p.vm = None;
-                p.wait = None;
-                p.ready_at = None;
-                p.view.state = ProcState::Crashed;
-                self.info(f.process, "crashed: no more heartbeats, polls or commits");
-            }
+        // Only a restart does anything to a process that is not running.
+        if p.ready_at.is_none() && f.kind != FaultKind::Restart {
+            return;
+        }
+        for c in p.objects.open_consumers() {
+            let _ = match f.kind {
+                FaultKind::Crash | FaultKind::Restart => self.cluster.crash(c),
+                FaultKind::Stall(ms) => self.cluster.stall(c, ms),
+                FaultKind::Leave => self.cluster.close(c, true),
+            };
+        }
+        let now = self.cluster.now();
+        let Some(p) = self.procs.get_mut(i) else {
+            return;
+        };
+        let text = match f.kind {
             FaultKind::Stall(ms) => {
-                if !alive {
-                    return;
-                }
-                for c in &consumers {
-                    let _ = self.cluster.stall(*c, ms);
-                }
-                let until = self.cluster.now().saturating_add(ms);
-                let p = &mut self.procs[i];
+                let until = now.saturating_add(ms);
                 p.stalled_until = until;
                 p.view.state = ProcState::Stalled(until);
-                self.info(
-                    f.process,
-                    format!("stalled for {} ms (heartbeats go on)", ms),
-                );
+                format!("stalled for {ms} ms (heartbeats go on)")
             }
-            FaultKind::Leave => {
-                if !alive {
-                    return;
-                }
-                for c in &consumers {
-                    let _ = self.cluster.close(*c, true);
-                }
-                let p = &mut self.procs[i];
+            kind => {
                 p.vm = None;
                 p.wait = None;
-                p.ready_at = None;
-                p.view.state = ProcState::Finished;
-                self.info(f.process, "left the group: consumer.close()");
+                let (ready_at, state, text) = match kind {
+                    FaultKind::Restart => {
+                        p.objects = Objects::default();
+                        p.view.producers.clear();
+                        p.stalled_until = 0;
+                        p.busy = 0;
+                        p.pending_line.clear();
+                        (
+                            Some(now),
+                            ProcState::NotStarted,
+                            "restarted: runs again from the top as a new member",
+                        )
+                    }
+                    FaultKind::Crash => (
+                        None,
+                        ProcState::Crashed,
+                        "crashed: no more heartbeats, polls or commits",
+                    ),
+                    _ => (
+                        None,
+                        ProcState::Finished,
+                        "left the group: consumer.close()",
+                    ),
+                };
+                p.ready_at = ready_at;
+                p.view.state = state;
+                text.to_string()
             }
-            FaultKind::Restart => {
-                for c in &consumers {
-                    let _ = self.cluster.crash(*c);
-                }
-                let now = self.cluster.now();
-                let p = &mut self.procs[i];
-                p.vm = None;
-                p.wait = None;
-                p.objects = Objects::default();
-                p.view.producers.clear();
-                p.ready_at = Some(now);
-                p.stalled_until = 0;
-                p.busy = 0;
-                p.pending_line.clear();
-                p.view.state = ProcState::NotStarted;
-                self.info(
-                    f.process,
-                    "restarted: runs again from the top as a new member",
-                );
-            }
-        }
+        };
+        self.output.push(OutputLine {
+            time_ms: now,
+            process: f.process,
+            kind: OutputKind::Info,
+            text,
+            line: None,
+        });
         self.refresh_view(i);
     }
 
