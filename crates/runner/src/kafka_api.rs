@@ -419,8 +419,8 @@ fn arg(args: &[Value], kwargs: &[(String, Value)], i: usize, name: &str) -> Opti
 fn bind_args(
     func: &str,
     names: &[&str],
-    args: Vec<Value>,
-    kwargs: Vec<(String, Value)>,
+    args: &[Value],
+    kwargs: &[(String, Value)],
     strict: bool,
 ) -> Result<Vec<Option<Value>>, Exception> {
     let n = args.len();
@@ -438,7 +438,7 @@ fn bind_args(
             ))
         });
     }
-    let mut out: Vec<Option<Value>> = args.into_iter().map(Some).collect();
+    let mut out: Vec<Option<Value>> = args.iter().cloned().map(Some).collect();
     out.resize(names.len(), None);
     for (k, v) in kwargs {
         match names
@@ -451,7 +451,7 @@ fn bind_args(
                     "{func}() got multiple values for argument '{k}'"
                 )))
             }
-            Some(slot) => *slot = Some(v),
+            Some(slot) => *slot = Some(v.clone()),
             None => {
                 return Err(Exception::type_error_fmt(format_args!(
                     "{func}() got an unexpected keyword argument '{k}'"
@@ -845,8 +845,8 @@ const RECORD_CLASSES: &[(&str, &[(&str, FieldDefault)])] = &[
 fn new_record(
     class: &str,
     fields: &[(&str, FieldDefault)],
-    args: Vec<Value>,
-    kwargs: Vec<(String, Value)>,
+    args: &[Value],
+    kwargs: &[(String, Value)],
 ) -> Res {
     let names: Vec<&str> = fields.iter().map(|(n, _)| *n).collect();
     let bound = bind_args(class, &names, args, kwargs, false)?;
@@ -971,16 +971,16 @@ impl ProcHost<'_> {
         Err(self.errors.exc(cls, &msg))
     }
 
-    fn new_producer(&mut self, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> Res {
+    fn new_producer(&mut self, args: &[Value], kwargs: &[(String, Value)]) -> Res {
         if !args.is_empty() {
             return Err(Exception::type_error_fmt(format_args!(
                 "KafkaProducer.__init__() takes 1 positional argument but {} were given",
                 args.len() + 1
             )));
         }
-        self.check_configs(PRODUCER, &kwargs, PRODUCER_CONFIGS)?;
+        self.check_configs(PRODUCER, kwargs, PRODUCER_CONFIGS)?;
         let n = self.producers.len() + 1;
-        let client_id = match kw(&kwargs, "client_id") {
+        let client_id = match kw(kwargs, "client_id") {
             Some(Value::Str(s)) => s.to_string(),
             _ => format!(
                 "{}#{}-producer-{n}",
@@ -991,17 +991,17 @@ impl ProcHost<'_> {
         self.producers.push(client_id.clone());
         let id = self.objects.add(Obj::Producer(ProducerObj {
             client_id,
-            key_serializer: kw_some(&kwargs, "key_serializer"),
-            value_serializer: kw_some(&kwargs, "value_serializer"),
+            key_serializer: kw_some(kwargs, "key_serializer"),
+            value_serializer: kw_some(kwargs, "value_serializer"),
             closed: false,
         }));
         Ok(Value::host("KafkaProducer", id))
     }
 
-    fn new_consumer(&mut self, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> Res {
-        self.check_configs(CONSUMER, &kwargs, CONSUMER_CONFIGS)?;
+    fn new_consumer(&mut self, args: &[Value], kwargs: &[(String, Value)]) -> Res {
+        self.check_configs(CONSUMER, kwargs, CONSUMER_CONFIGS)?;
         let mut topics = Vec::new();
-        for a in &args {
+        for a in args {
             match a.as_str() {
                 Some(t) => topics.push(t.to_string()),
                 None => {
@@ -1013,12 +1013,12 @@ impl ProcHost<'_> {
             }
         }
         let mut cfg = ConsumerConfig::default();
-        match kw(&kwargs, "group_id") {
+        match kw(kwargs, "group_id") {
             None | Some(Value::None) => {}
             Some(Value::Str(s)) => cfg.group_id = Some(s.to_string()),
             Some(_) => return Err(Exception::type_error("group_id must be a str")),
         }
-        match kw(&kwargs, "client_id") {
+        match kw(kwargs, "client_id") {
             Some(Value::Str(s)) => cfg.client_id = s.to_string(),
             Some(_) => {}
             None => {
@@ -1031,18 +1031,18 @@ impl ProcHost<'_> {
             ("max_poll_interval_ms", &mut cfg.max_poll_interval_ms),
             ("auto_commit_interval_ms", &mut cfg.auto_commit_interval_ms),
         ] {
-            if let Some(v) = kw(&kwargs, name) {
+            if let Some(v) = kw(kwargs, name) {
                 *slot = to_u64(&v, name)?;
             }
         }
-        if let Some(v) = kw(&kwargs, "max_poll_records") {
+        if let Some(v) = kw(kwargs, "max_poll_records") {
             cfg.max_poll_records = to_u64(&v, "max_poll_records")?.max(1) as usize;
         }
-        if let Some(v) = kw(&kwargs, "enable_auto_commit") {
+        if let Some(v) = kw(kwargs, "enable_auto_commit") {
             cfg.enable_auto_commit = v.truthy();
         }
         let mut warn_reset = false;
-        if let Some(v) = kw(&kwargs, "auto_offset_reset") {
+        if let Some(v) = kw(kwargs, "auto_offset_reset") {
             let s = v.as_str().unwrap_or("").to_ascii_lowercase();
             cfg.auto_offset_reset = match s.as_str() {
                 "earliest" | "smallest" => OffsetReset::Earliest,
@@ -1054,7 +1054,7 @@ impl ProcHost<'_> {
                 }
             };
         }
-        if let Some(v) = kw(&kwargs, "partition_assignment_strategy") {
+        if let Some(v) = kw(kwargs, "partition_assignment_strategy") {
             let items = v.as_seq().unwrap_or_else(|| vec![v.clone()]);
             let mut strategies = Vec::new();
             for item in items {
@@ -1090,11 +1090,11 @@ impl ProcHost<'_> {
                 "kafka-python warning: Unrecognized offset_reset_strategy, using NONE".to_string(),
             );
         }
-        let consumer_timeout_ms =
-            match kw(&kwargs, "consumer_timeout_ms").and_then(|v| v.as_float()) {
-                Some(f) if f.is_finite() && f >= 0.0 => Some(f as u64),
-                _ => None,
-            };
+        let consumer_timeout_ms = match kw(kwargs, "consumer_timeout_ms").and_then(|v| v.as_float())
+        {
+            Some(f) if f.is_finite() && f >= 0.0 => Some(f as u64),
+            _ => None,
+        };
         let id = self.cluster.new_consumer(cfg);
         if !topics.is_empty() {
             self.cluster
@@ -1103,8 +1103,8 @@ impl ProcHost<'_> {
         }
         let oid = self.objects.add(Obj::Consumer(ConsumerObj {
             id,
-            key_deserializer: kw_some(&kwargs, "key_deserializer"),
-            value_deserializer: kw_some(&kwargs, "value_deserializer"),
+            key_deserializer: kw_some(kwargs, "key_deserializer"),
+            value_deserializer: kw_some(kwargs, "value_deserializer"),
             buffer: Vec::new(),
             consumer_timeout_ms,
             closed: false,
@@ -1117,8 +1117,8 @@ impl ProcHost<'_> {
         proc: &mut Process,
         id: u64,
         name: &str,
-        args: Vec<Value>,
-        kwargs: Vec<(String, Value)>,
+        args: &[Value],
+        kwargs: &[(String, Value)],
     ) -> Res {
         let Some(Obj::Producer(p)) = self.objects.get_mut(id) else {
             return Err(no_such("producer"));
@@ -1145,8 +1145,8 @@ impl ProcHost<'_> {
         &mut self,
         proc: &mut Process,
         id: u64,
-        args: Vec<Value>,
-        kwargs: Vec<(String, Value)>,
+        args: &[Value],
+        kwargs: &[(String, Value)],
     ) -> Res {
         let Some(Obj::Producer(p)) = self.objects.get(id) else {
             return Err(no_such("producer"));
@@ -1459,8 +1459,8 @@ impl ProcHost<'_> {
         proc: &mut Process,
         id: u64,
         name: &str,
-        args: Vec<Value>,
-        kwargs: Vec<(String, Value)>,
+        args: &[Value],
+        kwargs: &[(String, Value)],
     ) -> HostResult {
         let Some(c) = self.objects.consumer_mut(id) else {
             return HostResult::Raise(no_such("consumer"));
@@ -1482,7 +1482,7 @@ impl ProcHost<'_> {
         }
         let (cid, closed) = (c.id, c.closed);
         if m == M::Poll {
-            return match self.poll_call(proc, id, &args, &kwargs) {
+            return match self.poll_call(proc, id, args, kwargs) {
                 Ok(Some(v)) => HostResult::Return(v),
                 Ok(None) => HostResult::Block(id),
                 Err(e) => HostResult::Raise(e),
@@ -1589,10 +1589,10 @@ impl ProcHost<'_> {
         closed: bool,
         m: M,
         name: &str,
-        args: Vec<Value>,
-        kwargs: Vec<(String, Value)>,
+        args: &[Value],
+        kwargs: &[(String, Value)],
     ) -> Res {
-        let arg0 = |n: &str| arg(&args, &kwargs, 0, n);
+        let arg0 = |n: &str| arg(args, kwargs, 0, n);
         match m {
             M::Commit | M::CommitAsync => {
                 let offsets = Self::commit_offsets(arg0("offsets"))?;
@@ -1602,7 +1602,7 @@ impl ProcHost<'_> {
                     return self.engine(r);
                 }
                 // kafka-python: errors go to the callback, or are discarded.
-                let callback = arg(&args, &kwargs, 1, "callback").filter(|v| !v.is_none());
+                let callback = arg(args, kwargs, 1, "callback").filter(|v| !v.is_none());
                 let committed: Vec<(TopicPartition, u64)> = match &offsets {
                     Some(list) => list.clone(),
                     None => self
@@ -1658,7 +1658,7 @@ impl ProcHost<'_> {
                     None => Vec::new(),
                 };
                 if topics.is_empty() {
-                    if kw_some(&kwargs, "pattern").is_some() {
+                    if kw_some(kwargs, "pattern").is_some() {
                         return Err(Exception::builtin(
                             "NotImplementedError",
                             "the playground does not model pattern subscriptions yet: subscribe to topic names",
@@ -1695,7 +1695,7 @@ impl ProcHost<'_> {
                     ));
                 };
                 let tp = topic_partition_arg(&tp)?;
-                let off = match arg(&args, &kwargs, 1, "offset") {
+                let off = match arg(args, kwargs, 1, "offset") {
                     Some(Value::Int(o)) => u64::try_from(o).ok(),
                     _ => None,
                 };
@@ -1821,7 +1821,7 @@ impl ProcHost<'_> {
                 // kafka-python: TopicPartition namedtuples only, each one assigned (a KeyError
                 // from its assignment dict otherwise); no rebalance either way.
                 let mut tps = Vec::with_capacity(args.len());
-                for a in &args {
+                for a in args {
                     if a.type_name() != "TopicPartition" {
                         return Err(Exception::type_error(
                             "partitions must be TopicPartition namedtuples",
@@ -1859,11 +1859,11 @@ impl ProcHost<'_> {
         set_of(tps.iter().map(topic_partition_value).collect())
     }
 
-    fn admin_call(&mut self, name: &str, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> Res {
+    fn admin_call(&mut self, name: &str, args: &[Value], kwargs: &[(String, Value)]) -> Res {
         let m = method_of(name);
         match m {
             M::CreateTopics => {
-                let list = arg(&args, &kwargs, 0, "new_topics")
+                let list = arg(args, kwargs, 0, "new_topics")
                     .and_then(|v| v.as_seq())
                     .unwrap_or_default();
                 for t in list {
@@ -1916,7 +1916,7 @@ impl ProcHost<'_> {
                 Ok(Value::None)
             }
             M::CreatePartitions => {
-                let items = arg(&args, &kwargs, 0, "topic_partitions")
+                let items = arg(args, kwargs, 0, "topic_partitions")
                     .and_then(|v| v.as_dict())
                     .unwrap_or_default();
                 for (k, v) in items {
@@ -1946,7 +1946,7 @@ impl ProcHost<'_> {
         target: &HostRef,
         class: &str,
         name: &str,
-        args: Vec<Value>,
+        args: &[Value],
     ) -> Res {
         let outcome = match self.objects.get(target.id) {
             Some(Obj::Future(m)) if class == "FutureRecordMetadata" => Ok(record_metadata_value(m)),
@@ -1983,12 +1983,12 @@ impl ProcHost<'_> {
     }
 
     /// Calls host class `id` of `CLASSES`.
-    fn class_call(&mut self, id: u64, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> Res {
+    fn class_call(&mut self, id: u64, args: &[Value], kwargs: &[(String, Value)]) -> Res {
         match id {
             0 => self.new_producer(args, kwargs),
             1 => self.new_consumer(args, kwargs),
             2 => {
-                self.check_configs(ADMIN, &kwargs, ADMIN_CONFIGS)?;
+                self.check_configs(ADMIN, kwargs, ADMIN_CONFIGS)?;
                 let id = self.objects.add(Obj::Admin);
                 Ok(Value::host("KafkaAdminClient", id))
             }
@@ -2048,17 +2048,17 @@ impl pysnip::Host for ProcHost<'_> {
                 });
                 return HostResult::Block(0);
             }
-            ("class", None) => self.class_call(target.id, args, kwargs),
+            ("class", None) => self.class_call(target.id, &args, &kwargs),
             ("assignor", None) => Err(Exception::type_error(
                 "pass the assignor class itself in partition_assignment_strategy",
             )),
-            ("KafkaProducer", Some(m)) => self.producer_call(proc, target.id, m, args, kwargs),
+            ("KafkaProducer", Some(m)) => self.producer_call(proc, target.id, m, &args, &kwargs),
             ("KafkaConsumer", Some(m)) => {
-                return self.consumer_call(proc, target.id, m, args, kwargs)
+                return self.consumer_call(proc, target.id, m, &args, &kwargs)
             }
-            ("KafkaAdminClient", Some(m)) => self.admin_call(m, args, kwargs),
+            ("KafkaAdminClient", Some(m)) => self.admin_call(m, &args, &kwargs),
             ("FutureRecordMetadata" | "Future", Some(m)) => {
-                self.future_call(proc, target, class, m, args)
+                self.future_call(proc, target, class, m, &args)
             }
             _ => Err(Exception::type_error_fmt(format_args!(
                 "'{class}' object is not callable"
