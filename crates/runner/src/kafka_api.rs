@@ -1207,12 +1207,12 @@ impl ProcHost<'_> {
         }
         let key_bytes = self.serialize(proc, &ks, key, "key")?;
         let value_bytes = self.serialize(proc, &vs, value, "value")?;
-        let total: u64 = self
-            .cluster
-            .topics()
-            .flat_map(|t| t.partitions().iter())
-            .map(|p| p.log_end_offset())
-            .sum();
+        let mut total: u64 = 0;
+        for t in self.cluster.topics() {
+            for p in t.partitions() {
+                total = total.saturating_add(p.log_end_offset());
+            }
+        }
         if total >= MAX_RECORDS {
             return Err(self.errors.exc(
                 "KafkaTimeoutError",
@@ -1566,11 +1566,11 @@ impl ProcHost<'_> {
     /// The TopicPartition list argument of `assign()`, `end_offsets()` and
     /// `beginning_offsets()`.
     fn partition_list(v: Option<Value>) -> Result<Vec<TopicPartition>, Exception> {
-        v.and_then(|v| v.as_seq())
-            .unwrap_or_default()
-            .iter()
-            .map(topic_partition_of)
-            .collect()
+        let mut tps = Vec::new();
+        for v in v.and_then(|v| v.as_seq()).unwrap_or_default() {
+            tps.push(topic_partition_of(&v)?);
+        }
+        Ok(tps)
     }
 
     fn group_of(&self, cid: ConsumerId) -> Result<String, Exception> {
@@ -1605,15 +1605,15 @@ impl ProcHost<'_> {
                 let callback = arg(args, kwargs, 1, "callback").filter(|v| !v.is_none());
                 let committed: Vec<(TopicPartition, u64)> = match &offsets {
                     Some(list) => list.clone(),
-                    None => self
-                        .cluster
-                        .assignment(cid)
-                        .into_iter()
-                        .filter_map(|tp| {
-                            let p = self.cluster.position(cid, &tp).ok()?;
-                            Some((tp, p))
-                        })
-                        .collect(),
+                    None => {
+                        let mut list = Vec::new();
+                        for tp in self.cluster.assignment(cid) {
+                            if let Ok(p) = self.cluster.position(cid, &tp) {
+                                list.push((tp, p));
+                            }
+                        }
+                        list
+                    }
                 };
                 let r = self
                     .cluster
@@ -1709,15 +1709,17 @@ impl ProcHost<'_> {
                 self.engine(r)
             }
             M::SeekToBeginning | M::SeekToEnd => {
-                let tps: Result<Vec<TopicPartition>, Exception> = args
-                    .iter()
-                    .map(|v| {
-                        topic_partition_arg(v).map_err(|_| {
-                            Exception::type_error("partitions must be TopicPartition namedtuples")
-                        })
-                    })
-                    .collect();
-                let tps = tps?;
+                let mut tps = Vec::with_capacity(args.len());
+                for v in args {
+                    match topic_partition_arg(v) {
+                        Ok(tp) => tps.push(tp),
+                        Err(_) => {
+                            return Err(Exception::type_error(
+                                "partitions must be TopicPartition namedtuples",
+                            ))
+                        }
+                    }
+                }
                 let assigned = self.cluster.assignment(cid);
                 let tps = if tps.is_empty() {
                     if assigned.is_empty() {
