@@ -336,13 +336,15 @@ impl Objects {
 
     /// Engine ids of the consumers this process created (only the open ones if `open`).
     fn consumer_ids(&self, open: bool) -> Vec<ConsumerId> {
-        self.map
-            .iter()
-            .filter_map(|o| match o {
-                Obj::Consumer(c) if !(open && c.closed) => Some(c.id),
-                _ => None,
-            })
-            .collect()
+        let mut ids = Vec::new();
+        for o in &self.map {
+            if let Obj::Consumer(c) = o {
+                if !(open && c.closed) {
+                    ids.push(c.id);
+                }
+            }
+        }
+        ids
     }
 
     /// Engine ids of the consumers this process created.
@@ -438,8 +440,10 @@ fn bind_args(
             ))
         });
     }
-    let mut out: Vec<Option<Value>> = args.iter().cloned().map(Some).collect();
-    out.resize(names.len(), None);
+    let mut out: Vec<Option<Value>> = Vec::with_capacity(names.len());
+    for i in 0..names.len() {
+        out.push(args.get(i).cloned());
+    }
     for (k, v) in kwargs {
         match names
             .iter()
@@ -488,7 +492,13 @@ fn config_number(val: &str) -> Option<u64> {
 fn rec(class: &str, names: &[&str], values: Vec<Value>) -> Value {
     Value::Record(Rc::new(pysnip::value::Record {
         class: Rc::from(class),
-        fields: names.iter().map(|n| Rc::from(*n)).zip(values).collect(),
+        fields: {
+            let mut fields = Vec::with_capacity(values.len());
+            for (n, v) in names.iter().zip(values) {
+                fields.push((Rc::from(*n), v));
+            }
+            fields
+        },
     }))
 }
 
@@ -1647,16 +1657,18 @@ impl ProcHost<'_> {
                 Ok(Value::host("Future", fid))
             }
             M::Subscribe => {
-                let topics: Vec<String> = match arg0("topics") {
-                    Some(Value::Str(s)) => vec![s.to_string()],
-                    Some(v) => v
-                        .as_seq()
-                        .unwrap_or_default()
-                        .iter()
-                        .filter_map(|t| t.as_str().map(str::to_string))
-                        .collect(),
-                    None => Vec::new(),
-                };
+                let mut topics: Vec<String> = Vec::new();
+                match arg0("topics") {
+                    Some(Value::Str(s)) => topics.push(s.to_string()),
+                    Some(v) => {
+                        for t in v.as_seq().unwrap_or_default() {
+                            if let Value::Str(t) = t {
+                                topics.push(t.to_string());
+                            }
+                        }
+                    }
+                    None => {}
+                }
                 if topics.is_empty() {
                     if kw_some(kwargs, "pattern").is_some() {
                         return Err(Exception::builtin(

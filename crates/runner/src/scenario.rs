@@ -910,12 +910,31 @@ enum Action {
 /// stable sort by time gives). Every schedule shares the one sort of `(time, index)` pairs, which
 /// keeps the wasm bundle smaller than a stable sort per item type.
 fn by_time<T: Clone>(items: &[T], at_ms: impl Fn(&T) -> u64) -> Vec<T> {
-    let mut order: Vec<(u64, usize)> = items.iter().map(at_ms).zip(0..).collect();
+    let mut times = Vec::with_capacity(items.len());
+    for x in items {
+        times.push(at_ms(x));
+    }
+    let mut out = Vec::with_capacity(items.len());
+    for i in time_order(times) {
+        if let Some(x) = items.get(i) {
+            out.push(x.clone());
+        }
+    }
+    out
+}
+
+/// The indices of `times` in ascending time, equal times in their given order.
+fn time_order(times: Vec<u64>) -> Vec<usize> {
+    let mut order: Vec<(u64, usize)> = Vec::with_capacity(times.len());
+    for (i, t) in times.into_iter().enumerate() {
+        order.push((t, i));
+    }
     order.sort_unstable();
-    order
-        .into_iter()
-        .filter_map(|(_, i)| items.get(i).cloned())
-        .collect()
+    let mut indices = Vec::with_capacity(order.len());
+    for (_, i) in order {
+        indices.push(i);
+    }
+    indices
 }
 
 fn new_proc(
