@@ -241,10 +241,11 @@ impl KafkaErrors {
     }
 
     fn module(&self) -> Vec<(String, Value)> {
-        self.classes
-            .iter()
-            .map(|(n, c)| (n.to_string(), Value::exc_class(c)))
-            .collect()
+        let mut attrs = Vec::with_capacity(self.classes.len());
+        for (n, c) in &self.classes {
+            attrs.push((n.to_string(), Value::exc_class(c)));
+        }
+        attrs
     }
 }
 
@@ -858,7 +859,10 @@ fn new_record(
     args: &[Value],
     kwargs: &[(String, Value)],
 ) -> Res {
-    let names: Vec<&str> = fields.iter().map(|(n, _)| *n).collect();
+    let mut names: Vec<&str> = Vec::with_capacity(fields.len());
+    for (n, _) in fields {
+        names.push(n);
+    }
     let bound = bind_args(class, &names, args, kwargs, false)?;
     let mut values = Vec::with_capacity(fields.len());
     for ((name, default), v) in fields.iter().zip(bound) {
@@ -1272,11 +1276,11 @@ impl ProcHost<'_> {
     /// The partition ids of `topic` as a set, if the topic exists.
     fn partition_set(&self, topic: &str) -> Option<Value> {
         let t = self.cluster.topic(topic)?;
-        Some(set_of(
-            (0..t.partition_count())
-                .map(|p| Value::int(i64::from(p)))
-                .collect(),
-        ))
+        let mut items = Vec::new();
+        for p in 0..t.partition_count() {
+            items.push(Value::int(i64::from(p)));
+        }
+        Some(set_of(items))
     }
 
     fn serialize(
@@ -1313,11 +1317,10 @@ impl ProcHost<'_> {
         };
         let key = self.deserialize(proc, &kd, &r.key)?;
         let value = self.deserialize(proc, &vd, &r.value)?;
-        let headers = r
-            .headers
-            .iter()
-            .map(|(k, v)| Value::tuple(vec![Value::str(k), Value::bytes(v)]))
-            .collect();
+        let mut headers = Vec::with_capacity(r.headers.len());
+        for (k, v) in &r.headers {
+            headers.push(Value::tuple(vec![Value::str(k), Value::bytes(v)]));
+        }
         Ok(rec(
             "ConsumerRecord",
             RECORD_FIELDS,
@@ -1456,12 +1459,11 @@ impl ProcHost<'_> {
                 None => groups.push((tp, vec![v])),
             }
         }
-        Ok(Some(Value::dict(
-            groups
-                .into_iter()
-                .map(|(tp, list)| (topic_partition_value(&tp), Value::list(list)))
-                .collect(),
-        )))
+        let mut items = Vec::with_capacity(groups.len());
+        for (tp, list) in groups {
+            items.push((topic_partition_value(&tp), Value::list(list)));
+        }
+        Ok(Some(Value::dict(items)))
     }
 
     fn consumer_call(
@@ -1631,21 +1633,18 @@ impl ProcHost<'_> {
                     .map(|()| Value::None)
                     .map_err(|e| self.engine_err(e));
                 if let Some(cb) = callback {
-                    let offsets_value = Value::dict(
-                        committed
-                            .iter()
-                            .map(|(tp, o)| {
-                                (
-                                    topic_partition_value(tp),
-                                    rec(
-                                        "OffsetAndMetadata",
-                                        OFFSET_AND_METADATA_FIELDS,
-                                        vec![Value::int(*o as i64), Value::str(""), Value::int(-1)],
-                                    ),
-                                )
-                            })
-                            .collect(),
-                    );
+                    let mut items = Vec::with_capacity(committed.len());
+                    for (tp, o) in &committed {
+                        items.push((
+                            topic_partition_value(tp),
+                            rec(
+                                "OffsetAndMetadata",
+                                OFFSET_AND_METADATA_FIELDS,
+                                vec![Value::int(*o as i64), Value::str(""), Value::int(-1)],
+                            ),
+                        ));
+                    }
+                    let offsets_value = Value::dict(items);
                     let response = match &r {
                         Ok(_) => Value::None,
                         Err(e) => Value::Exception(e.clone()),
@@ -1696,7 +1695,13 @@ impl ProcHost<'_> {
             M::Assignment => Ok(self.tp_set(self.cluster.assignment(cid))),
             M::Subscription => Ok(
                 match self.cluster.consumer(cid).and_then(|c| c.subscription()) {
-                    Some(s) => set_of(s.iter().map(|t| Value::str(t)).collect()),
+                    Some(s) => {
+                        let mut items = Vec::with_capacity(s.len());
+                        for t in s {
+                            items.push(Value::str(t));
+                        }
+                        set_of(items)
+                    }
                     None => Value::None,
                 },
             ),
@@ -1863,14 +1868,19 @@ impl ProcHost<'_> {
     }
 
     fn topic_names(&self) -> Vec<Value> {
-        self.cluster
-            .topics()
-            .map(|t| Value::str(t.name()))
-            .collect()
+        let mut names = Vec::new();
+        for t in self.cluster.topics() {
+            names.push(Value::str(t.name()));
+        }
+        names
     }
 
     fn tp_set(&self, tps: Vec<TopicPartition>) -> Value {
-        set_of(tps.iter().map(topic_partition_value).collect())
+        let mut items = Vec::with_capacity(tps.len());
+        for tp in &tps {
+            items.push(topic_partition_value(tp));
+        }
+        set_of(items)
     }
 
     fn admin_call(&mut self, name: &str, args: &[Value], kwargs: &[(String, Value)]) -> Res {

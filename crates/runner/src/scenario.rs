@@ -278,17 +278,14 @@ impl Scenario {
         }
         let mut errors = Vec::new();
         let mut output = Vec::new();
-        let programs: Vec<Result<Program, PyError>> = spec
-            .programs
-            .iter()
-            .map(|p| {
-                if p.setup.trim().is_empty() {
-                    pysnip::compile(&p.source, &p.name)
-                } else {
-                    pysnip::compile_with_setup(&p.setup, &p.source, &p.name)
-                }
-            })
-            .collect();
+        let mut programs: Vec<Result<Program, PyError>> = Vec::with_capacity(spec.programs.len());
+        for p in &spec.programs {
+            programs.push(if p.setup.trim().is_empty() {
+                pysnip::compile(&p.source, &p.name)
+            } else {
+                pysnip::compile_with_setup(&p.setup, &p.source, &p.name)
+            });
+        }
         let mut procs = Vec::new();
         for (pi, p) in spec.programs.iter().enumerate() {
             for i in 0..p.instances {
@@ -312,7 +309,10 @@ impl Scenario {
                 errors.extend(program_error(pi, &p.name, e));
             }
         }
-        let mut extra: Vec<u32> = spec.programs.iter().map(|p| p.instances).collect();
+        let mut extra: Vec<u32> = Vec::with_capacity(spec.programs.len());
+        for p in &spec.programs {
+            extra.push(p.instances);
+        }
         for j in &spec.joins {
             if let Some(n) = extra.get_mut(j.program) {
                 let id = ProcessId(procs.len());
@@ -322,7 +322,10 @@ impl Scenario {
         }
         let growth = by_time(&spec.partition_growth, |g| g.at_ms);
         let faults = by_time(&spec.faults, |f| f.at_ms);
-        let views = procs.iter().map(|p| p.view.clone()).collect();
+        let mut views = Vec::with_capacity(procs.len());
+        for p in &procs {
+            views.push(p.view.clone());
+        }
         let sends = by_time(&spec.manual_sends, |m| m.at_ms);
         Scenario {
             spec,
