@@ -397,10 +397,12 @@ fn done(r: Res) -> HostResult {
 
 /// The value of keyword argument `name`, if given.
 fn kw(kwargs: &[(String, Value)], name: &str) -> Option<Value> {
-    kwargs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
+    for (k, v) in kwargs {
+        if k == name {
+            return Some(v.clone());
+        }
+    }
+    None
 }
 
 /// The value of keyword argument `name` unless it is None.
@@ -505,16 +507,21 @@ fn rec(class: &str, names: &[&str], values: Vec<Value>) -> Value {
 
 /// The closest name in `known` to `name` (edit distance at most 3, or a prefix/suffix match).
 pub fn suggest(name: &str, known: &[&[&'static str]]) -> Option<&'static str> {
+    /// Levenshtein distance over chars (`b` is a config name: ASCII).
     fn distance(a: &str, b: &str) -> usize {
-        let b: Vec<char> = b.chars().collect();
-        let mut prev: Vec<usize> = (0..=b.len()).collect();
+        let b = b.as_bytes();
+        let mut prev: Vec<usize> = Vec::with_capacity(b.len() + 1);
+        for j in 0..=b.len() {
+            prev.push(j);
+        }
+        let mut cur = prev.clone();
         for (i, ca) in a.chars().enumerate() {
-            let mut cur = vec![i + 1; b.len() + 1];
-            for (j, cb) in b.iter().enumerate() {
-                let cost = usize::from(ca != *cb);
+            cur[0] = i + 1;
+            for (j, &cb) in b.iter().enumerate() {
+                let cost = usize::from(ca != char::from(cb));
                 cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
             }
-            prev = cur;
+            std::mem::swap(&mut prev, &mut cur);
         }
         prev[b.len()]
     }
@@ -756,10 +763,12 @@ const METHODS: &[(&str, M)] = &[
 ];
 
 fn method_of(name: &str) -> M {
-    METHODS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map_or(M::Unknown, |(_, m)| *m)
+    for (n, m) in METHODS {
+        if *n == name {
+            return *m;
+        }
+    }
+    M::Unknown
 }
 
 /// `'<class>' object has no attribute '<name>'`.
@@ -2217,6 +2226,9 @@ mod tests {
             Some("value_serializer")
         );
         assert_eq!(suggest("zzzzzzzzzzzz", CONSUMER_CONFIGS), None);
+        // Distances count chars: one accented letter is one edit.
+        assert_eq!(suggest("grüup_id", CONSUMER_CONFIGS), Some("group_id"));
+        assert_eq!(suggest("clíent_íd", CONSUMER_CONFIGS), Some("client_id"));
     }
 
     #[test]
