@@ -241,10 +241,11 @@ impl KafkaErrors {
     }
 
     fn module(&self) -> Vec<(String, Value)> {
-        self.classes
-            .iter()
-            .map(|(n, c)| (n.to_string(), Value::exc_class(c)))
-            .collect()
+        let mut attrs = Vec::with_capacity(self.classes.len());
+        for (n, c) in &self.classes {
+            attrs.push((n.to_string(), Value::exc_class(c)));
+        }
+        attrs
     }
 }
 
@@ -336,13 +337,15 @@ impl Objects {
 
     /// Engine ids of the consumers this process created (only the open ones if `open`).
     fn consumer_ids(&self, open: bool) -> Vec<ConsumerId> {
-        self.map
-            .iter()
-            .filter_map(|o| match o {
-                Obj::Consumer(c) if !(open && c.closed) => Some(c.id),
-                _ => None,
-            })
-            .collect()
+        let mut ids = Vec::new();
+        for o in &self.map {
+            if let Obj::Consumer(c) = o {
+                if !(open && c.closed) {
+                    ids.push(c.id);
+                }
+            }
+        }
+        ids
     }
 
     /// Engine ids of the consumers this process created.
@@ -394,10 +397,12 @@ fn done(r: Res) -> HostResult {
 
 /// The value of keyword argument `name`, if given.
 fn kw(kwargs: &[(String, Value)], name: &str) -> Option<Value> {
-    kwargs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
+    for (k, v) in kwargs {
+        if k == name {
+            return Some(v.clone());
+        }
+    }
+    None
 }
 
 /// The value of keyword argument `name` unless it is None.
@@ -419,8 +424,8 @@ fn arg(args: &[Value], kwargs: &[(String, Value)], i: usize, name: &str) -> Opti
 fn bind_args(
     func: &str,
     names: &[&str],
-    args: Vec<Value>,
-    kwargs: Vec<(String, Value)>,
+    args: &[Value],
+    kwargs: &[(String, Value)],
     strict: bool,
 ) -> Result<Vec<Option<Value>>, Exception> {
     let n = args.len();
@@ -438,8 +443,10 @@ fn bind_args(
             ))
         });
     }
-    let mut out: Vec<Option<Value>> = args.into_iter().map(Some).collect();
-    out.resize(names.len(), None);
+    let mut out: Vec<Option<Value>> = Vec::with_capacity(names.len());
+    for i in 0..names.len() {
+        out.push(args.get(i).cloned());
+    }
     for (k, v) in kwargs {
         match names
             .iter()
@@ -451,7 +458,7 @@ fn bind_args(
                     "{func}() got multiple values for argument '{k}'"
                 )))
             }
-            Some(slot) => *slot = Some(v),
+            Some(slot) => *slot = Some(v.clone()),
             None => {
                 return Err(Exception::type_error_fmt(format_args!(
                     "{func}() got an unexpected keyword argument '{k}'"
@@ -488,22 +495,33 @@ fn config_number(val: &str) -> Option<u64> {
 fn rec(class: &str, names: &[&str], values: Vec<Value>) -> Value {
     Value::Record(Rc::new(pysnip::value::Record {
         class: Rc::from(class),
-        fields: names.iter().map(|n| Rc::from(*n)).zip(values).collect(),
+        fields: {
+            let mut fields = Vec::with_capacity(values.len());
+            for (n, v) in names.iter().zip(values) {
+                fields.push((Rc::from(*n), v));
+            }
+            fields
+        },
     }))
 }
 
 /// The closest name in `known` to `name` (edit distance at most 3, or a prefix/suffix match).
 pub fn suggest(name: &str, known: &[&[&'static str]]) -> Option<&'static str> {
+    /// Levenshtein distance over chars (`b` is a config name: ASCII).
     fn distance(a: &str, b: &str) -> usize {
-        let b: Vec<char> = b.chars().collect();
-        let mut prev: Vec<usize> = (0..=b.len()).collect();
+        let b = b.as_bytes();
+        let mut prev: Vec<usize> = Vec::with_capacity(b.len() + 1);
+        for j in 0..=b.len() {
+            prev.push(j);
+        }
+        let mut cur = prev.clone();
         for (i, ca) in a.chars().enumerate() {
-            let mut cur = vec![i + 1; b.len() + 1];
-            for (j, cb) in b.iter().enumerate() {
-                let cost = usize::from(ca != *cb);
+            cur[0] = i + 1;
+            for (j, &cb) in b.iter().enumerate() {
+                let cost = usize::from(ca != char::from(cb));
                 cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
             }
-            prev = cur;
+            std::mem::swap(&mut prev, &mut cur);
         }
         prev[b.len()]
     }
@@ -745,10 +763,12 @@ const METHODS: &[(&str, M)] = &[
 ];
 
 fn method_of(name: &str) -> M {
-    METHODS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map_or(M::Unknown, |(_, m)| *m)
+    for (n, m) in METHODS {
+        if *n == name {
+            return *m;
+        }
+    }
+    M::Unknown
 }
 
 /// `'<class>' object has no attribute '<name>'`.
@@ -845,10 +865,13 @@ const RECORD_CLASSES: &[(&str, &[(&str, FieldDefault)])] = &[
 fn new_record(
     class: &str,
     fields: &[(&str, FieldDefault)],
-    args: Vec<Value>,
-    kwargs: Vec<(String, Value)>,
+    args: &[Value],
+    kwargs: &[(String, Value)],
 ) -> Res {
-    let names: Vec<&str> = fields.iter().map(|(n, _)| *n).collect();
+    let mut names: Vec<&str> = Vec::with_capacity(fields.len());
+    for (n, _) in fields {
+        names.push(n);
+    }
     let bound = bind_args(class, &names, args, kwargs, false)?;
     let mut values = Vec::with_capacity(fields.len());
     for ((name, default), v) in fields.iter().zip(bound) {
@@ -971,16 +994,16 @@ impl ProcHost<'_> {
         Err(self.errors.exc(cls, &msg))
     }
 
-    fn new_producer(&mut self, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> Res {
+    fn new_producer(&mut self, args: &[Value], kwargs: &[(String, Value)]) -> Res {
         if !args.is_empty() {
             return Err(Exception::type_error_fmt(format_args!(
                 "KafkaProducer.__init__() takes 1 positional argument but {} were given",
                 args.len() + 1
             )));
         }
-        self.check_configs(PRODUCER, &kwargs, PRODUCER_CONFIGS)?;
+        self.check_configs(PRODUCER, kwargs, PRODUCER_CONFIGS)?;
         let n = self.producers.len() + 1;
-        let client_id = match kw(&kwargs, "client_id") {
+        let client_id = match kw(kwargs, "client_id") {
             Some(Value::Str(s)) => s.to_string(),
             _ => format!(
                 "{}#{}-producer-{n}",
@@ -991,17 +1014,17 @@ impl ProcHost<'_> {
         self.producers.push(client_id.clone());
         let id = self.objects.add(Obj::Producer(ProducerObj {
             client_id,
-            key_serializer: kw_some(&kwargs, "key_serializer"),
-            value_serializer: kw_some(&kwargs, "value_serializer"),
+            key_serializer: kw_some(kwargs, "key_serializer"),
+            value_serializer: kw_some(kwargs, "value_serializer"),
             closed: false,
         }));
         Ok(Value::host("KafkaProducer", id))
     }
 
-    fn new_consumer(&mut self, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> Res {
-        self.check_configs(CONSUMER, &kwargs, CONSUMER_CONFIGS)?;
+    fn new_consumer(&mut self, args: &[Value], kwargs: &[(String, Value)]) -> Res {
+        self.check_configs(CONSUMER, kwargs, CONSUMER_CONFIGS)?;
         let mut topics = Vec::new();
-        for a in &args {
+        for a in args {
             match a.as_str() {
                 Some(t) => topics.push(t.to_string()),
                 None => {
@@ -1013,12 +1036,12 @@ impl ProcHost<'_> {
             }
         }
         let mut cfg = ConsumerConfig::default();
-        match kw(&kwargs, "group_id") {
+        match kw(kwargs, "group_id") {
             None | Some(Value::None) => {}
             Some(Value::Str(s)) => cfg.group_id = Some(s.to_string()),
             Some(_) => return Err(Exception::type_error("group_id must be a str")),
         }
-        match kw(&kwargs, "client_id") {
+        match kw(kwargs, "client_id") {
             Some(Value::Str(s)) => cfg.client_id = s.to_string(),
             Some(_) => {}
             None => {
@@ -1031,18 +1054,18 @@ impl ProcHost<'_> {
             ("max_poll_interval_ms", &mut cfg.max_poll_interval_ms),
             ("auto_commit_interval_ms", &mut cfg.auto_commit_interval_ms),
         ] {
-            if let Some(v) = kw(&kwargs, name) {
+            if let Some(v) = kw(kwargs, name) {
                 *slot = to_u64(&v, name)?;
             }
         }
-        if let Some(v) = kw(&kwargs, "max_poll_records") {
+        if let Some(v) = kw(kwargs, "max_poll_records") {
             cfg.max_poll_records = to_u64(&v, "max_poll_records")?.max(1) as usize;
         }
-        if let Some(v) = kw(&kwargs, "enable_auto_commit") {
+        if let Some(v) = kw(kwargs, "enable_auto_commit") {
             cfg.enable_auto_commit = v.truthy();
         }
         let mut warn_reset = false;
-        if let Some(v) = kw(&kwargs, "auto_offset_reset") {
+        if let Some(v) = kw(kwargs, "auto_offset_reset") {
             let s = v.as_str().unwrap_or("").to_ascii_lowercase();
             cfg.auto_offset_reset = match s.as_str() {
                 "earliest" | "smallest" => OffsetReset::Earliest,
@@ -1054,7 +1077,7 @@ impl ProcHost<'_> {
                 }
             };
         }
-        if let Some(v) = kw(&kwargs, "partition_assignment_strategy") {
+        if let Some(v) = kw(kwargs, "partition_assignment_strategy") {
             let items = v.as_seq().unwrap_or_else(|| vec![v.clone()]);
             let mut strategies = Vec::new();
             for item in items {
@@ -1090,11 +1113,11 @@ impl ProcHost<'_> {
                 "kafka-python warning: Unrecognized offset_reset_strategy, using NONE".to_string(),
             );
         }
-        let consumer_timeout_ms =
-            match kw(&kwargs, "consumer_timeout_ms").and_then(|v| v.as_float()) {
-                Some(f) if f.is_finite() && f >= 0.0 => Some(f as u64),
-                _ => None,
-            };
+        let consumer_timeout_ms = match kw(kwargs, "consumer_timeout_ms").and_then(|v| v.as_float())
+        {
+            Some(f) if f.is_finite() && f >= 0.0 => Some(f as u64),
+            _ => None,
+        };
         let id = self.cluster.new_consumer(cfg);
         if !topics.is_empty() {
             self.cluster
@@ -1103,8 +1126,8 @@ impl ProcHost<'_> {
         }
         let oid = self.objects.add(Obj::Consumer(ConsumerObj {
             id,
-            key_deserializer: kw_some(&kwargs, "key_deserializer"),
-            value_deserializer: kw_some(&kwargs, "value_deserializer"),
+            key_deserializer: kw_some(kwargs, "key_deserializer"),
+            value_deserializer: kw_some(kwargs, "value_deserializer"),
             buffer: Vec::new(),
             consumer_timeout_ms,
             closed: false,
@@ -1117,8 +1140,8 @@ impl ProcHost<'_> {
         proc: &mut Process,
         id: u64,
         name: &str,
-        args: Vec<Value>,
-        kwargs: Vec<(String, Value)>,
+        args: &[Value],
+        kwargs: &[(String, Value)],
     ) -> Res {
         let Some(Obj::Producer(p)) = self.objects.get_mut(id) else {
             return Err(no_such("producer"));
@@ -1145,8 +1168,8 @@ impl ProcHost<'_> {
         &mut self,
         proc: &mut Process,
         id: u64,
-        args: Vec<Value>,
-        kwargs: Vec<(String, Value)>,
+        args: &[Value],
+        kwargs: &[(String, Value)],
     ) -> Res {
         let Some(Obj::Producer(p)) = self.objects.get(id) else {
             return Err(no_such("producer"));
@@ -1207,12 +1230,12 @@ impl ProcHost<'_> {
         }
         let key_bytes = self.serialize(proc, &ks, key, "key")?;
         let value_bytes = self.serialize(proc, &vs, value, "value")?;
-        let total: u64 = self
-            .cluster
-            .topics()
-            .flat_map(|t| t.partitions().iter())
-            .map(|p| p.log_end_offset())
-            .sum();
+        let mut total: u64 = 0;
+        for t in self.cluster.topics() {
+            for p in t.partitions() {
+                total = total.saturating_add(p.log_end_offset());
+            }
+        }
         if total >= MAX_RECORDS {
             return Err(self.errors.exc(
                 "KafkaTimeoutError",
@@ -1262,11 +1285,11 @@ impl ProcHost<'_> {
     /// The partition ids of `topic` as a set, if the topic exists.
     fn partition_set(&self, topic: &str) -> Option<Value> {
         let t = self.cluster.topic(topic)?;
-        Some(set_of(
-            (0..t.partition_count())
-                .map(|p| Value::int(i64::from(p)))
-                .collect(),
-        ))
+        let mut items = Vec::new();
+        for p in 0..t.partition_count() {
+            items.push(Value::int(i64::from(p)));
+        }
+        Some(set_of(items))
     }
 
     fn serialize(
@@ -1303,11 +1326,10 @@ impl ProcHost<'_> {
         };
         let key = self.deserialize(proc, &kd, &r.key)?;
         let value = self.deserialize(proc, &vd, &r.value)?;
-        let headers = r
-            .headers
-            .iter()
-            .map(|(k, v)| Value::tuple(vec![Value::str(k), Value::bytes(v)]))
-            .collect();
+        let mut headers = Vec::with_capacity(r.headers.len());
+        for (k, v) in &r.headers {
+            headers.push(Value::tuple(vec![Value::str(k), Value::bytes(v)]));
+        }
         Ok(rec(
             "ConsumerRecord",
             RECORD_FIELDS,
@@ -1446,12 +1468,11 @@ impl ProcHost<'_> {
                 None => groups.push((tp, vec![v])),
             }
         }
-        Ok(Some(Value::dict(
-            groups
-                .into_iter()
-                .map(|(tp, list)| (topic_partition_value(&tp), Value::list(list)))
-                .collect(),
-        )))
+        let mut items = Vec::with_capacity(groups.len());
+        for (tp, list) in groups {
+            items.push((topic_partition_value(&tp), Value::list(list)));
+        }
+        Ok(Some(Value::dict(items)))
     }
 
     fn consumer_call(
@@ -1459,8 +1480,8 @@ impl ProcHost<'_> {
         proc: &mut Process,
         id: u64,
         name: &str,
-        args: Vec<Value>,
-        kwargs: Vec<(String, Value)>,
+        args: &[Value],
+        kwargs: &[(String, Value)],
     ) -> HostResult {
         let Some(c) = self.objects.consumer_mut(id) else {
             return HostResult::Raise(no_such("consumer"));
@@ -1482,7 +1503,7 @@ impl ProcHost<'_> {
         }
         let (cid, closed) = (c.id, c.closed);
         if m == M::Poll {
-            return match self.poll_call(proc, id, &args, &kwargs) {
+            return match self.poll_call(proc, id, args, kwargs) {
                 Ok(Some(v)) => HostResult::Return(v),
                 Ok(None) => HostResult::Block(id),
                 Err(e) => HostResult::Raise(e),
@@ -1566,11 +1587,11 @@ impl ProcHost<'_> {
     /// The TopicPartition list argument of `assign()`, `end_offsets()` and
     /// `beginning_offsets()`.
     fn partition_list(v: Option<Value>) -> Result<Vec<TopicPartition>, Exception> {
-        v.and_then(|v| v.as_seq())
-            .unwrap_or_default()
-            .iter()
-            .map(topic_partition_of)
-            .collect()
+        let mut tps = Vec::new();
+        for v in v.and_then(|v| v.as_seq()).unwrap_or_default() {
+            tps.push(topic_partition_of(&v)?);
+        }
+        Ok(tps)
     }
 
     fn group_of(&self, cid: ConsumerId) -> Result<String, Exception> {
@@ -1589,10 +1610,10 @@ impl ProcHost<'_> {
         closed: bool,
         m: M,
         name: &str,
-        args: Vec<Value>,
-        kwargs: Vec<(String, Value)>,
+        args: &[Value],
+        kwargs: &[(String, Value)],
     ) -> Res {
-        let arg0 = |n: &str| arg(&args, &kwargs, 0, n);
+        let arg0 = |n: &str| arg(args, kwargs, 0, n);
         match m {
             M::Commit | M::CommitAsync => {
                 let offsets = Self::commit_offsets(arg0("offsets"))?;
@@ -1602,18 +1623,18 @@ impl ProcHost<'_> {
                     return self.engine(r);
                 }
                 // kafka-python: errors go to the callback, or are discarded.
-                let callback = arg(&args, &kwargs, 1, "callback").filter(|v| !v.is_none());
+                let callback = arg(args, kwargs, 1, "callback").filter(|v| !v.is_none());
                 let committed: Vec<(TopicPartition, u64)> = match &offsets {
                     Some(list) => list.clone(),
-                    None => self
-                        .cluster
-                        .assignment(cid)
-                        .into_iter()
-                        .filter_map(|tp| {
-                            let p = self.cluster.position(cid, &tp).ok()?;
-                            Some((tp, p))
-                        })
-                        .collect(),
+                    None => {
+                        let mut list = Vec::new();
+                        for tp in self.cluster.assignment(cid) {
+                            if let Ok(p) = self.cluster.position(cid, &tp) {
+                                list.push((tp, p));
+                            }
+                        }
+                        list
+                    }
                 };
                 let r = self
                     .cluster
@@ -1621,21 +1642,18 @@ impl ProcHost<'_> {
                     .map(|()| Value::None)
                     .map_err(|e| self.engine_err(e));
                 if let Some(cb) = callback {
-                    let offsets_value = Value::dict(
-                        committed
-                            .iter()
-                            .map(|(tp, o)| {
-                                (
-                                    topic_partition_value(tp),
-                                    rec(
-                                        "OffsetAndMetadata",
-                                        OFFSET_AND_METADATA_FIELDS,
-                                        vec![Value::int(*o as i64), Value::str(""), Value::int(-1)],
-                                    ),
-                                )
-                            })
-                            .collect(),
-                    );
+                    let mut items = Vec::with_capacity(committed.len());
+                    for (tp, o) in &committed {
+                        items.push((
+                            topic_partition_value(tp),
+                            rec(
+                                "OffsetAndMetadata",
+                                OFFSET_AND_METADATA_FIELDS,
+                                vec![Value::int(*o as i64), Value::str(""), Value::int(-1)],
+                            ),
+                        ));
+                    }
+                    let offsets_value = Value::dict(items);
                     let response = match &r {
                         Ok(_) => Value::None,
                         Err(e) => Value::Exception(e.clone()),
@@ -1647,18 +1665,20 @@ impl ProcHost<'_> {
                 Ok(Value::host("Future", fid))
             }
             M::Subscribe => {
-                let topics: Vec<String> = match arg0("topics") {
-                    Some(Value::Str(s)) => vec![s.to_string()],
-                    Some(v) => v
-                        .as_seq()
-                        .unwrap_or_default()
-                        .iter()
-                        .filter_map(|t| t.as_str().map(str::to_string))
-                        .collect(),
-                    None => Vec::new(),
-                };
+                let mut topics: Vec<String> = Vec::new();
+                match arg0("topics") {
+                    Some(Value::Str(s)) => topics.push(s.to_string()),
+                    Some(v) => {
+                        for t in v.as_seq().unwrap_or_default() {
+                            if let Value::Str(t) = t {
+                                topics.push(t.to_string());
+                            }
+                        }
+                    }
+                    None => {}
+                }
                 if topics.is_empty() {
-                    if kw_some(&kwargs, "pattern").is_some() {
+                    if kw_some(kwargs, "pattern").is_some() {
                         return Err(Exception::builtin(
                             "NotImplementedError",
                             "the playground does not model pattern subscriptions yet: subscribe to topic names",
@@ -1684,7 +1704,13 @@ impl ProcHost<'_> {
             M::Assignment => Ok(self.tp_set(self.cluster.assignment(cid))),
             M::Subscription => Ok(
                 match self.cluster.consumer(cid).and_then(|c| c.subscription()) {
-                    Some(s) => set_of(s.iter().map(|t| Value::str(t)).collect()),
+                    Some(s) => {
+                        let mut items = Vec::with_capacity(s.len());
+                        for t in s {
+                            items.push(Value::str(t));
+                        }
+                        set_of(items)
+                    }
                     None => Value::None,
                 },
             ),
@@ -1695,7 +1721,7 @@ impl ProcHost<'_> {
                     ));
                 };
                 let tp = topic_partition_arg(&tp)?;
-                let off = match arg(&args, &kwargs, 1, "offset") {
+                let off = match arg(args, kwargs, 1, "offset") {
                     Some(Value::Int(o)) => u64::try_from(o).ok(),
                     _ => None,
                 };
@@ -1709,15 +1735,17 @@ impl ProcHost<'_> {
                 self.engine(r)
             }
             M::SeekToBeginning | M::SeekToEnd => {
-                let tps: Result<Vec<TopicPartition>, Exception> = args
-                    .iter()
-                    .map(|v| {
-                        topic_partition_arg(v).map_err(|_| {
-                            Exception::type_error("partitions must be TopicPartition namedtuples")
-                        })
-                    })
-                    .collect();
-                let tps = tps?;
+                let mut tps = Vec::with_capacity(args.len());
+                for v in args {
+                    match topic_partition_arg(v) {
+                        Ok(tp) => tps.push(tp),
+                        Err(_) => {
+                            return Err(Exception::type_error(
+                                "partitions must be TopicPartition namedtuples",
+                            ))
+                        }
+                    }
+                }
                 let assigned = self.cluster.assignment(cid);
                 let tps = if tps.is_empty() {
                     if assigned.is_empty() {
@@ -1821,7 +1849,7 @@ impl ProcHost<'_> {
                 // kafka-python: TopicPartition namedtuples only, each one assigned (a KeyError
                 // from its assignment dict otherwise); no rebalance either way.
                 let mut tps = Vec::with_capacity(args.len());
-                for a in &args {
+                for a in args {
                     if a.type_name() != "TopicPartition" {
                         return Err(Exception::type_error(
                             "partitions must be TopicPartition namedtuples",
@@ -1849,21 +1877,26 @@ impl ProcHost<'_> {
     }
 
     fn topic_names(&self) -> Vec<Value> {
-        self.cluster
-            .topics()
-            .map(|t| Value::str(t.name()))
-            .collect()
+        let mut names = Vec::new();
+        for t in self.cluster.topics() {
+            names.push(Value::str(t.name()));
+        }
+        names
     }
 
     fn tp_set(&self, tps: Vec<TopicPartition>) -> Value {
-        set_of(tps.iter().map(topic_partition_value).collect())
+        let mut items = Vec::with_capacity(tps.len());
+        for tp in &tps {
+            items.push(topic_partition_value(tp));
+        }
+        set_of(items)
     }
 
-    fn admin_call(&mut self, name: &str, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> Res {
+    fn admin_call(&mut self, name: &str, args: &[Value], kwargs: &[(String, Value)]) -> Res {
         let m = method_of(name);
         match m {
             M::CreateTopics => {
-                let list = arg(&args, &kwargs, 0, "new_topics")
+                let list = arg(args, kwargs, 0, "new_topics")
                     .and_then(|v| v.as_seq())
                     .unwrap_or_default();
                 for t in list {
@@ -1916,7 +1949,7 @@ impl ProcHost<'_> {
                 Ok(Value::None)
             }
             M::CreatePartitions => {
-                let items = arg(&args, &kwargs, 0, "topic_partitions")
+                let items = arg(args, kwargs, 0, "topic_partitions")
                     .and_then(|v| v.as_dict())
                     .unwrap_or_default();
                 for (k, v) in items {
@@ -1946,7 +1979,7 @@ impl ProcHost<'_> {
         target: &HostRef,
         class: &str,
         name: &str,
-        args: Vec<Value>,
+        args: &[Value],
     ) -> Res {
         let outcome = match self.objects.get(target.id) {
             Some(Obj::Future(m)) if class == "FutureRecordMetadata" => Ok(record_metadata_value(m)),
@@ -1983,12 +2016,12 @@ impl ProcHost<'_> {
     }
 
     /// Calls host class `id` of `CLASSES`.
-    fn class_call(&mut self, id: u64, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> Res {
+    fn class_call(&mut self, id: u64, args: &[Value], kwargs: &[(String, Value)]) -> Res {
         match id {
             0 => self.new_producer(args, kwargs),
             1 => self.new_consumer(args, kwargs),
             2 => {
-                self.check_configs(ADMIN, &kwargs, ADMIN_CONFIGS)?;
+                self.check_configs(ADMIN, kwargs, ADMIN_CONFIGS)?;
                 let id = self.objects.add(Obj::Admin);
                 Ok(Value::host("KafkaAdminClient", id))
             }
@@ -2048,17 +2081,17 @@ impl pysnip::Host for ProcHost<'_> {
                 });
                 return HostResult::Block(0);
             }
-            ("class", None) => self.class_call(target.id, args, kwargs),
+            ("class", None) => self.class_call(target.id, &args, &kwargs),
             ("assignor", None) => Err(Exception::type_error(
                 "pass the assignor class itself in partition_assignment_strategy",
             )),
-            ("KafkaProducer", Some(m)) => self.producer_call(proc, target.id, m, args, kwargs),
+            ("KafkaProducer", Some(m)) => self.producer_call(proc, target.id, m, &args, &kwargs),
             ("KafkaConsumer", Some(m)) => {
-                return self.consumer_call(proc, target.id, m, args, kwargs)
+                return self.consumer_call(proc, target.id, m, &args, &kwargs)
             }
-            ("KafkaAdminClient", Some(m)) => self.admin_call(m, args, kwargs),
+            ("KafkaAdminClient", Some(m)) => self.admin_call(m, &args, &kwargs),
             ("FutureRecordMetadata" | "Future", Some(m)) => {
-                self.future_call(proc, target, class, m, args)
+                self.future_call(proc, target, class, m, &args)
             }
             _ => Err(Exception::type_error_fmt(format_args!(
                 "'{class}' object is not callable"
@@ -2193,6 +2226,9 @@ mod tests {
             Some("value_serializer")
         );
         assert_eq!(suggest("zzzzzzzzzzzz", CONSUMER_CONFIGS), None);
+        // Distances count chars: one accented letter is one edit.
+        assert_eq!(suggest("grüup_id", CONSUMER_CONFIGS), Some("group_id"));
+        assert_eq!(suggest("clíent_íd", CONSUMER_CONFIGS), Some("client_id"));
     }
 
     #[test]

@@ -577,31 +577,31 @@ static LESSONS: &[LessonData] = &[
 /// The lesson `l` with its scenario spec.
 fn build(l: &LessonData) -> Lesson {
     let d = &l.spec;
+    let mut topics = Vec::with_capacity(d.topics.len());
+    for t in d.topics {
+        topics.push(TopicSpec {
+            name: t.name.to_string(),
+            partitions: t.partitions,
+            config: t.config.clone(),
+        });
+    }
+    let mut programs = Vec::with_capacity(d.programs.len());
+    for p in d.programs {
+        programs.push(ProgramSpec {
+            name: p.name.to_string(),
+            setup: p.setup.to_string(),
+            source: p.source.to_string(),
+            instances: p.instances,
+            start_ms: p.start_ms,
+        });
+    }
     Lesson {
         id: l.id,
         title: l.title,
         intro: l.intro,
         spec: ScenarioSpec {
-            topics: d
-                .topics
-                .iter()
-                .map(|t| TopicSpec {
-                    name: t.name.to_string(),
-                    partitions: t.partitions,
-                    config: t.config.clone(),
-                })
-                .collect(),
-            programs: d
-                .programs
-                .iter()
-                .map(|p| ProgramSpec {
-                    name: p.name.to_string(),
-                    setup: p.setup.to_string(),
-                    source: p.source.to_string(),
-                    instances: p.instances,
-                    start_ms: p.start_ms,
-                })
-                .collect(),
+            topics,
+            programs,
             faults: d.faults.to_vec(),
             process_ms: d.process_ms,
             log_cleaner_interval_ms: d.log_cleaner_interval_ms,

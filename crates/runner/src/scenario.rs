@@ -278,17 +278,14 @@ impl Scenario {
         }
         let mut errors = Vec::new();
         let mut output = Vec::new();
-        let programs: Vec<Result<Program, PyError>> = spec
-            .programs
-            .iter()
-            .map(|p| {
-                if p.setup.trim().is_empty() {
-                    pysnip::compile(&p.source, &p.name)
-                } else {
-                    pysnip::compile_with_setup(&p.setup, &p.source, &p.name)
-                }
-            })
-            .collect();
+        let mut programs: Vec<Result<Program, PyError>> = Vec::with_capacity(spec.programs.len());
+        for p in &spec.programs {
+            programs.push(if p.setup.trim().is_empty() {
+                pysnip::compile(&p.source, &p.name)
+            } else {
+                pysnip::compile_with_setup(&p.setup, &p.source, &p.name)
+            });
+        }
         let mut procs = Vec::new();
         for (pi, p) in spec.programs.iter().enumerate() {
             for i in 0..p.instances {
@@ -312,7 +309,10 @@ impl Scenario {
                 errors.extend(program_error(pi, &p.name, e));
             }
         }
-        let mut extra: Vec<u32> = spec.programs.iter().map(|p| p.instances).collect();
+        let mut extra: Vec<u32> = Vec::with_capacity(spec.programs.len());
+        for p in &spec.programs {
+            extra.push(p.instances);
+        }
         for j in &spec.joins {
             if let Some(n) = extra.get_mut(j.program) {
                 let id = ProcessId(procs.len());
@@ -322,7 +322,10 @@ impl Scenario {
         }
         let growth = by_time(&spec.partition_growth, |g| g.at_ms);
         let faults = by_time(&spec.faults, |f| f.at_ms);
-        let views = procs.iter().map(|p| p.view.clone()).collect();
+        let mut views = Vec::with_capacity(procs.len());
+        for p in &procs {
+            views.push(p.view.clone());
+        }
         let sends = by_time(&spec.manual_sends, |m| m.at_ms);
         Scenario {
             spec,
@@ -562,89 +565,72 @@ impl Scenario {
         }
     }
 
-    fn info(&mut self, process: ProcessId, text: impl Into<String>) {
-        self.output.push(OutputLine {
-            time_ms: self.cluster.now(),
-            process,
-            kind: OutputKind::Info,
-            text: text.into(),
-            line: None,
-        });
-    }
-
     fn apply_fault(&mut self, f: &ScheduledFault) {
         let i = f.process.0;
         let Some(p) = self.procs.get(i) else {
             return;
         };
-        let consumers = p.objects.open_consumers();
-        let alive = p.ready_at.is_some();
-        match f.kind {
-            FaultKind::Crash => {
-                if !alive {
-                    return;
-                }
-                for c in &consumers {
-                    let _ = self.cluster.crash(*c);
-                }
-                let p = &mut self.procs[i];
-                p.vm = None;
-                p.wait = None;
-                p.ready_at = None;
-                p.view.state = ProcState::Crashed;
-                self.info(f.process, "crashed: no more heartbeats, polls or commits");
-            }
+        // Only a restart does anything to a process that is not running.
+        if p.ready_at.is_none() && f.kind != FaultKind::Restart {
+            return;
+        }
+        for c in p.objects.open_consumers() {
+            let _ = match f.kind {
+                FaultKind::Crash | FaultKind::Restart => self.cluster.crash(c),
+                FaultKind::Stall(ms) => self.cluster.stall(c, ms),
+                FaultKind::Leave => self.cluster.close(c, true),
+            };
+        }
+        let now = self.cluster.now();
+        let Some(p) = self.procs.get_mut(i) else {
+            return;
+        };
+        let text = match f.kind {
             FaultKind::Stall(ms) => {
-                if !alive {
-                    return;
-                }
-                for c in &consumers {
-                    let _ = self.cluster.stall(*c, ms);
-                }
-                let until = self.cluster.now().saturating_add(ms);
-                let p = &mut self.procs[i];
+                let until = now.saturating_add(ms);
                 p.stalled_until = until;
                 p.view.state = ProcState::Stalled(until);
-                self.info(
-                    f.process,
-                    format!("stalled for {} ms (heartbeats go on)", ms),
-                );
+                format!("stalled for {ms} ms (heartbeats go on)")
             }
-            FaultKind::Leave => {
-                if !alive {
-                    return;
-                }
-                for c in &consumers {
-                    let _ = self.cluster.close(*c, true);
-                }
-                let p = &mut self.procs[i];
+            kind => {
                 p.vm = None;
                 p.wait = None;
-                p.ready_at = None;
-                p.view.state = ProcState::Finished;
-                self.info(f.process, "left the group: consumer.close()");
+                let (ready_at, state, text) = match kind {
+                    FaultKind::Restart => {
+                        p.objects = Objects::default();
+                        p.view.producers.clear();
+                        p.stalled_until = 0;
+                        p.busy = 0;
+                        p.pending_line.clear();
+                        (
+                            Some(now),
+                            ProcState::NotStarted,
+                            "restarted: runs again from the top as a new member",
+                        )
+                    }
+                    FaultKind::Crash => (
+                        None,
+                        ProcState::Crashed,
+                        "crashed: no more heartbeats, polls or commits",
+                    ),
+                    _ => (
+                        None,
+                        ProcState::Finished,
+                        "left the group: consumer.close()",
+                    ),
+                };
+                p.ready_at = ready_at;
+                p.view.state = state;
+                text.to_string()
             }
-            FaultKind::Restart => {
-                for c in &consumers {
-                    let _ = self.cluster.crash(*c);
-                }
-                let now = self.cluster.now();
-                let p = &mut self.procs[i];
-                p.vm = None;
-                p.wait = None;
-                p.objects = Objects::default();
-                p.view.producers.clear();
-                p.ready_at = Some(now);
-                p.stalled_until = 0;
-                p.busy = 0;
-                p.pending_line.clear();
-                p.view.state = ProcState::NotStarted;
-                self.info(
-                    f.process,
-                    "restarted: runs again from the top as a new member",
-                );
-            }
-        }
+        };
+        self.output.push(OutputLine {
+            time_ms: now,
+            process: f.process,
+            kind: OutputKind::Info,
+            text,
+            line: None,
+        });
         self.refresh_view(i);
     }
 
@@ -927,12 +913,31 @@ enum Action {
 /// stable sort by time gives). Every schedule shares the one sort of `(time, index)` pairs, which
 /// keeps the wasm bundle smaller than a stable sort per item type.
 fn by_time<T: Clone>(items: &[T], at_ms: impl Fn(&T) -> u64) -> Vec<T> {
-    let mut order: Vec<(u64, usize)> = items.iter().map(at_ms).zip(0..).collect();
+    let mut times = Vec::with_capacity(items.len());
+    for x in items {
+        times.push(at_ms(x));
+    }
+    let mut out = Vec::with_capacity(items.len());
+    for i in time_order(times) {
+        if let Some(x) = items.get(i) {
+            out.push(x.clone());
+        }
+    }
+    out
+}
+
+/// The indices of `times` in ascending time, equal times in their given order.
+fn time_order(times: Vec<u64>) -> Vec<usize> {
+    let mut order: Vec<(u64, usize)> = Vec::with_capacity(times.len());
+    for (i, t) in times.into_iter().enumerate() {
+        order.push((t, i));
+    }
     order.sort_unstable();
-    order
-        .into_iter()
-        .filter_map(|(_, i)| items.get(i).cloned())
-        .collect()
+    let mut indices = Vec::with_capacity(order.len());
+    for (_, i) in order {
+        indices.push(i);
+    }
+    indices
 }
 
 fn new_proc(
