@@ -260,6 +260,34 @@ impl PartitionLog {
         }
     }
 
+    /// Deletes segments from the front while `expired` says so (it sees each first segment once,
+    /// before its deletion), recording what went in `out`.
+    fn drop_front(
+        &mut self,
+        reason: RetentionReason,
+        expired: &mut dyn FnMut(&Segment) -> bool,
+        out: &mut Vec<RetentionOutcome>,
+    ) {
+        let mut o = RetentionOutcome {
+            segments: 0,
+            records: 0,
+            bytes: 0,
+            reason,
+        };
+        while let Some(first) = self.segments.first() {
+            if !expired(first) {
+                break;
+            }
+            let seg = self.segments.remove(0);
+            o.segments += 1;
+            o.records += seg.records.len() as u64;
+            o.bytes += seg.bytes;
+        }
+        if o.segments > 0 {
+            out.push(o);
+        }
+    }
+
     /// Deletes whole segments past `retention.ms` (measured on the broker's wall clock
     /// `wall_ms` against record timestamps) or beyond `retention.bytes`; never the active one.
     /// `now` is virtual time (when a fresh segment is opened).
@@ -271,51 +299,22 @@ impl PartitionLog {
     ) -> Vec<RetentionOutcome> {
         let mut out = Vec::new();
         if let Some(ret) = cfg.retention_ms {
-            let now_i = wall_ms;
             let ret_i = i64::try_from(ret).unwrap_or(i64::MAX);
-            let mut o = RetentionOutcome {
-                segments: 0,
-                records: 0,
-                bytes: 0,
-                reason: RetentionReason::Time,
+            let mut expired = |s: &Segment| {
+                !s.records.is_empty() && wall_ms.saturating_sub(s.max_timestamp) > ret_i
             };
-            while let Some(first) = self.segments.first() {
-                let expired =
-                    !first.records.is_empty() && now_i.saturating_sub(first.max_timestamp) > ret_i;
-                if !expired {
-                    break;
-                }
-                let seg = self.segments.remove(0);
-                o.segments += 1;
-                o.records += seg.records.len() as u64;
-                o.bytes += seg.bytes;
-            }
-            if o.segments > 0 {
-                out.push(o);
-            }
+            self.drop_front(RetentionReason::Time, &mut expired, &mut out);
         }
         if let Some(limit) = cfg.retention_bytes {
-            let total = self.size_bytes();
-            let mut diff = total.saturating_sub(limit);
-            let mut o = RetentionOutcome {
-                segments: 0,
-                records: 0,
-                bytes: 0,
-                reason: RetentionReason::Size,
-            };
-            while let Some(first) = self.segments.first() {
-                if first.records.is_empty() || diff < first.bytes || diff == 0 {
-                    break;
+            let mut diff = self.size_bytes().saturating_sub(limit);
+            let mut beyond = |s: &Segment| {
+                if s.records.is_empty() || diff < s.bytes || diff == 0 {
+                    return false;
                 }
-                diff -= first.bytes;
-                let seg = self.segments.remove(0);
-                o.segments += 1;
-                o.records += seg.records.len() as u64;
-                o.bytes += seg.bytes;
-            }
-            if o.segments > 0 {
-                out.push(o);
-            }
+                diff -= s.bytes;
+                true
+            };
+            self.drop_front(RetentionReason::Size, &mut beyond, &mut out);
         }
         if !out.is_empty() {
             self.roll_if_all_deleted(now);
@@ -343,44 +342,32 @@ impl PartitionLog {
                 }
             }
         }
-        // Decide per record without holding borrows while mutating.
-        let mut keep: Vec<Vec<bool>> = Vec::with_capacity(n - 1);
+        // Decide per record (in log order) without holding borrows while mutating: a keyed
+        // record goes when a newer one has its key, a tombstone when its delete horizon passed.
+        let mut keep: Vec<bool> = Vec::new();
         let mut removed = 0u64;
         let mut tombstones = 0u64;
-        for seg in &self.segments[..n - 1] {
-            let mut k = Vec::with_capacity(seg.records.len());
-            for r in &seg.records {
-                let keep_it = match r.key.as_deref() {
-                    None => true,
-                    Some(key) => {
-                        if latest.get(key).is_some_and(|&o| o > r.offset) {
-                            false
-                        } else if r.value.is_none() {
-                            r.delete_horizon.is_none_or(|h| now < h)
-                        } else {
-                            true
-                        }
-                    }
-                };
-                if !keep_it {
-                    removed += 1;
-                    let superseded = r
-                        .key
-                        .as_deref()
-                        .and_then(|k| latest.get(k))
-                        .is_some_and(|&o| o > r.offset);
-                    if r.value.is_none() && !superseded {
-                        tombstones += 1;
-                    }
+        for r in self.segments[..n - 1].iter().flat_map(|s| &s.records) {
+            let superseded = r
+                .key
+                .as_deref()
+                .and_then(|k| latest.get(k))
+                .is_some_and(|&o| o > r.offset);
+            let expired = r.is_tombstone() && r.delete_horizon.is_some_and(|h| now >= h);
+            let keep_it = !superseded && !expired;
+            if !keep_it {
+                removed += 1;
+                if r.value.is_none() && !superseded {
+                    tombstones += 1;
                 }
-                k.push(keep_it);
             }
-            keep.push(k);
+            keep.push(keep_it);
         }
         drop(latest);
         let horizon = now.saturating_add(cfg.delete_retention_ms);
-        for (seg, k) in self.segments[..n - 1].iter_mut().zip(keep) {
-            let mut it = k.into_iter();
+        let mut it = keep.into_iter();
+        for seg in self.segments[..n - 1].iter_mut() {
+            // `retain` visits the records once each, in order: the decisions line up.
             seg.records.retain(|_| it.next().unwrap_or(true));
             for r in seg.records.iter_mut() {
                 if r.is_tombstone() && r.delete_horizon.is_none() {
