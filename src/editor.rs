@@ -205,7 +205,7 @@ pub fn editor(props: &EditorProps) -> Html {
         });
     }
 
-    let oninput = on_value::<InputEvent>(&props.act, index, |i, v| Action::Edit(i, v));
+    let oninput = on_value::<InputEvent>(&props.act, index, Action::Edit);
     let onkeydown = {
         let act = props.act.clone();
         Callback::from(move |e: KeyboardEvent| {
