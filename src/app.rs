@@ -10,10 +10,9 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
-use yew::virtual_dom::AttrValue;
 
 use crate::charts::{ChartData, Charts};
-use crate::console::{Console, ConsoleLine};
+use crate::console::{console, ConsoleLine};
 use crate::controls::Controls;
 use crate::editor::Editor;
 use crate::i18n::{t, Lang, Msg};
@@ -22,7 +21,7 @@ use crate::sim::Sim;
 use crate::stage::view::{build, StageView, ViewRc};
 use crate::stage::{group_color, Layout, Stage};
 use crate::storage::{self, Saved};
-use crate::ui::{el, el_on, on_change, on_click, option, own, s, span, txt};
+use crate::ui::{el, el_on, on_change, on_click, option, own, s, s_opt, span, txt, Attr};
 
 /// The topic the quick-send form writes to when the scenario has no other.
 pub const TOPIC: &str = "transactions";
@@ -363,6 +362,26 @@ impl State {
         // The new run keeps the old picture as its base so nothing flies in again.
     }
 
+    /// Runs `spec` from the start (a reset, another lesson).
+    fn restart(&mut self, spec: ScenarioSpec) {
+        self.sim.0.borrow_mut().restart_with(spec, 0);
+        self.view = ViewRc::default();
+        self.max_ms = 30_000;
+        self.refresh(true);
+    }
+
+    /// Adds a consumer program named `name` and runs again.
+    fn add_consumer_program(&mut self, name: String) {
+        self.programs_mut().push(ProgramSpec {
+            name,
+            setup: String::new(),
+            source: NEW_CONSUMER.to_string(),
+            instances: 1,
+            start_ms: 0,
+        });
+        self.rerun();
+    }
+
     fn programs_mut(&mut self) -> &mut Vec<ProgramSpec> {
         &mut Rc::make_mut(&mut self.spec).programs
     }
@@ -456,15 +475,8 @@ impl Reducible for State {
             Action::SetActive(i) => next.active = i.min(next.spec.programs.len().saturating_sub(1)),
             Action::AddProgram => {
                 let n = next.spec.programs.len() + 1;
-                next.programs_mut().push(ProgramSpec {
-                    name: format!("program{n}.py"),
-                    setup: String::new(),
-                    source: NEW_CONSUMER.to_string(),
-                    instances: 1,
-                    start_ms: 0,
-                });
                 next.active = n - 1;
-                next.rerun();
+                next.add_consumer_program(format!("program{n}.py"));
             }
             Action::RemoveProgram(i) => {
                 if next.spec.programs.len() > 1 && i < next.spec.programs.len() {
@@ -504,11 +516,8 @@ impl Reducible for State {
             }
             Action::Reset => {
                 let spec = (*next.spec).clone();
-                next.sim.0.borrow_mut().restart_with(spec, 0);
-                next.view = ViewRc::default();
-                next.max_ms = 30_000;
                 next.last_sent = None;
-                next.refresh(true);
+                next.restart(spec);
             }
             Action::SetSeed(seed) => {
                 Rc::make_mut(&mut next.spec).seed = seed;
@@ -544,16 +553,7 @@ impl Reducible for State {
                         }
                         next.refresh(true);
                     }
-                    None => {
-                        next.programs_mut().push(ProgramSpec {
-                            name: "consumer.py".into(),
-                            setup: String::new(),
-                            source: NEW_CONSUMER.to_string(),
-                            instances: 1,
-                            start_ms: 0,
-                        });
-                        next.rerun();
-                    }
+                    None => next.add_consumer_program("consumer.py".into()),
                 }
             }
             Action::AddPartition => {
@@ -582,10 +582,7 @@ impl Reducible for State {
                 next.lesson = id;
                 next.spec = Rc::new(spec.clone());
                 next.active = 0;
-                next.sim.0.borrow_mut().restart_with(spec, 0);
-                next.view = ViewRc::default();
-                next.max_ms = 30_000;
-                next.refresh(true);
+                next.restart(spec);
             }
             Action::ToggleLanguage => next.lang = next.lang.other(),
             Action::Jump(program, line) => {
@@ -623,48 +620,42 @@ fn flush_frame(rendered: bool) {
 /// The frame callback, kept where it can schedule itself again.
 type FrameSlot = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
 
-/// Drives the simulation from `requestAnimationFrame`; stops when the component goes away.
-#[hook]
-fn use_frame_loop(dispatch: UseReducerDispatcher<State>) {
-    use_effect_with((), move |_| {
-        let alive = Rc::new(RefCell::new(true));
-        let slot: FrameSlot = Rc::new(RefCell::new(None));
-        let last = Rc::new(RefCell::new(None::<f64>));
-        {
-            let slot2 = slot.clone();
-            let alive = alive.clone();
-            *slot.borrow_mut() = Some(Closure::new(move |ts: f64| {
-                if !*alive.borrow() {
-                    return;
-                }
-                // A frame whose reducer changed nothing rendered nothing.
-                flush_frame(false);
-                let start = perf::now();
-                let prev = last.borrow_mut().replace(ts);
-                let dt = prev.map(|p| ts - p).unwrap_or(16.0);
-                dispatch.dispatch(Action::Frame(dt));
-                FRAME.with(|f| *f.borrow_mut() = Some((start, dt, perf::now())));
-                if let (Some(w), Some(cb)) = (web_sys::window(), slot2.borrow().as_ref()) {
-                    let _ = w.request_animation_frame(cb.as_ref().unchecked_ref());
-                }
-            }));
-        }
-        if let (Some(w), Some(cb)) = (web_sys::window(), slot.borrow().as_ref()) {
-            let _ = w.request_animation_frame(cb.as_ref().unchecked_ref());
-        }
-        move || {
-            *alive.borrow_mut() = false;
-            // The closure stays alive until its last scheduled frame has run.
-            std::mem::forget(slot);
-        }
-    });
+/// Drives the simulation from `requestAnimationFrame`; the returned function stops it.
+fn frame_loop(dispatch: UseReducerDispatcher<State>) -> impl FnOnce() {
+    let alive = Rc::new(RefCell::new(true));
+    let slot: FrameSlot = Rc::new(RefCell::new(None));
+    let last = Rc::new(RefCell::new(None::<f64>));
+    {
+        let slot2 = slot.clone();
+        let alive = alive.clone();
+        *slot.borrow_mut() = Some(Closure::new(move |ts: f64| {
+            if !*alive.borrow() {
+                return;
+            }
+            // A frame whose reducer changed nothing rendered nothing.
+            flush_frame(false);
+            let start = perf::now();
+            let prev = last.borrow_mut().replace(ts);
+            let dt = prev.map(|p| ts - p).unwrap_or(16.0);
+            dispatch.dispatch(Action::Frame(dt));
+            FRAME.with(|f| *f.borrow_mut() = Some((start, dt, perf::now())));
+            if let (Some(w), Some(cb)) = (web_sys::window(), slot2.borrow().as_ref()) {
+                let _ = w.request_animation_frame(cb.as_ref().unchecked_ref());
+            }
+        }));
+    }
+    if let (Some(w), Some(cb)) = (web_sys::window(), slot.borrow().as_ref()) {
+        let _ = w.request_animation_frame(cb.as_ref().unchecked_ref());
+    }
+    move || {
+        *alive.borrow_mut() = false;
+        // The closure stays alive until its last scheduled frame has run.
+        std::mem::forget(slot);
+    }
 }
 
-/// Listens to `event` on the window while the component lives.
-fn window_listener<T: ?Sized + wasm_bindgen::closure::WasmClosure>(
-    event: &'static str,
-    cb: Closure<T>,
-) -> impl FnOnce() {
+/// Listens to `event` on the window; the returned function stops listening.
+fn window_listener(event: &'static str, cb: Closure<dyn FnMut(web_sys::Event)>) -> impl FnOnce() {
     if let Some(w) = web_sys::window() {
         let _ = w.add_event_listener_with_callback(event, cb.as_ref().unchecked_ref());
     }
@@ -677,52 +668,55 @@ fn window_listener<T: ?Sized + wasm_bindgen::closure::WasmClosure>(
 }
 
 /// Space plays and pauses, Right arrow steps one event (outside text fields and buttons).
-#[hook]
-fn use_global_keys(dispatch: UseReducerDispatcher<State>) {
-    use_effect_with((), move |_| {
-        window_listener(
-            "keydown",
-            Closure::<dyn FnMut(KeyboardEvent)>::new(move |e: KeyboardEvent| {
-                let tag = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                    .map(|el| {
-                        (
-                            el.tag_name().to_ascii_lowercase(),
-                            el.get_attribute("role").unwrap_or_default(),
-                        )
-                    })
-                    .unwrap_or_default();
-                let typing = matches!(tag.0.as_str(), "input" | "textarea" | "select" | "button")
-                    || tag.1 == "button";
-                if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
-                    return;
-                }
-                match e.key().as_str() {
-                    " " => {
-                        e.prevent_default();
-                        dispatch.dispatch(Action::TogglePlay);
-                    }
-                    "ArrowRight" => {
-                        e.prevent_default();
-                        dispatch.dispatch(Action::StepEvent);
-                    }
-                    _ => {}
-                }
-            }),
-        )
-    });
+fn global_keys(dispatch: UseReducerDispatcher<State>) -> impl FnOnce() {
+    window_listener(
+        "keydown",
+        Closure::new(move |e: web_sys::Event| {
+            let e: KeyboardEvent = e.unchecked_into();
+            let tag = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .map(|el| {
+                    (
+                        el.tag_name().to_ascii_lowercase(),
+                        el.get_attribute("role").unwrap_or_default(),
+                    )
+                })
+                .unwrap_or_default();
+            let typing = matches!(tag.0.as_str(), "input" | "textarea" | "select" | "button")
+                || tag.1 == "button";
+            if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                return;
+            }
+            let action = match e.key().as_str() {
+                " " => Action::TogglePlay,
+                "ArrowRight" => Action::StepEvent,
+                _ => return,
+            };
+            e.prevent_default();
+            dispatch.dispatch(action);
+        }),
+    )
 }
 
-/// Switches the stage between its wide and narrow layouts when the window is resized (an
-/// iframe made narrower, a phone turned).
+/// While the page lives: the frame loop, the global keys, and the stage's layout following the
+/// window's width (an iframe made narrower, a phone turned).
 #[hook]
-fn use_resize(dispatch: UseReducerDispatcher<State>) {
+fn use_window(dispatch: UseReducerDispatcher<State>) {
     use_effect_with((), move |_| {
-        window_listener(
+        let stop_frames = frame_loop(dispatch.clone());
+        let stop_keys = global_keys(dispatch.clone());
+        let stop_resize = window_listener(
             "resize",
-            Closure::<dyn FnMut()>::new(move || dispatch.dispatch(Action::Resize(window_layout()))),
-        )
+            Closure::new(move |_: web_sys::Event| {
+                dispatch.dispatch(Action::Resize(window_layout()))
+            }),
+        );
+        move || {
+            stop_frames();
+            stop_keys();
+            stop_resize();
+        }
     });
 }
 
@@ -752,6 +746,24 @@ fn use_debounced_rerun(edit_seq: u64, dispatch: UseReducerDispatcher<State>) {
     });
 }
 
+/// A change or input listener: `f` turns the `value` of the element it fired on (an input, a
+/// select, the code area) into an action, with `at` (a program index) when it needs one.
+pub fn on_value<E: AsRef<web_sys::Event> + 'static>(
+    act: &Callback<Action>,
+    at: usize,
+    f: fn(usize, String) -> Action,
+) -> Callback<E> {
+    act.reform(move |e: E| {
+        let value = e
+            .as_ref()
+            .target()
+            .and_then(|t| js_sys::Reflect::get(&t, &"value".into()).ok())
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
+        f(at, value)
+    })
+}
+
 /// A click that sends `action`.
 pub fn click(act: &Callback<Action>, action: Action) -> Callback<MouseEvent> {
     act.reform(move |_| action.clone())
@@ -762,7 +774,7 @@ pub fn click(act: &Callback<Action>, action: Action) -> Callback<MouseEvent> {
 pub fn button(
     class: &'static str,
     action: Option<&'static str>,
-    aria: Option<AttrValue>,
+    aria: Attr,
     title: Option<&'static str>,
     onclick: Callback<MouseEvent>,
     child: Html,
@@ -770,12 +782,7 @@ pub fn button(
     el_on(
         "button",
         &["data-action", "aria-label", "title", "class"],
-        vec![
-            action.map(AttrValue::Static),
-            aria,
-            title.map(AttrValue::Static),
-            (!class.is_empty()).then_some(AttrValue::Static(class)),
-        ],
+        vec![action.and_then(s), aria, title.and_then(s), s_opt(class)],
         vec![on_click(onclick)],
         vec![child],
     )
@@ -785,9 +792,7 @@ pub fn button(
 pub fn app() -> Html {
     let state = use_reducer_eq(State::init);
     let dispatcher = state.dispatcher();
-    use_frame_loop(dispatcher.clone());
-    use_global_keys(dispatcher.clone());
-    use_resize(dispatcher.clone());
+    use_window(dispatcher.clone());
     use_debounced_rerun(state.edit_seq, dispatcher.clone());
 
     // After every render: close the frame's work measurement and the edit-to-screen one.
@@ -836,14 +841,7 @@ pub fn app() -> Html {
 
     let lessons = kplay_runner::lessons();
     let current = lessons.iter().find(|l| l.id == state.lesson);
-    let on_lesson = {
-        let act = act.clone();
-        Callback::from(move |e: Event| {
-            if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                act.emit(Action::Lesson(s.value()));
-            }
-        })
-    };
+    let on_lesson = on_value(&act, 0, |_, id| Action::Lesson(id));
     let programs = &state.spec.programs;
     let active = state.active.min(programs.len().saturating_sub(1));
     let sim = state.sim.0.borrow();
@@ -945,19 +943,12 @@ pub fn app() -> Html {
 
     let program = match programs.get(active) {
         Some(p) => {
-            let on_instances = act.reform(move |e: Event| {
-                let v = e
-                    .target_dyn_into::<HtmlInputElement>()
-                    .and_then(|i| i.value().parse().ok())
-                    .unwrap_or(1);
-                Action::SetInstances(active, v)
+            let on_instances = on_value::<Event>(&act, active, |i, v| {
+                Action::SetInstances(i, v.parse().unwrap_or(1))
             });
-            let on_start = act.reform(move |e: Event| {
-                let v: f64 = e
-                    .target_dyn_into::<HtmlInputElement>()
-                    .and_then(|i| pysnip::parse_float(&i.value()))
-                    .unwrap_or(0.0);
-                Action::SetStart(active, (v.max(0.0) * 1000.0) as u64)
+            let on_start = on_value::<Event>(&act, active, |i, v| {
+                let v = pysnip::parse_float(&v).unwrap_or(0.0);
+                Action::SetStart(i, (v.max(0.0) * 1000.0) as u64)
             });
             let named = |m: Msg| format!("{} {}", t(lang, m), p.name);
             html! {
@@ -1006,7 +997,7 @@ pub fn app() -> Html {
                 <section class="left" aria-label={t(lang, Msg::Programs)}>
                     { tabs }
                     { program }
-                    <Console {lang} lines={state.console.clone()} act={act.clone()} />
+                    { console(lang, &state.console, &act) }
                 </section>
                 <section class="right">
                     <form class="quick-send" {onsubmit} aria-label={t(lang, Msg::QuickSend)}>

@@ -24,29 +24,23 @@ pub struct ConsoleLine {
     pub line: Option<u32>,
 }
 
-#[derive(Properties, PartialEq)]
-pub struct ConsoleProps {
-    pub lang: Lang,
-    pub lines: Rc<Vec<Rc<ConsoleLine>>>,
-    /// The page's actions (an error line sends `Action::Jump`).
-    pub act: Callback<Action>,
-}
-
-#[function_component(Console)]
-pub fn console(props: &ConsoleProps) -> Html {
-    let lang = props.lang;
+/// The console: its lines as `Row` components (a line already shown is not diffed again).
+pub fn console(lang: Lang, lines: &[Rc<ConsoleLine>], act: &Callback<Action>) -> Html {
+    let rows = lines
+        .iter()
+        .rev()
+        .map(|l| html! { <Row key={l.index} line={l.clone()} {lang} act={act.clone()} /> })
+        .collect();
     html! {
         <section class="console" aria-label={t(lang, Msg::Console)}>
             <h2>{ t(lang, Msg::Console) }</h2>
             // Newest first in the DOM, shown bottom-up (column-reverse): the view sticks to the newest
             // line without reading layout.
             <div class="console-lines" role="log" aria-live="polite">
-                if props.lines.is_empty() {
+                if lines.is_empty() {
                     <p class="muted">{ t(lang, Msg::NoOutput) }</p>
                 }
-                <>{ for props.lines.iter().rev().map(|l| html! {
-                    <Row key={l.index} line={l.clone()} {lang} act={props.act.clone()} />
-                }) }</>
+                { list(rows) }
             </div>
         </section>
     }

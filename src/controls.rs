@@ -2,10 +2,9 @@
 //! and the scenario's settings (assignor, client profile, consumers, partitions).
 
 use kafka_engine::{ClientProfile, Strategy};
-use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::app::{button, click, Action, SPEEDS};
+use crate::app::{button, click, on_value, Action, SPEEDS};
 use crate::i18n::{t, Lang, Msg};
 use crate::storage::{parse_profile, parse_strategy, profile_name, strategy_name};
 use crate::ui::{el, el_on, on_change, on_click, option, own, s, span, txt, Attr};
@@ -21,18 +20,6 @@ pub struct ControlsProps {
     pub strategy: Option<Strategy>,
     pub profile: ClientProfile,
     pub act: Callback<Action>,
-}
-
-fn select_value(e: &Event) -> String {
-    e.target_dyn_into::<HtmlSelectElement>()
-        .map(|s| s.value())
-        .unwrap_or_default()
-}
-
-fn input_value(e: &InputEvent) -> String {
-    e.target_dyn_into::<HtmlInputElement>()
-        .map(|s| s.value())
-        .unwrap_or_default()
 }
 
 /// Virtual time as `12.3 s`.
@@ -159,22 +146,21 @@ pub fn controls(props: &ControlsProps) -> Html {
                      vec![txt(fmt_time(props.now_ms))]) }
                 <input type="range" class="scrubber" min="0" max={max.to_string()} step="100" value={props.now_ms.to_string()}
                        aria-label={t(lang, Msg::Time)} data-input="time"
-                       oninput={act.reform(|e: InputEvent| Action::Seek(input_value(&e).parse().unwrap_or(0)))} />
+                       oninput={on_value::<InputEvent>(act, 0, |_, v| Action::Seek(v.parse().unwrap_or(0)))} />
             </div>
             <div class="ctl-group">
                 { select(t(lang, Msg::Speed), "speed",
-                         act.reform(|e: Event| Action::SetSpeed(pysnip::parse_float(&select_value(&e)).unwrap_or(1.0))),
+                         on_value(act, 0, |_, v| Action::SetSpeed(pysnip::parse_float(&v).unwrap_or(1.0))),
                          speeds) }
                 { field(t(lang, Msg::Seed), html! {
                     <input type="number" min="0" class="seed" value={props.seed.to_string()} aria-label={t(lang, Msg::Seed)} data-input="seed"
-                           onchange={act.reform(|e: Event| Action::SetSeed(
-                               e.target_dyn_into::<HtmlInputElement>().and_then(|i| i.value().parse().ok()).unwrap_or(42)))} />
+                           onchange={on_value::<Event>(act, 0, |_, v| Action::SetSeed(v.parse().unwrap_or(42)))} />
                 }) }
                 { select(t(lang, Msg::Assignor), "assignor",
-                         act.reform(|e: Event| Action::SetStrategy(parse_strategy(&select_value(&e)))),
+                         on_value(act, 0, |_, v| Action::SetStrategy(parse_strategy(&v))),
                          strategies) }
                 { select(t(lang, Msg::ClientProfile), "profile",
-                         act.reform(|e: Event| Action::SetProfile(parse_profile(&select_value(&e)).unwrap_or_default())),
+                         on_value(act, 0, |_, v| Action::SetProfile(parse_profile(&v).unwrap_or_default())),
                          profiles) }
             </div>
             <div class="ctl-group">

@@ -5,9 +5,9 @@ use kplay_runner::{ProgramError, ProgramSpec};
 use web_sys::{HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::app::Action;
+use crate::app::{on_value, Action};
 use crate::i18n::{t, Lang, Msg};
-use crate::ui::{el, s, txt};
+use crate::ui::{el, list, own, s, s_if, span, txt};
 
 /// Line height of the editor in CSS px (must match `.code` in style.css).
 const LINE_PX: f64 = 20.0;
@@ -65,6 +65,16 @@ fn byte_to_utf16(s: &str, b: usize) -> u32 {
         .unwrap_or(0)
 }
 
+/// `<div>child</div>`.
+fn div(child: Html) -> Html {
+    el("div", &[], Vec::new(), vec![child])
+}
+
+/// An error's message at the end of its line.
+fn err_msg(msg: &str) -> Html {
+    span("err-msg", txt(format!("  ← {msg}")))
+}
+
 /// The highlighted source as spans, with the error range marked and its message written at the
 /// end of its line.
 fn render_code(src: &str, error: Option<&ProgramError>) -> Html {
@@ -91,14 +101,14 @@ fn render_code(src: &str, error: Option<&ProgramError>) -> Html {
     while i < n {
         if bytes[i] == b'\n' {
             if err.as_ref().is_some_and(|(r, _, _)| r.contains(&i)) {
-                out.push(html! { <span class="err-span">{ " " }</span> });
+                out.push(span("err-span", txt(" ")));
             }
             if let Some((_, el, msg)) = &err {
                 if *el == line {
-                    out.push(html! { <span class="err-msg">{ format!("  ← {msg}") }</span> });
+                    out.push(err_msg(msg));
                 }
             }
-            out.push(html! { "\n" });
+            out.push(txt("\n"));
             line += 1;
             i += 1;
             continue;
@@ -119,7 +129,7 @@ fn render_code(src: &str, error: Option<&ProgramError>) -> Html {
         }
         let text = src.get(i..j).unwrap_or("").to_string();
         let cls = match (c, in_err) {
-            (Some(c), true) => Some(format!("{c} err-span").into()),
+            (Some(c), true) => own(format!("{c} err-span")),
             (Some(c), false) => s(c),
             (None, true) => s("err-span"),
             (None, false) => None,
@@ -130,12 +140,12 @@ fn render_code(src: &str, error: Option<&ProgramError>) -> Html {
     if let Some((r, el, msg)) = &err {
         if *el >= line {
             if r.start >= n {
-                out.push(html! { <span class="err-span">{ " " }</span> });
+                out.push(span("err-span", txt(" ")));
             }
-            out.push(html! { <span class="err-msg">{ format!("  ← {msg}") }</span> });
+            out.push(err_msg(msg));
         }
     }
-    out.push(html! { "\n" });
+    out.push(txt("\n"));
     out.into_iter().collect::<Html>()
 }
 
@@ -195,15 +205,7 @@ pub fn editor(props: &EditorProps) -> Html {
         });
     }
 
-    let oninput = {
-        let act = props.act.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() {
-                act.emit(Action::Edit(index, area.value()));
-            }
-        })
-    };
-
+    let oninput = on_value::<InputEvent>(&props.act, index, Action::Edit);
     let onkeydown = {
         let act = props.act.clone();
         Callback::from(move |e: KeyboardEvent| {
@@ -281,24 +283,62 @@ pub fn editor(props: &EditorProps) -> Html {
     let error = props.error.as_ref();
     let longest = source.lines().map(|l| l.chars().count()).max().unwrap_or(0);
     let height = lines as f64 * LINE_PX + 16.0;
+    let setup = if setup.is_empty() {
+        Html::default()
+    } else {
+        let label = t(lang, Msg::SetupLines);
+        el(
+            "div",
+            &["aria-label", "title", "class"],
+            vec![s(label), s(label), s("setup")],
+            vec![
+                el(
+                    "div",
+                    &["class"],
+                    vec![s("gutter")],
+                    vec![list(setup.lines().map(|_| div(txt("·"))).collect())],
+                ),
+                el(
+                    "pre",
+                    &["aria-readonly", "class"],
+                    vec![s("true"), s("code setup-code")],
+                    vec![txt(setup.to_string())],
+                ),
+            ],
+        )
+    };
+    let gutter = el(
+        "div",
+        &["aria-hidden", "class"],
+        vec![s("true"), s("gutter")],
+        vec![list(
+            (1..=lines)
+                .map(|n| {
+                    let bad = error.is_some_and(|e| e.line as usize == n);
+                    el(
+                        "div",
+                        &["class"],
+                        vec![s_if(bad, "err-line")],
+                        vec![txt(n.to_string())],
+                    )
+                })
+                .collect(),
+        )],
+    );
+    let highlight = el(
+        "pre",
+        &["aria-hidden", "class"],
+        vec![s("true"), s("code highlight")],
+        vec![render_code(source, error)],
+    );
     html! {
         <div class="editor" data-editor={props.program.name.clone()}>
             <div class="code-scroll" ref={scroll_ref}>
-                if !setup.is_empty() {
-                    <div class="setup" aria-label={t(lang, Msg::SetupLines)} title={t(lang, Msg::SetupLines)}>
-                        <div class="gutter">{ for setup.lines().map(|_| html! { <div>{ "·" }</div> }) }</div>
-                        <pre class="code setup-code" aria-readonly="true">{ setup }</pre>
-                    </div>
-                }
+                { setup }
                 <div class="code-wrap">
-                    <div class="gutter" aria-hidden="true">
-                        { for (1..=lines).map(|n| {
-                            let bad = error.is_some_and(|e| e.line as usize == n);
-                            el("div", &["class"], vec![bad.then(|| "err-line".into())], vec![txt(n.to_string())])
-                        }) }
-                    </div>
+                    { gutter }
                     <div class="code-layer" style={format!("min-width: calc({}ch + 24px)", longest + 2)}>
-                        <pre class="code highlight" aria-hidden="true">{ render_code(source, error) }</pre>
+                        { highlight }
                         <textarea ref={area_ref} class="code input" spellcheck="false" autocomplete="off"
                             autocapitalize="off" wrap="off" data-input="code" aria-keyshortcuts="Control+Enter Meta+Enter"
                             aria-label={format!("{} {}", t(lang, Msg::Code), props.program.name)}
@@ -307,12 +347,18 @@ pub fn editor(props: &EditorProps) -> Html {
                     </div>
                 </div>
             </div>
-            if let Some(e) = error {
-                <div class="error-bar" role="alert" data-error-line={e.line.to_string()}>
-                    <strong>{ format!("{} {}: ", t(lang, Msg::Line), e.line) }</strong>
-                    <span class="mono">{ e.message.clone() }</span>
-                </div>
-            }
+            { match error {
+                Some(e) => el(
+                    "div",
+                    &["role", "data-error-line", "class"],
+                    vec![s("alert"), own(e.line.to_string()), s("error-bar")],
+                    vec![
+                        el("strong", &[], Vec::new(), vec![txt(format!("{} {}: ", t(lang, Msg::Line), e.line))]),
+                        span("mono", txt(e.message.clone())),
+                    ],
+                ),
+                None => Html::default(),
+            } }
         </div>
     }
 }

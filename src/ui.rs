@@ -11,26 +11,50 @@ use yew::virtual_dom::{
 };
 
 /// An attribute value: `None` leaves the attribute out.
-pub type Attr = Option<AttrValue>;
+pub type Attr = Option<AttributeOrProperty>;
+
+/// A value as an attribute.
+pub fn attr(v: AttrValue) -> Attr {
+    Some(AttributeOrProperty::Attribute(v))
+}
 
 /// A static attribute value.
 pub fn s(v: &'static str) -> Attr {
-    Some(AttrValue::Static(v))
+    attr(AttrValue::Static(v))
+}
+
+/// A static attribute value, only when `on`.
+pub fn s_if(on: bool, v: &'static str) -> Attr {
+    if on {
+        s(v)
+    } else {
+        None
+    }
+}
+
+/// A static attribute value, left out when empty.
+pub fn s_opt(v: &'static str) -> Attr {
+    s_if(!v.is_empty(), v)
 }
 
 /// A number as an attribute value (coordinates, sizes, counters).
 pub fn num(v: f64) -> Attr {
-    Some(v.to_string().into())
+    own(v.to_string())
 }
 
 /// An integer as an attribute value.
 pub fn int(v: u64) -> Attr {
-    Some(v.to_string().into())
+    own(v.to_string())
 }
 
 /// A computed string as an attribute value.
 pub fn own(v: String) -> Attr {
-    Some(v.into())
+    attr(v.into())
+}
+
+/// An optional computed string as an attribute value.
+pub fn own_opt(v: Option<String>) -> Attr {
+    v.and_then(own)
 }
 
 /// `translate(x y)` for a `transform` attribute.
@@ -78,10 +102,7 @@ pub fn el_full(
 ) -> Html {
     let attributes = Attributes::Dynamic {
         keys,
-        values: values
-            .into_iter()
-            .map(|v| v.map(AttributeOrProperty::Attribute))
-            .collect(),
+        values: values.into_boxed_slice(),
     };
     let listeners = if listeners.is_empty() {
         yew::virtual_dom::Listeners::None
@@ -136,11 +157,10 @@ pub fn class_if(base: &'static str, on: bool, extra: &'static str) -> Attr {
 
 /// SVG `<text class x y>child</text>` (no class attribute when `class` is empty).
 pub fn svg_text(class: &'static str, x: f64, y: f64, child: Html) -> Html {
-    let class = (!class.is_empty()).then_some(AttrValue::Static(class));
     el(
         "text",
         &["class", "x", "y"],
-        vec![class, num(x), num(y)],
+        vec![s_opt(class), num(x), num(y)],
         vec![child],
     )
 }
@@ -172,8 +192,7 @@ pub fn title(text: impl Into<AttrValue>) -> Html {
 
 /// `<span class>child</span>`.
 pub fn span(class: &'static str, child: Html) -> Html {
-    let class = (!class.is_empty()).then_some(AttrValue::Static(class));
-    el("span", &["class"], vec![class], vec![child])
+    el("span", &["class"], vec![s_opt(class)], vec![child])
 }
 
 /// `<option value selected>text</option>`.
@@ -185,10 +204,7 @@ fn option_inner(value: AttrValue, selected: bool, text: AttrValue) -> Html {
     el(
         "option",
         &["value", "selected"],
-        vec![
-            Some(value),
-            selected.then_some(AttrValue::Static("selected")),
-        ],
+        vec![attr(value), s_if(selected, "selected")],
         vec![txt(text)],
     )
 }

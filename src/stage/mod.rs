@@ -10,15 +10,14 @@ use kplay_runner::{FaultKind, ProcState, ProcessId};
 use yew::prelude::*;
 
 use yew::html::{onblur, onfocus, onmouseenter, onmouseleave};
-use yew::virtual_dom::AttrValue;
 
 use crate::app::Action;
 use crate::i18n::{t, Lang, Msg};
 use crate::sim::DepartReason;
 use crate::storage::strategy_name;
 use crate::ui::{
-    class_if, el, el_full, el_on, group, int, list, listen, num, on_click, on_keydown, own, s,
-    span, svg_text, svg_text_fill, title, translate, txt, Attr,
+    class_if, el, el_full, el_on, group, int, list, listen, num, on_click, on_keydown, own,
+    own_opt, s, s_if, s_opt, span, svg_text, svg_text_fill, title, translate, txt, Attr,
 };
 use view::{CellView, GroupView, LaneView, MemberView, ProducerView, ViewRc};
 
@@ -192,7 +191,7 @@ fn rect(x: Option<f64>, y: Option<f64>, w: f64, h: f64, rx: &'static str, fill: 
             y.and_then(num),
             num(w),
             num(h),
-            (!rx.is_empty()).then_some(AttrValue::Static(rx)),
+            s_opt(rx),
             fill,
         ],
         Vec::new(),
@@ -404,18 +403,18 @@ pub fn stage(props: &StageProps) -> Html {
                 };
                 let ly = ly + LANE_H / 2.0;
                 let my = gy0 + GROUP_HEAD + mi as f64 * MEMBER_H + MEMBER_H / 2.0 - 2.0;
-                let d = if l.stacked {
+                let (x0, xm, x1) = if l.stacked {
                     // Out of the lane's right end, down the right margin, into the member.
-                    let x0 = l.lane_x1 + 1.0;
-                    let x1 = l.gx + l.gw + 2.0;
-                    let xm = l.w - 3.0 - gi as f64 * 6.0;
-                    format!("M{x0},{ly} C{xm},{ly} {xm},{my} {x1},{my}")
+                    (
+                        l.lane_x1 + 1.0,
+                        l.w - 3.0 - gi as f64 * 6.0,
+                        l.gx + l.gw + 2.0,
+                    )
                 } else {
-                    let x0 = l.lane_x1 + 2.0;
-                    let x1 = l.gx - 4.0;
-                    let mx = (x0 + x1) / 2.0;
-                    format!("M{x0},{ly} C{mx},{ly} {mx},{my} {x1},{my}")
+                    let (x0, x1) = (l.lane_x1 + 2.0, l.gx - 4.0);
+                    (x0, (x0 + x1) / 2.0, x1)
                 };
+                let d = format!("M{x0},{ly} C{xm},{ly} {xm},{my} {x1},{my}");
                 // Records reached this member from the partition in the last 1.5 s of virtual
                 // time: the arrow flows (dashed).
                 let fetch = m.fetch.get(oi).copied().unwrap_or_default();
@@ -455,10 +454,10 @@ pub fn stage(props: &StageProps) -> Html {
                         "class",
                     ],
                     vec![
-                        dash_offset.map(Into::into),
+                        own_opt(dash_offset),
                         own(g.id.clone()),
                         int(u64::from(*partition)),
-                        flowing.then_some(AttrValue::Static("true")),
+                        s_if(flowing, "true"),
                         own(d),
                         s(group_color(gi)),
                         s(""),
@@ -555,15 +554,10 @@ fn detail(wide: bool, label: Msg, lang: Lang, mono: bool, value: String) -> Html
     el(
         "div",
         &["class"],
-        vec![wide.then_some(AttrValue::Static("wide"))],
+        vec![s_if(wide, "wide")],
         vec![
             el("dt", &[], Vec::new(), vec![txt(t(lang, label))]),
-            el(
-                "dd",
-                &["class"],
-                vec![mono.then_some(AttrValue::Static("mono"))],
-                vec![txt(value)],
-            ),
+            el("dd", &["class"], vec![s_if(mono, "mono")], vec![txt(value)]),
         ],
     )
 }
@@ -1012,7 +1006,7 @@ fn cell(props: &CellProps) -> Html {
         ],
         vec![
             int(c.offset),
-            c.key.clone().map(Into::into),
+            own_opt(c.key.clone()),
             translate(props.x, 6.0),
             s("0"),
             s("img"),
@@ -1029,9 +1023,11 @@ fn cell(props: &CellProps) -> Html {
             "g",
             &["style", "class"],
             vec![
-                c.fresh
-                    .then(|| format!("--dx:{:.0}px;--dy:{:.0}px", props.dx, props.dy).into()),
-                c.fresh.then_some(AttrValue::Static("fly")),
+                own_opt(
+                    c.fresh
+                        .then(|| format!("--dx:{:.0}px;--dy:{:.0}px", props.dx, props.dy)),
+                ),
+                s_if(c.fresh, "fly"),
             ],
             vec![
                 rect(None, None, CW, LANE_H - 12.0, "5", fill),
