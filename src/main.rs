@@ -12,6 +12,10 @@ mod stage;
 mod storage;
 mod ui;
 
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 fn main() {
     yew::Renderer::<app::App>::new().render();
 }
