@@ -114,7 +114,7 @@ run_tests() {
   step "clippy (wasm32)" cargo clippy --target wasm32-unknown-unknown "${WASM_CRATES[@]}" -- -D warnings
   step "cargo test (native)" cargo test --workspace --exclude browser-tests
   if [ -f tests/conformance/check.py ]; then
-    step "kplay vs kafka-python" bash -c 'cargo build --release -q --bin kplay && python3 tests/conformance/check.py target/release/kplay'
+    step "kplay vs kafka-python" bash -c 'cargo build --release -q --bin kplay && python3 tests/conformance/check.py "${CARGO_TARGET_DIR:-target}/release/kplay"'
   fi
   step "trunk build --release" trunk build --release
   step "bundle size" scripts/size-report.sh dist
