@@ -1041,6 +1041,14 @@ fn parse_float(s: &str) -> Option<f64> {
     Some(if neg { -v } else { v })
 }
 
+/// The text of a str, or of bytes decoded as UTF-8 with replacement.
+fn text_of(v: &Value) -> String {
+    match v {
+        Value::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+        _ => v.as_str().unwrap_or("").to_string(),
+    }
+}
+
 pub fn construct(
     p: &mut Process,
     h: &mut dyn Host,
@@ -1062,15 +1070,12 @@ pub fn construct(
                         "int() base must be >= 2 and <= 36, or 0",
                     ));
                 }
-                let s = match x {
-                    Value::Str(s) => s.to_string(),
-                    Value::Bytes(bs) => String::from_utf8_lossy(bs).to_string(),
-                    _ => {
-                        return Err(Exception::type_error(
-                            "int() can't convert non-string with explicit base",
-                        ))
-                    }
-                };
+                if !matches!(x, Value::Str(_) | Value::Bytes(_)) {
+                    return Err(Exception::type_error(
+                        "int() can't convert non-string with explicit base",
+                    ));
+                }
+                let s = text_of(x);
                 return parse_int(&s, b).map(Value::Int).ok_or_else(|| {
                     Exception::value_error_fmt(format_args!(
                         "invalid literal for int() with base {}: {}",
@@ -1083,17 +1088,15 @@ pub fn construct(
                 Value::Int(i) => Ok(Value::Int(*i)),
                 Value::Bool(b) => Ok(Value::Int(*b as i64)),
                 Value::Float(f) => Ok(Value::Int(float_to_int(f.trunc())?)),
-                Value::Str(s) => parse_int(s, 10).map(Value::Int).ok_or_else(|| {
-                    if s.trim().chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+' || c == '_') && !s.trim().is_empty() && s.trim().len() > 18 {
-                        ops::overflow()
-                    } else {
-                        Exception::value_error_fmt(format_args!("invalid literal for int() with base 10: {}", crate::format::str_repr(s)))
-                    }
-                }),
-                Value::Bytes(b) => {
-                    let s = String::from_utf8_lossy(b).to_string();
+                Value::Str(_) | Value::Bytes(_) => {
+                    let s = text_of(x);
                     parse_int(&s, 10).map(Value::Int).ok_or_else(|| {
-                        Exception::value_error_fmt(format_args!("invalid literal for int() with base 10: {}", crate::format::bytes_repr(b)))
+                        let t = s.trim();
+                        if matches!(x, Value::Str(_)) && t.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+' || c == '_') && !t.is_empty() && t.len() > 18 {
+                            ops::overflow()
+                        } else {
+                            Exception::value_error_fmt(format_args!("invalid literal for int() with base 10: {}", crate::format::repr(x)))
+                        }
                     })
                 }
                 other => Err(Exception::type_error_fmt(format_args!(
@@ -1104,18 +1107,11 @@ pub fn construct(
         }
         TypeKind::Float => match args.first() {
             None => Ok(Value::Float(0.0)),
-            Some(Value::Str(s)) => parse_float(s).map(Value::Float).ok_or_else(|| {
-                Exception::value_error_fmt(format_args!(
-                    "could not convert string to float: {}",
-                    crate::format::str_repr(s)
-                ))
-            }),
-            Some(Value::Bytes(b)) => {
-                let s = String::from_utf8_lossy(b).to_string();
-                parse_float(&s).map(Value::Float).ok_or_else(|| {
+            Some(x @ (Value::Str(_) | Value::Bytes(_))) => {
+                parse_float(&text_of(x)).map(Value::Float).ok_or_else(|| {
                     Exception::value_error_fmt(format_args!(
                         "could not convert string to float: {}",
-                        crate::format::bytes_repr(b)
+                        crate::format::repr(x)
                     ))
                 })
             }
@@ -2406,33 +2402,43 @@ pub fn call_method(
     args: Vec<Value>,
     kwargs: Kw,
 ) -> R {
-    // `list.append` in a loop is the hot path: no table search.
-    if let Value::List(l) = recv {
-        if name == "append" {
-            return list_method(p, h, l, M::Append, args, kwargs);
+    // Hot methods in loops skip the table search.
+    let hot = match recv {
+        Value::List(_) if name == "append" => Some(M::Append),
+        Value::Dict(_) if name == "get" => Some(M::Get),
+        Value::Str(_) if name == "join" => Some(M::Join),
+        Value::Str(_) if name == "format" => Some(M::Format),
+        _ => None,
+    };
+    let m = match hot {
+        Some(m) => m,
+        None => {
+            let bit = kind_bit(recv);
+            if bit == 0 {
+                return match recv {
+                    Value::Record(r) if name == "_asdict" => Ok(Value::dict(
+                        r.fields
+                            .iter()
+                            .map(|(k, v)| (Value::str(k), v.clone()))
+                            .collect(),
+                    )),
+                    Value::Native(_) => {
+                        crate::modules::datetime::call_method(p, h, recv, name, args, kwargs)
+                    }
+                    Value::Type(t) if name != "fromkeys" => {
+                        call_unbound(p, h, *t, name, args, kwargs)
+                    }
+                    other => {
+                        let f = p.get_attr(h, other, name)?;
+                        p.call_value_kw(h, &f, args, kwargs)
+                    }
+                };
+            }
+            match method(name, bit) {
+                Some(m) => m,
+                None => return Err(no_attr(recv, name)),
+            }
         }
-    }
-    let bit = kind_bit(recv);
-    if bit == 0 {
-        return match recv {
-            Value::Record(r) if name == "_asdict" => Ok(Value::dict(
-                r.fields
-                    .iter()
-                    .map(|(k, v)| (Value::str(k), v.clone()))
-                    .collect(),
-            )),
-            Value::Native(_) => {
-                crate::modules::datetime::call_method(p, h, recv, name, args, kwargs)
-            }
-            Value::Type(t) if name != "fromkeys" => call_unbound(p, h, *t, name, args, kwargs),
-            other => {
-                let f = p.get_attr(h, other, name)?;
-                p.call_value_kw(h, &f, args, kwargs)
-            }
-        };
-    }
-    let Some(m) = method(name, bit) else {
-        return Err(no_attr(recv, name));
     };
     match recv {
         Value::Str(s) => str_method(p, h, s, m, name, args, kwargs),

@@ -182,7 +182,7 @@ pub fn isoformat(n: &Native, sep: &str) -> String {
                 p.y, p.mo, p.d, sep, p.h, p.mi, p.s
             );
             if p.us != 0 {
-                s.push_str(&format!(".{:06}", p.us));
+                let _ = write!(s, ".{:06}", p.us);
             }
             if *utc {
                 s.push_str("+00:00");
@@ -198,67 +198,77 @@ pub fn timedelta_str(us: i64) -> String {
     let rem = us.rem_euclid(86_400_000_000);
     let mut s = String::new();
     if days != 0 {
-        s.push_str(&format!(
+        let _ = write!(
+            s,
             "{} day{}, ",
             days,
             if days.abs() == 1 { "" } else { "s" }
-        ));
+        );
     }
-    s.push_str(&format!(
+    let _ = write!(
+        s,
         "{}:{:02}:{:02}",
         rem / 3_600_000_000,
         rem / 60_000_000 % 60,
         rem / 1_000_000 % 60
-    ));
+    );
     if rem % 1_000_000 != 0 {
-        s.push_str(&format!(".{:06}", rem % 1_000_000));
+        let _ = write!(s, ".{:06}", rem % 1_000_000);
     }
     s
 }
 
 pub fn native_repr(n: &Native) -> String {
+    let mut s = String::new();
     match n {
         Native::Datetime { us, utc } => {
             let p = parts(*us);
-            let mut fields = vec![p.y, p.mo, p.d, p.h, p.mi];
+            let _ = write!(
+                s,
+                "datetime.datetime({}, {}, {}, {}, {}",
+                p.y, p.mo, p.d, p.h, p.mi
+            );
             if p.s != 0 || p.us != 0 {
-                fields.push(p.s);
+                let _ = write!(s, ", {}", p.s);
             }
             if p.us != 0 {
-                fields.push(p.us);
+                let _ = write!(s, ", {}", p.us);
             }
-            let f: Vec<String> = fields.iter().map(|x| x.to_string()).collect();
-            format!(
-                "datetime.datetime({}{})",
-                f.join(", "),
-                if *utc {
-                    ", tzinfo=datetime.timezone.utc"
-                } else {
-                    ""
-                }
-            )
+            if *utc {
+                s.push_str(", tzinfo=datetime.timezone.utc");
+            }
+            s.push(')');
         }
         Native::Timedelta { us } => {
             let days = us.div_euclid(86_400_000_000);
             let rem = us.rem_euclid(86_400_000_000);
-            let mut f = Vec::new();
-            if days != 0 {
-                f.push(format!("days={}", days));
+            s.push_str("datetime.timedelta(");
+            let fields = [
+                ("days=", days),
+                ("seconds=", rem / 1_000_000),
+                ("microseconds=", rem % 1_000_000),
+            ];
+            let mut first = true;
+            for (k, v) in fields {
+                if v != 0 {
+                    if !first {
+                        s.push_str(", ");
+                    }
+                    first = false;
+                    let _ = write!(s, "{}{}", k, v);
+                }
             }
-            if rem / 1_000_000 != 0 {
-                f.push(format!("seconds={}", rem / 1_000_000));
+            if first {
+                s.push('0');
             }
-            if rem % 1_000_000 != 0 {
-                f.push(format!("microseconds={}", rem % 1_000_000));
-            }
-            if f.is_empty() {
-                f.push("0".into());
-            }
-            format!("datetime.timedelta({})", f.join(", "))
+            s.push(')');
         }
-        Native::TimezoneUtc => "datetime.timezone.utc".into(),
-        Native::Uuid(u) => format!("UUID('{}')", crate::modules::uuid::uuid_str(*u)),
+        Native::TimezoneUtc => s.push_str("datetime.timezone.utc"),
+        Native::Uuid(u) => {
+            let _ = write!(s, "UUID('{}')", crate::modules::uuid::uuid_str(*u));
+        }
     }
+    s
 }
 
 const DAYS: [&str; 7] = [
