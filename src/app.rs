@@ -21,7 +21,12 @@ use crate::sim::Sim;
 use crate::stage::view::{build, StageView, ViewRc};
 use crate::stage::{group_color, Layout, Stage};
 use crate::storage::{self, Saved};
-use crate::ui::{el, el_on, on_change, on_click, option, own, s, s_opt, span, txt, Attr};
+use crate::ui::{
+    el, el_on, input, list, listen, on_change, on_click, option, own, s, s_opt, span, tag, txt,
+    Attr,
+};
+use yew::html::onsubmit;
+use yew::virtual_dom::AttrValue;
 
 /// The topic the quick-send form writes to when the scenario has no other.
 pub const TOPIC: &str = "transactions";
@@ -863,29 +868,54 @@ pub fn app() -> Html {
     if state.perf_big {
         options.push(option("perf-big", true, t(lang, Msg::Perf)));
     }
-    let header = html! {
-        <header class="topbar">
-            <div class="brand">
-                <span class="logo" aria-hidden="true"></span>
-                <h1>{ "Kafka Playground" }</h1>
-                <span class="tagline">{ t(lang, Msg::Tagline) }</span>
-            </div>
-            <div class="top-actions">
-                <label class="lesson-pick">
-                    <span>{ t(lang, Msg::Lesson) }</span>
-                    { el_on(
-                        "select",
-                        &["aria-label", "data-input"],
-                        vec![s(t(lang, Msg::Lesson)), s("lesson")],
-                        vec![on_change(on_lesson)],
-                        options,
-                    ) }
-                </label>
-                { button("ghost", Some("language"), s(t(lang, Msg::LanguageLabel)), None,
-                         click(&act, Action::ToggleLanguage), txt(t(lang, Msg::SwitchLanguage))) }
-            </div>
-        </header>
-    };
+    let header = tag(
+        "header",
+        "topbar",
+        vec![
+            tag(
+                "div",
+                "brand",
+                vec![
+                    el(
+                        "span",
+                        &["aria-hidden", "class"],
+                        vec![s("true"), s("logo")],
+                        Vec::new(),
+                    ),
+                    tag("h1", "", vec![txt("Kafka Playground")]),
+                    span("tagline", txt(t(lang, Msg::Tagline))),
+                ],
+            ),
+            tag(
+                "div",
+                "top-actions",
+                vec![
+                    tag(
+                        "label",
+                        "lesson-pick",
+                        vec![
+                            span("", txt(t(lang, Msg::Lesson))),
+                            el_on(
+                                "select",
+                                &["aria-label", "data-input"],
+                                vec![s(t(lang, Msg::Lesson)), s("lesson")],
+                                vec![on_change(on_lesson)],
+                                options,
+                            ),
+                        ],
+                    ),
+                    button(
+                        "ghost",
+                        Some("language"),
+                        s(t(lang, Msg::LanguageLabel)),
+                        None,
+                        click(&act, Action::ToggleLanguage),
+                        txt(t(lang, Msg::SwitchLanguage)),
+                    ),
+                ],
+            ),
+        ],
+    );
 
     let mut tabs: Vec<Html> = programs
         .iter()
@@ -917,7 +947,12 @@ pub fn app() -> Html {
                         Html::default()
                     },
                     if has_error {
-                        html! { <span class="err-dot" aria-label="error">{ "!" }</span> }
+                        el(
+                            "span",
+                            &["aria-label", "class"],
+                            vec![s("error"), s("err-dot")],
+                            vec![txt("!")],
+                        )
                     } else {
                         Html::default()
                     },
@@ -950,80 +985,221 @@ pub fn app() -> Html {
                 let v = pysnip::parse_float(&v).unwrap_or(0.0);
                 Action::SetStart(i, (v.max(0.0) * 1000.0) as u64)
             });
-            let named = |m: Msg| format!("{} {}", t(lang, m), p.name);
-            html! {
-                <>
-                    <div class="program-bar">
-                        <label>
-                            <span>{ t(lang, Msg::Instances) }</span>
-                            <input type="number" min="0" max="12" value={p.instances.to_string()} data-input="instances"
-                                   aria-label={named(Msg::Instances)} onchange={on_instances} />
-                        </label>
-                        <label>
-                            <span>{ t(lang, Msg::StartAt) }</span>
-                            <input type="number" min="0" step="0.5" value={(p.start_ms as f64 / 1000.0).to_string()} data-input="start"
-                                   aria-label={named(Msg::StartAt)} onchange={on_start} />
-                        </label>
-                        <span class="hint" title={t(lang, Msg::RunHint)}>{ t(lang, Msg::RunHint) }</span>
+            let named = |m: Msg| own(format!("{} {}", t(lang, m), p.name));
+            let hint = t(lang, Msg::RunHint);
+            list(vec![
+                tag(
+                    "div",
+                    "program-bar",
+                    vec![
+                        tag(
+                            "label",
+                            "",
+                            vec![
+                                span("", txt(t(lang, Msg::Instances))),
+                                input(
+                                    NodeRef::default(),
+                                    Some(p.instances.to_string().into()),
+                                    &["type", "min", "max", "data-input", "aria-label"],
+                                    vec![
+                                        s("number"),
+                                        s("0"),
+                                        s("12"),
+                                        s("instances"),
+                                        named(Msg::Instances),
+                                    ],
+                                    vec![on_change(on_instances)],
+                                ),
+                            ],
+                        ),
+                        tag(
+                            "label",
+                            "",
+                            vec![
+                                span("", txt(t(lang, Msg::StartAt))),
+                                input(
+                                    NodeRef::default(),
+                                    Some((p.start_ms as f64 / 1000.0).to_string().into()),
+                                    &["type", "min", "step", "data-input", "aria-label"],
+                                    vec![
+                                        s("number"),
+                                        s("0"),
+                                        s("0.5"),
+                                        s("start"),
+                                        named(Msg::StartAt),
+                                    ],
+                                    vec![on_change(on_start)],
+                                ),
+                            ],
+                        ),
+                        el(
+                            "span",
+                            &["title", "class"],
+                            vec![s(hint), s("hint")],
+                            vec![txt(hint)],
+                        ),
                         if programs.len() > 1 {
-                            { button("ghost small", Some("remove-program"), own(named(Msg::RemoveProgram)), None,
-                                     click(&act, Action::RemoveProgram(active)), txt("✕")) }
-                        }
-                    </div>
+                            button(
+                                "ghost small",
+                                Some("remove-program"),
+                                named(Msg::RemoveProgram),
+                                None,
+                                click(&act, Action::RemoveProgram(active)),
+                                txt("✕"),
+                            )
+                        } else {
+                            Html::default()
+                        },
+                    ],
+                ),
+                html! {
                     <Editor index={active} program={p.clone()} {error} {lang} act={act.clone()} jump={state.jump} />
-                </>
-            }
+                },
+            ])
         }
         None => Html::default(),
     };
 
-    html! {
-        <div class="page" lang={lang.code()}>
-            { header }
-            if let Some(l) = current {
-                <p class="intro" data-lesson={l.id}>{ lang.pick(l.intro) }</p>
-            }
-            if let Some(n) = state.notice {
-                <div class="notice" role="alert" data-notice="storage">
-                    <span>{ t(lang, n) }</span>
-                    { button("ghost small", None, None, None, click(&act, Action::DismissNotice), txt(t(lang, Msg::Dismiss))) }
-                </div>
-            }
-            <Controls {lang} playing={state.playing} speed={state.speed} now_ms={state.now_ms} max_ms={state.max_ms}
-                      seed={state.spec.seed}
-                      strategy={state.spec.default_strategies.as_ref().and_then(|v| v.first().copied())}
-                      profile={state.spec.client_profile} act={act.clone()} />
-            <main class="workspace">
-                <section class="left" aria-label={t(lang, Msg::Programs)}>
-                    { tabs }
-                    { program }
-                    { console(lang, &state.console, &act) }
-                </section>
-                <section class="right">
-                    <form class="quick-send" {onsubmit} aria-label={t(lang, Msg::QuickSend)}>
-                        <strong>{ t(lang, Msg::QuickSend) }</strong>
-                        <label>
-                            <span class="sr-only">{ t(lang, Msg::Key) }</span>
-                            <input ref={key_ref} name="key" data-input="key" placeholder={t(lang, Msg::Key)} autocomplete="off"
-                                   aria-label={t(lang, Msg::Key)} size="8" />
-                        </label>
-                        <label>
-                            <span class="sr-only">{ t(lang, Msg::Value) }</span>
-                            <input ref={value_ref} name="value" data-input="value" value="{\"transaction_id\": \"t-1\", \"amount\": 50}" autocomplete="off"
-                                   aria-label={t(lang, Msg::Value)} size="14" />
-                        </label>
-                        <button type="submit" class="primary" data-action="send">{ t(lang, Msg::Send) }</button>
-                        <span class="hint" title={t(lang, Msg::KeyHint)}>
-                            { match state.last_sent {
-                                Some((p, o)) => format!("{} P{p} · offset {o}", t(lang, Msg::Sent)),
-                                None => t(lang, Msg::KeyHint).to_string(),
-                            } }
-                        </span>
-                    </form>
-                    <Stage view={state.view.clone()} {lang} act={act.clone()} layout={state.layout} />
-                    <Charts {lang} data={state.charts.clone()} colors={group_colors} />
-                </section>
-            </main>
-        </div>
-    }
+    let quick_send = el_on(
+        "form",
+        &["aria-label", "class"],
+        vec![s(t(lang, Msg::QuickSend)), s("quick-send")],
+        vec![listen(onsubmit::Wrapper::new(onsubmit))],
+        vec![
+            el(
+                "strong",
+                &[],
+                Vec::new(),
+                vec![txt(t(lang, Msg::QuickSend))],
+            ),
+            tag(
+                "label",
+                "",
+                vec![
+                    span("sr-only", txt(t(lang, Msg::Key))),
+                    input(
+                        key_ref,
+                        None,
+                        &[
+                            "name",
+                            "data-input",
+                            "placeholder",
+                            "autocomplete",
+                            "aria-label",
+                            "size",
+                        ],
+                        vec![
+                            s("key"),
+                            s("key"),
+                            s(t(lang, Msg::Key)),
+                            s("off"),
+                            s(t(lang, Msg::Key)),
+                            s("8"),
+                        ],
+                        Vec::new(),
+                    ),
+                ],
+            ),
+            tag(
+                "label",
+                "",
+                vec![
+                    span("sr-only", txt(t(lang, Msg::Value))),
+                    input(
+                        value_ref,
+                        Some(AttrValue::Static(
+                            "{\"transaction_id\": \"t-1\", \"amount\": 50}",
+                        )),
+                        &["name", "data-input", "autocomplete", "aria-label", "size"],
+                        vec![
+                            s("value"),
+                            s("value"),
+                            s("off"),
+                            s(t(lang, Msg::Value)),
+                            s("14"),
+                        ],
+                        Vec::new(),
+                    ),
+                ],
+            ),
+            el(
+                "button",
+                &["type", "data-action", "class"],
+                vec![s("submit"), s("send"), s("primary")],
+                vec![txt(t(lang, Msg::Send))],
+            ),
+            el(
+                "span",
+                &["title", "class"],
+                vec![s(t(lang, Msg::KeyHint)), s("hint")],
+                vec![txt(match state.last_sent {
+                    Some((p, o)) => format!("{} P{p} · offset {o}", t(lang, Msg::Sent)),
+                    None => t(lang, Msg::KeyHint).to_string(),
+                })],
+            ),
+        ],
+    );
+    el(
+        "div",
+        &["lang", "class"],
+        vec![s(lang.code()), s("page")],
+        vec![
+            header,
+            match current {
+                Some(l) => el(
+                    "p",
+                    &["data-lesson", "class"],
+                    vec![s(l.id), s("intro")],
+                    vec![txt(lang.pick(l.intro))],
+                ),
+                None => Html::default(),
+            },
+            match state.notice {
+                Some(n) => el(
+                    "div",
+                    &["role", "data-notice", "class"],
+                    vec![s("alert"), s("storage"), s("notice")],
+                    vec![
+                        span("", txt(t(lang, n))),
+                        button(
+                            "ghost small",
+                            None,
+                            None,
+                            None,
+                            click(&act, Action::DismissNotice),
+                            txt(t(lang, Msg::Dismiss)),
+                        ),
+                    ],
+                ),
+                None => Html::default(),
+            },
+            html! {
+                <Controls {lang} playing={state.playing} speed={state.speed} now_ms={state.now_ms} max_ms={state.max_ms}
+                          seed={state.spec.seed}
+                          strategy={state.spec.default_strategies.as_ref().and_then(|v| v.first().copied())}
+                          profile={state.spec.client_profile} act={act.clone()} />
+            },
+            tag(
+                "main",
+                "workspace",
+                vec![
+                    el(
+                        "section",
+                        &["aria-label", "class"],
+                        vec![s(t(lang, Msg::Programs)), s("left")],
+                        vec![tabs, program, console(lang, &state.console, &act)],
+                    ),
+                    tag(
+                        "section",
+                        "right",
+                        vec![
+                            quick_send,
+                            html! { <Stage view={state.view.clone()} {lang} act={act.clone()} layout={state.layout} /> },
+                            html! { <Charts {lang} data={state.charts.clone()} colors={group_colors} /> },
+                        ],
+                    ),
+                ],
+            ),
+        ],
+    )
 }

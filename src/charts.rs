@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::i18n::{t, Lang, Msg};
 use crate::sim::Sample;
 use crate::stage::view::StageView;
-use crate::ui::{self, el, list, num, own, txt};
+use crate::ui::{self, el, list, num, own, tag, txt};
 
 /// Samples drawn (one per virtual second).
 const WINDOW: usize = 60;
@@ -138,7 +138,12 @@ fn chart(title: &'static str, series: &[Series], range: &str) -> Html {
             vec![ui::s("0"), ui::s("14"), num(CW), ui::s("14"), ui::s("grid")],
             Vec::new(),
         ),
-        html! { <text class="axis-label" x="2" y="11">{ max }</text> },
+        el(
+            "text",
+            &["x", "y", "class"],
+            vec![ui::s("2"), ui::s("11"), ui::s("axis-label")],
+            vec![txt(max.to_string())],
+        ),
         el(
             "text",
             &["x", "y", "class"],
@@ -159,20 +164,31 @@ fn chart(title: &'static str, series: &[Series], range: &str) -> Html {
             Vec::new(),
         )
     }));
-    html! {
-        <figure class="chart">
-            <figcaption>
-                <span>{ title }</span>
-                { el("span", &["class"], vec![ui::s("legend")], vec![list(legend)]) }
-            </figcaption>
-            { el(
+    tag(
+        "figure",
+        "chart",
+        vec![
+            tag(
+                "figcaption",
+                "",
+                vec![
+                    tag("span", "", vec![txt(title)]),
+                    tag("span", "legend", vec![list(legend)]),
+                ],
+            ),
+            el(
                 "svg",
                 &["viewBox", "preserveAspectRatio", "role", "aria-label"],
-                vec![own(format!("0 0 {CW} {CH}")), ui::s("none"), ui::s("img"), ui::s(title)],
+                vec![
+                    own(format!("0 0 {CW} {CH}")),
+                    ui::s("none"),
+                    ui::s("img"),
+                    ui::s(title),
+                ],
                 lines,
-            ) }
-        </figure>
-    }
+            ),
+        ],
+    )
 }
 
 #[derive(Properties, PartialEq)]
@@ -220,10 +236,13 @@ pub fn charts(props: &ChartsProps) -> Html {
             dashed: true,
         },
     ];
-    html! {
-        <section class="charts" aria-label={t(lang, Msg::Charts)}>
-            { chart(t(lang, Msg::LagChart), &lag, &range) }
-            { chart(t(lang, Msg::RateChart), &rates, &range) }
-        </section>
-    }
+    el(
+        "section",
+        &["aria-label", "class"],
+        vec![ui::s(t(lang, Msg::Charts)), ui::s("charts")],
+        vec![
+            chart(t(lang, Msg::LagChart), &lag, &range),
+            chart(t(lang, Msg::RateChart), &rates, &range),
+        ],
+    )
 }

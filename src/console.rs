@@ -9,7 +9,7 @@ use yew::prelude::*;
 use crate::app::{click, Action};
 use crate::controls::fmt_time;
 use crate::i18n::{t, Lang, Msg};
-use crate::ui::{el, el_on, list, on_click, own, s, span, txt};
+use crate::ui::{el, el_on, list, on_click, own, s, span, tag, txt};
 
 /// One output line as the console shows it.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,19 +31,29 @@ pub fn console(lang: Lang, lines: &[Rc<ConsoleLine>], act: &Callback<Action>) ->
         .rev()
         .map(|l| html! { <Row key={l.index} line={l.clone()} {lang} act={act.clone()} /> })
         .collect();
-    html! {
-        <section class="console" aria-label={t(lang, Msg::Console)}>
-            <h2>{ t(lang, Msg::Console) }</h2>
-            // Newest first in the DOM, shown bottom-up (column-reverse): the view sticks to the newest
-            // line without reading layout.
-            <div class="console-lines" role="log" aria-live="polite">
-                if lines.is_empty() {
-                    <p class="muted">{ t(lang, Msg::NoOutput) }</p>
-                }
-                { list(rows) }
-            </div>
-        </section>
-    }
+    el(
+        "section",
+        &["aria-label", "class"],
+        vec![s(t(lang, Msg::Console)), s("console")],
+        vec![
+            el("h2", &[], Vec::new(), vec![txt(t(lang, Msg::Console))]),
+            // Newest first in the DOM, shown bottom-up (column-reverse): the view sticks to the
+            // newest line without reading layout.
+            el(
+                "div",
+                &["role", "aria-live", "class"],
+                vec![s("log"), s("polite"), s("console-lines")],
+                vec![
+                    if lines.is_empty() {
+                        tag("p", "muted", vec![txt(t(lang, Msg::NoOutput))])
+                    } else {
+                        Html::default()
+                    },
+                    list(rows),
+                ],
+            ),
+        ],
+    )
 }
 
 #[derive(Properties, PartialEq)]

@@ -7,7 +7,10 @@ use yew::prelude::*;
 use crate::app::{button, click, on_value, Action, SPEEDS};
 use crate::i18n::{t, Lang, Msg};
 use crate::storage::{parse_profile, parse_strategy, profile_name, strategy_name};
-use crate::ui::{el, el_on, on_change, on_click, option, own, s, span, txt, Attr};
+use crate::ui::{
+    el, el_on, input, listen, on_change, on_click, option, own, s, span, tag, txt, Attr,
+};
+use yew::html::oninput;
 
 #[derive(Properties, PartialEq)]
 pub struct ControlsProps {
@@ -129,75 +132,169 @@ pub fn controls(props: &ControlsProps) -> Html {
         option(name, props.profile == *p, name)
     })
     .collect();
-    html! {
-        <div class="controls" role="toolbar" aria-label={t(lang, Msg::Controls)}>
-            <div class="ctl-group">
-                { key_button("primary icon-btn", "play", format!("{play_label} (Space)"), "Space",
-                             s(if props.playing { "true" } else { "false" }), click(act, Action::TogglePlay),
-                             if props.playing { icon_pause() } else { icon_play() }) }
-                { key_button("icon-btn", "step", format!("{} (→)", t(lang, Msg::StepEvent)), "ArrowRight",
-                             None, click(act, Action::StepEvent), icon_step()) }
-                { button("icon-btn", Some("reset"), s(t(lang, Msg::Reset)), Some(t(lang, Msg::Reset)),
-                         click(act, Action::Reset), icon_reset()) }
-            </div>
-            <div class="ctl-group time">
-                { el("output", &["data-now", "aria-label", "class"],
-                     vec![own(props.now_ms.to_string()), s(t(lang, Msg::Time)), s("clock")],
-                     vec![txt(fmt_time(props.now_ms))]) }
-                <input type="range" class="scrubber" min="0" max={max.to_string()} step="100" value={props.now_ms.to_string()}
-                       aria-label={t(lang, Msg::Time)} data-input="time"
-                       oninput={on_value::<InputEvent>(act, 0, |_, v| Action::Seek(v.parse().unwrap_or(0)))} />
-            </div>
-            <div class="ctl-group">
-                { select(t(lang, Msg::Speed), "speed",
-                         on_value(act, 0, |_, v| Action::SetSpeed(pysnip::parse_float(&v).unwrap_or(1.0))),
-                         speeds) }
-                { field(t(lang, Msg::Seed), html! {
-                    <input type="number" min="0" class="seed" value={props.seed.to_string()} aria-label={t(lang, Msg::Seed)} data-input="seed"
-                           onchange={on_value::<Event>(act, 0, |_, v| Action::SetSeed(v.parse().unwrap_or(42)))} />
-                }) }
-                { select(t(lang, Msg::Assignor), "assignor",
-                         on_value(act, 0, |_, v| Action::SetStrategy(parse_strategy(&v))),
-                         strategies) }
-                { select(t(lang, Msg::ClientProfile), "profile",
-                         on_value(act, 0, |_, v| Action::SetProfile(parse_profile(&v).unwrap_or_default())),
-                         profiles) }
-            </div>
-            <div class="ctl-group">
-                { button("", Some("add-consumer"), s(t(lang, Msg::AddConsumer)), None,
-                         click(act, Action::AddConsumer), txt(t(lang, Msg::AddConsumer))) }
-                { button("", Some("add-partition"), s(t(lang, Msg::AddPartitions)), None,
-                         click(act, Action::AddPartition), txt(t(lang, Msg::AddPartitions))) }
-            </div>
-        </div>
-    }
+    el(
+        "div",
+        &["role", "aria-label", "class"],
+        vec![s("toolbar"), s(t(lang, Msg::Controls)), s("controls")],
+        vec![
+            tag(
+                "div",
+                "ctl-group",
+                vec![
+                    key_button(
+                        "primary icon-btn",
+                        "play",
+                        format!("{play_label} (Space)"),
+                        "Space",
+                        s(if props.playing { "true" } else { "false" }),
+                        click(act, Action::TogglePlay),
+                        if props.playing {
+                            icon("icon", &["M3.5 2.5h3v11h-3zM9.5 2.5h3v11h-3z"])
+                        } else {
+                            icon("icon", &["M4 2.5v11l9-5.5z"])
+                        },
+                    ),
+                    key_button(
+                        "icon-btn",
+                        "step",
+                        format!("{} (→)", t(lang, Msg::StepEvent)),
+                        "ArrowRight",
+                        None,
+                        click(act, Action::StepEvent),
+                        icon("icon", &["M2.5 2.5v11l7-5.5zM10.5 2.5h3v11h-3z"]),
+                    ),
+                    button(
+                        "icon-btn",
+                        Some("reset"),
+                        s(t(lang, Msg::Reset)),
+                        Some(t(lang, Msg::Reset)),
+                        click(act, Action::Reset),
+                        icon("icon stroke", &["M3 8a5 5 0 1 0 1.6-3.7", "M3 2.5v3h3"]),
+                    ),
+                ],
+            ),
+            tag(
+                "div",
+                "ctl-group time",
+                vec![
+                    el(
+                        "output",
+                        &["data-now", "aria-label", "class"],
+                        vec![
+                            own(props.now_ms.to_string()),
+                            s(t(lang, Msg::Time)),
+                            s("clock"),
+                        ],
+                        vec![txt(fmt_time(props.now_ms))],
+                    ),
+                    input(
+                        NodeRef::default(),
+                        Some(props.now_ms.to_string().into()),
+                        &[
+                            "type",
+                            "min",
+                            "max",
+                            "step",
+                            "aria-label",
+                            "data-input",
+                            "class",
+                        ],
+                        vec![
+                            s("range"),
+                            s("0"),
+                            own(max.to_string()),
+                            s("100"),
+                            s(t(lang, Msg::Time)),
+                            s("time"),
+                            s("scrubber"),
+                        ],
+                        vec![listen(oninput::Wrapper::new(on_value(act, 0, |_, v| {
+                            Action::Seek(v.parse().unwrap_or(0))
+                        })))],
+                    ),
+                ],
+            ),
+            tag(
+                "div",
+                "ctl-group",
+                vec![
+                    select(
+                        t(lang, Msg::Speed),
+                        "speed",
+                        on_value(act, 0, |_, v| {
+                            Action::SetSpeed(pysnip::parse_float(&v).unwrap_or(1.0))
+                        }),
+                        speeds,
+                    ),
+                    field(
+                        t(lang, Msg::Seed),
+                        input(
+                            NodeRef::default(),
+                            Some(props.seed.to_string().into()),
+                            &["type", "min", "aria-label", "data-input", "class"],
+                            vec![
+                                s("number"),
+                                s("0"),
+                                s(t(lang, Msg::Seed)),
+                                s("seed"),
+                                s("seed"),
+                            ],
+                            vec![on_change(on_value(act, 0, |_, v| {
+                                Action::SetSeed(v.parse().unwrap_or(42))
+                            }))],
+                        ),
+                    ),
+                    select(
+                        t(lang, Msg::Assignor),
+                        "assignor",
+                        on_value(act, 0, |_, v| Action::SetStrategy(parse_strategy(&v))),
+                        strategies,
+                    ),
+                    select(
+                        t(lang, Msg::ClientProfile),
+                        "profile",
+                        on_value(act, 0, |_, v| {
+                            Action::SetProfile(parse_profile(&v).unwrap_or_default())
+                        }),
+                        profiles,
+                    ),
+                ],
+            ),
+            tag(
+                "div",
+                "ctl-group",
+                vec![
+                    button(
+                        "",
+                        Some("add-consumer"),
+                        s(t(lang, Msg::AddConsumer)),
+                        None,
+                        click(act, Action::AddConsumer),
+                        txt(t(lang, Msg::AddConsumer)),
+                    ),
+                    button(
+                        "",
+                        Some("add-partition"),
+                        s(t(lang, Msg::AddPartitions)),
+                        None,
+                        click(act, Action::AddPartition),
+                        txt(t(lang, Msg::AddPartitions)),
+                    ),
+                ],
+            ),
+        ],
+    )
 }
 
-fn icon(path: &'static str) -> Html {
-    html! {
-        <svg class="icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
-            <path d={path} />
-        </svg>
-    }
-}
-
-fn icon_play() -> Html {
-    icon("M4 2.5v11l9-5.5z")
-}
-
-fn icon_pause() -> Html {
-    icon("M3.5 2.5h3v11h-3zM9.5 2.5h3v11h-3z")
-}
-
-fn icon_step() -> Html {
-    icon("M2.5 2.5v11l7-5.5zM10.5 2.5h3v11h-3z")
-}
-
-fn icon_reset() -> Html {
-    html! {
-        <svg class="icon stroke" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
-            <path d="M3 8a5 5 0 1 0 1.6-3.7" />
-            <path d="M3 2.5v3h3" />
-        </svg>
-    }
+/// A 16 px icon drawn with `paths` (`class` "icon", or "icon stroke" for a stroked one).
+fn icon(class: &'static str, paths: &'static [&'static str]) -> Html {
+    el(
+        "svg",
+        &["viewBox", "width", "height", "aria-hidden", "class"],
+        vec![s("0 0 16 16"), s("16"), s("16"), s("true"), s(class)],
+        paths
+            .iter()
+            .map(|d| el("path", &["d"], vec![s(d)], Vec::new()))
+            .collect(),
+    )
 }

@@ -7,7 +7,8 @@ use yew::prelude::*;
 
 use crate::app::{on_value, Action};
 use crate::i18n::{t, Lang, Msg};
-use crate::ui::{el, list, own, s, s_if, span, txt};
+use crate::ui::{el, el_full, list, listen, own, s, s_if, span, tag, textarea, txt};
+use yew::html::{oninput, onkeydown};
 
 /// Line height of the editor in CSS px (must match `.code` in style.css).
 const LINE_PX: f64 = 20.0;
@@ -331,34 +332,86 @@ pub fn editor(props: &EditorProps) -> Html {
         vec![s("true"), s("code highlight")],
         vec![render_code(source, error)],
     );
-    html! {
-        <div class="editor" data-editor={props.program.name.clone()}>
-            <div class="code-scroll" ref={scroll_ref}>
-                { setup }
-                <div class="code-wrap">
-                    { gutter }
-                    <div class="code-layer" style={format!("min-width: calc({}ch + 24px)", longest + 2)}>
-                        { highlight }
-                        <textarea ref={area_ref} class="code input" spellcheck="false" autocomplete="off"
-                            autocapitalize="off" wrap="off" data-input="code" aria-keyshortcuts="Control+Enter Meta+Enter"
-                            aria-label={format!("{} {}", t(lang, Msg::Code), props.program.name)}
-                            style={format!("height: {height}px")}
-                            value={source.clone()} {oninput} {onkeydown} />
-                    </div>
-                </div>
-            </div>
-            { match error {
-                Some(e) => el(
-                    "div",
-                    &["role", "data-error-line", "class"],
-                    vec![s("alert"), own(e.line.to_string()), s("error-bar")],
-                    vec![
-                        el("strong", &[], Vec::new(), vec![txt(format!("{} {}: ", t(lang, Msg::Line), e.line))]),
-                        span("mono", txt(e.message.clone())),
-                    ],
+    let code = textarea(
+        area_ref,
+        source.clone().into(),
+        &[
+            "spellcheck",
+            "autocomplete",
+            "autocapitalize",
+            "wrap",
+            "data-input",
+            "aria-keyshortcuts",
+            "aria-label",
+            "style",
+            "class",
+        ],
+        vec![
+            s("false"),
+            s("off"),
+            s("off"),
+            s("off"),
+            s("code"),
+            s("Control+Enter Meta+Enter"),
+            own(format!("{} {}", t(lang, Msg::Code), props.program.name)),
+            own(format!("height: {height}px")),
+            s("code input"),
+        ],
+        vec![
+            listen(oninput::Wrapper::new(oninput)),
+            listen(onkeydown::Wrapper::new(onkeydown)),
+        ],
+    );
+    let error_bar = match error {
+        Some(e) => el(
+            "div",
+            &["role", "data-error-line", "class"],
+            vec![s("alert"), own(e.line.to_string()), s("error-bar")],
+            vec![
+                el(
+                    "strong",
+                    &[],
+                    Vec::new(),
+                    vec![txt(format!("{} {}: ", t(lang, Msg::Line), e.line))],
                 ),
-                None => Html::default(),
-            } }
-        </div>
-    }
+                span("mono", txt(e.message.clone())),
+            ],
+        ),
+        None => Html::default(),
+    };
+    el(
+        "div",
+        &["data-editor", "class"],
+        vec![own(props.program.name.clone()), s("editor")],
+        vec![
+            el_full(
+                "div",
+                scroll_ref,
+                None,
+                &["class"],
+                vec![s("code-scroll")],
+                Vec::new(),
+                vec![
+                    setup,
+                    tag(
+                        "div",
+                        "code-wrap",
+                        vec![
+                            gutter,
+                            el(
+                                "div",
+                                &["style", "class"],
+                                vec![
+                                    own(format!("min-width: calc({}ch + 24px)", longest + 2)),
+                                    s("code-layer"),
+                                ],
+                                vec![highlight, code],
+                            ),
+                        ],
+                    ),
+                ],
+            ),
+            error_bar,
+        ],
+    )
 }

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use yew::html::{onchange, onclick, onkeydown};
 use yew::prelude::*;
 use yew::virtual_dom::{
-    AttrValue, AttributeOrProperty, Attributes, Key, Listener, VList, VTag, VText,
+    AttrValue, AttributeOrProperty, Attributes, Key, Listener, Listeners, VList, VTag, VText,
 };
 
 /// An attribute value: `None` leaves the attribute out.
@@ -91,24 +91,31 @@ pub fn on_keydown(cb: Callback<KeyboardEvent>) -> On {
     listen(onkeydown::Wrapper::new(cb))
 }
 
-/// `<tag keys[i]=values[i]…>children</tag>`, with an optional key and listeners.
+fn attributes(keys: &'static [&'static str], values: Vec<Attr>) -> Attributes {
+    Attributes::Dynamic {
+        keys,
+        values: values.into_boxed_slice(),
+    }
+}
+
+fn listeners(listeners: Vec<On>) -> Listeners {
+    if listeners.is_empty() {
+        Listeners::None
+    } else {
+        Listeners::Pending(listeners.into())
+    }
+}
+
+/// `<tag keys[i]=values[i]…>children</tag>`, with a node reference, a key and listeners.
 pub fn el_full(
     tag: &'static str,
+    node_ref: NodeRef,
     key: Option<Key>,
     keys: &'static [&'static str],
     values: Vec<Attr>,
-    listeners: Vec<On>,
+    on: Vec<On>,
     mut children: Vec<Html>,
 ) -> Html {
-    let attributes = Attributes::Dynamic {
-        keys,
-        values: values.into_boxed_slice(),
-    };
-    let listeners = if listeners.is_empty() {
-        yew::virtual_dom::Listeners::None
-    } else {
-        yew::virtual_dom::Listeners::Pending(listeners.into())
-    };
     let children = match children.len() {
         0 => Html::default(),
         1 => children.pop().unwrap_or_default(),
@@ -116,13 +123,56 @@ pub fn el_full(
     };
     VTag::__new_other(
         AttrValue::Static(tag),
-        NodeRef::default(),
+        node_ref,
         key,
-        attributes,
-        listeners,
+        attributes(keys, values),
+        listeners(on),
         children,
     )
     .into()
+}
+
+/// `<input keys[i]=values[i]…>` whose `value` is set as the element's value (as `html!` does).
+pub fn input(
+    node_ref: NodeRef,
+    value: Option<AttrValue>,
+    keys: &'static [&'static str],
+    values: Vec<Attr>,
+    on: Vec<On>,
+) -> Html {
+    VTag::__new_input(
+        value,
+        None,
+        node_ref,
+        None,
+        attributes(keys, values),
+        listeners(on),
+    )
+    .into()
+}
+
+/// `<textarea keys[i]=values[i]…>` whose `value` is set as the element's value.
+pub fn textarea(
+    node_ref: NodeRef,
+    value: AttrValue,
+    keys: &'static [&'static str],
+    values: Vec<Attr>,
+    on: Vec<On>,
+) -> Html {
+    VTag::__new_textarea(
+        Some(value),
+        None,
+        node_ref,
+        None,
+        attributes(keys, values),
+        listeners(on),
+    )
+    .into()
+}
+
+/// `<tag class>children</tag>` (no class attribute when `class` is empty).
+pub fn tag(name: &'static str, class: &'static str, children: Vec<Html>) -> Html {
+    el(name, &["class"], vec![s_opt(class)], children)
 }
 
 /// `<tag keys[i]=values[i]…>children</tag>`.
@@ -132,7 +182,15 @@ pub fn el(
     values: Vec<Attr>,
     children: Vec<Html>,
 ) -> Html {
-    el_full(tag, None, keys, values, Vec::new(), children)
+    el_full(
+        tag,
+        NodeRef::default(),
+        None,
+        keys,
+        values,
+        Vec::new(),
+        children,
+    )
 }
 
 /// `<tag keys[i]=values[i]… on…>children</tag>`.
@@ -143,7 +201,15 @@ pub fn el_on(
     listeners: Vec<On>,
     children: Vec<Html>,
 ) -> Html {
-    el_full(tag, None, keys, values, listeners, children)
+    el_full(
+        tag,
+        NodeRef::default(),
+        None,
+        keys,
+        values,
+        listeners,
+        children,
+    )
 }
 
 /// A class attribute: `base`, plus `extra` when `on`.

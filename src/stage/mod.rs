@@ -17,7 +17,7 @@ use crate::sim::DepartReason;
 use crate::storage::strategy_name;
 use crate::ui::{
     class_if, el, el_full, el_on, group, int, list, listen, num, on_click, on_keydown, own,
-    own_opt, s, s_if, s_opt, span, svg_text, svg_text_fill, title, translate, txt, Attr,
+    own_opt, s, s_if, s_opt, span, svg_text, svg_text_fill, tag, title, translate, txt, Attr,
 };
 use view::{CellView, GroupView, LaneView, MemberView, ProducerView, ViewRc};
 
@@ -213,7 +213,12 @@ fn banner(lang: Lang, g: &GroupView) -> Html {
             s(if coop { "banner coop" } else { "banner" }),
         ],
         vec![
-            html! { <span class="spin" aria-hidden="true">{ "⟳" }</span> },
+            el(
+                "span",
+                &["aria-hidden", "class"],
+                vec![s("true"), s("spin")],
+                vec![txt("⟳")],
+            ),
             el(
                 "strong",
                 &[],
@@ -307,14 +312,31 @@ pub fn stage(props: &StageProps) -> Html {
         .map(|g| banner(lang, g))
         .collect();
 
-    let mut items: Vec<Html> = vec![html! {
-        <defs>
-            <pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
-                <rect width="6" height="6" fill="#1b2440" />
-                <line x1="0" y1="0" x2="0" y2="6" stroke="#3b4770" stroke-width="3" />
-            </pattern>
-        </defs>
-    }];
+    let mut items: Vec<Html> = vec![el(
+        "defs",
+        &[],
+        Vec::new(),
+        vec![el(
+            "pattern",
+            &["id", "width", "height", "patternUnits", "patternTransform"],
+            vec![
+                s("hatch"),
+                s("6"),
+                s("6"),
+                s("userSpaceOnUse"),
+                s("rotate(45)"),
+            ],
+            vec![
+                rect(None, None, 6.0, 6.0, "", s("#1b2440")),
+                el(
+                    "line",
+                    &["x1", "y1", "x2", "y2", "stroke", "stroke-width"],
+                    vec![s("0"), s("0"), s("0"), s("6"), s("#3b4770"), s("3")],
+                    Vec::new(),
+                ),
+            ],
+        )],
+    )];
     items.push(if l.prod_w > 0.0 {
         let mut p = vec![svg_text(
             "col-title",
@@ -442,6 +464,7 @@ pub fn stage(props: &StageProps) -> Html {
                 }
                 arrows.push(el_full(
                     "path",
+                    NodeRef::default(),
                     Some(format!("{}-{}-{}-{}", g.id, m.member_id, topic, partition).into()),
                     &[
                         "stroke-dashoffset",
@@ -493,14 +516,21 @@ pub fn stage(props: &StageProps) -> Html {
     );
 
     let inspector = match details {
-        None => html! {
-            <div class="legend-row">
-                <span class="muted">{ t(lang, Msg::HoverHint) }</span>
-                <span class="legend-item"><i class="lg-committed"></i>{ t(lang, Msg::Committed) }</span>
-                <span class="legend-item"><i class="lg-end"></i>{ t(lang, Msg::LogEnd) }</span>
-                <span class="legend-item muted">{ t(lang, Msg::LagIs) }</span>
-            </div>
-        },
+        None => {
+            let item = |class: &'static str, text: Html| {
+                span("legend-item", list(vec![tag("i", class, Vec::new()), text]))
+            };
+            tag(
+                "div",
+                "legend-row",
+                vec![
+                    span("muted", txt(t(lang, Msg::HoverHint))),
+                    item("lg-committed", txt(t(lang, Msg::Committed))),
+                    item("lg-end", txt(t(lang, Msg::LogEnd))),
+                    span("legend-item muted", txt(t(lang, Msg::LagIs))),
+                ],
+            )
+        }
         Some((topic, p, c)) => record_details(lang, topic, p, c),
     };
     el(
@@ -577,7 +607,12 @@ fn record_details(lang: Lang, topic: &str, partition: u32, c: &CellView) -> Html
         &["data-details-offset", "class"],
         vec![int(c.offset), s("record-details")],
         vec![
-            html! { <div><dt class="strong">{ t(lang, Msg::RecordDetails) }</dt></div> },
+            el(
+                "div",
+                &[],
+                Vec::new(),
+                vec![tag("dt", "strong", vec![txt(t(lang, Msg::RecordDetails))])],
+            ),
             detail(
                 false,
                 Msg::Key,
@@ -1336,7 +1371,7 @@ fn member_buttons(
                 vec![on_click(click), on_keydown(key)],
                 vec![
                     title(aria),
-                    html! { <rect width="16" height="16" rx="4" /> },
+                    rect(None, None, 16.0, 16.0, "4", None),
                     svg_text("", 8.0, 12.0, txt(icon)),
                 ],
             )
