@@ -778,14 +778,17 @@ impl Dict {
     fn compact(&mut self) {
         self.entries.retain(Option::is_some);
         self.index.clear();
-        for (i, (k, _)) in self.entries.iter().flatten().enumerate() {
-            if let Ok(h) = HKey::of(k) {
+        // after the retain every entry is Some, so positions are the entries' indexes
+        for (i, e) in self.entries.iter().enumerate() {
+            if let Some(Ok(h)) = e.as_ref().map(|(k, _)| HKey::of(k)) {
                 self.index.insert(h, i);
             }
         }
     }
     pub fn iter(&self) -> impl Iterator<Item = (&Value, &Value)> {
-        self.entries.iter().flatten().map(|(k, v)| (k, v))
+        self.entries
+            .iter()
+            .filter_map(|e| e.as_ref().map(|(k, v)| (k, v)))
     }
     pub fn keys(&self) -> Vec<Value> {
         self.column(0)

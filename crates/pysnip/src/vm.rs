@@ -456,12 +456,16 @@ impl Process {
                     let l = l.borrow();
                     total += 16 * l.len();
                     visited += l.len() as u64;
-                    l.iter().for_each(|x| push_if_container(&mut work, x, d));
+                    for x in l.iter() {
+                        push_if_container(&mut work, x, d);
+                    }
                 }
                 Value::Tuple(t) => {
                     total += 16 * t.len();
                     visited += t.len() as u64;
-                    t.iter().for_each(|x| push_if_container(&mut work, x, d));
+                    for x in t.iter() {
+                        push_if_container(&mut work, x, d);
+                    }
                 }
                 Value::Dict(dd) | Value::Set(dd) => {
                     let dd = dd.borrow();
@@ -474,9 +478,9 @@ impl Process {
                 }
                 Value::Record(r) => {
                     total += 32 * r.fields.len();
-                    r.fields
-                        .iter()
-                        .for_each(|(_, x)| push_if_container(&mut work, x, d));
+                    for (_, x) in r.fields.iter() {
+                        push_if_container(&mut work, x, d);
+                    }
                 }
                 _ => {}
             }
