@@ -137,6 +137,12 @@ fn repeat_sizes(len: usize, n: &Value) -> Result<(usize, usize), Exception> {
     Ok((k, total))
 }
 
+/// `x + y` for two lists' or tuples' items.
+fn concat_items(limits: &Limits, x: &[Value], y: &[Value]) -> Result<Vec<Value>, Exception> {
+    limits.check_len(x.len() + y.len())?;
+    Ok([x, y].concat())
+}
+
 /// `seq * n` for a list or tuple's items.
 fn repeat_items(limits: &Limits, items: &[Value], n: &Value) -> Result<Vec<Value>, Exception> {
     let (k, total) = repeat_sizes(items.len(), n)?;
@@ -272,18 +278,9 @@ pub fn binary(
             Ok(Value::Bytes(Rc::from(v)))
         }
         (Add, Value::List(x), Value::List(y)) => {
-            let (x, y) = (x.borrow(), y.borrow());
-            limits.check_len(x.len() + y.len())?;
-            let mut v = x.clone();
-            v.extend(y.iter().cloned());
-            Ok(Value::list(v))
+            Ok(Value::list(concat_items(limits, &x.borrow(), &y.borrow())?))
         }
-        (Add, Value::Tuple(x), Value::Tuple(y)) => {
-            limits.check_len(x.len() + y.len())?;
-            let mut v = x.to_vec();
-            v.extend(y.iter().cloned());
-            Ok(Value::tuple(v))
-        }
+        (Add, Value::Tuple(x), Value::Tuple(y)) => Ok(Value::tuple(concat_items(limits, x, y)?)),
         (Add, Value::Str(_) | Value::List(_) | Value::Tuple(_), _) => {
             let t = a.type_name();
             Err(Exception::type_error_fmt(format_args!(
@@ -459,6 +456,11 @@ pub fn compare(op: CmpOp, a: &Value, b: &Value) -> Result<bool, Exception> {
     })
 }
 
+/// Whether one of `items` equals `item`.
+fn any_eq(items: &[Value], item: &Value) -> bool {
+    items.iter().any(|x| x.eq(item))
+}
+
 pub fn contains(container: &Value, item: &Value) -> Result<bool, Exception> {
     match container {
         Value::Str(s) => match item {
@@ -476,14 +478,12 @@ pub fn contains(container: &Value, item: &Value) -> Result<bool, Exception> {
                 other.type_name()
             ))),
         },
-        Value::List(l) => Ok(l.borrow().iter().any(|x| x.eq(item))),
-        Value::Tuple(t) => Ok(t.iter().any(|x| x.eq(item))),
+        Value::List(l) => Ok(any_eq(&l.borrow(), item)),
+        Value::Tuple(t) => Ok(any_eq(t, item)),
         Value::Record(r) => Ok(r.fields.iter().any(|(_, x)| x.eq(item))),
         Value::View(v) => match v.0 {
             crate::value::ViewKind::Keys => v.1.borrow().contains(item),
-            kind => Ok(crate::value::view_items(kind, &v.1.borrow())
-                .iter()
-                .any(|x| x.eq(item))),
+            kind => Ok(any_eq(&crate::value::view_items(kind, &v.1.borrow()), item)),
         },
         Value::Dict(d) | Value::Set(d) => d.borrow().contains(item),
         Value::Range(r) => match int_like(item) {
@@ -574,10 +574,12 @@ pub fn slice_indices(len: usize, s: &(Value, Value, Value)) -> Result<Vec<usize>
 /// a bool or a slice (which gives a value of the same type).
 fn seq_getitem(items: &[Value], idx: &Value, what: &str) -> Result<Value, Exception> {
     if let Value::Slice(s) = idx {
-        let v: Vec<Value> = slice_indices(items.len(), s)?
-            .into_iter()
-            .filter_map(|i| items.get(i).cloned())
-            .collect();
+        let mut v = Vec::new();
+        for i in slice_indices(items.len(), s)? {
+            if let Some(x) = items.get(i) {
+                v.push(x.clone());
+            }
+        }
         return Ok(if what == "list" {
             Value::list(v)
         } else {

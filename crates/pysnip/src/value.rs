@@ -178,11 +178,13 @@ pub fn view_items(kind: ViewKind, d: &Dict) -> Vec<Value> {
     match kind {
         ViewKind::Keys => d.keys(),
         ViewKind::Values => d.values(),
-        ViewKind::Items => d
-            .items()
-            .into_iter()
-            .map(|(k, v)| Value::tuple(vec![k, v]))
-            .collect(),
+        ViewKind::Items => {
+            let mut out = Vec::with_capacity(d.len());
+            for (k, v) in d.iter() {
+                out.push(Value::tuple(vec![k.clone(), v.clone()]));
+            }
+            out
+        }
     }
 }
 
@@ -357,7 +359,13 @@ impl Value {
     pub fn record(class: &str, fields: Vec<(&str, Value)>) -> Value {
         Value::Record(Rc::new(Record {
             class: Rc::from(class),
-            fields: fields.into_iter().map(|(k, v)| (Rc::from(k), v)).collect(),
+            fields: {
+                let mut out = Vec::with_capacity(fields.len());
+                for (k, v) in fields {
+                    out.push((Rc::from(k), v));
+                }
+                out
+            },
         }))
     }
     pub fn exc_class(c: &Rc<ExceptionClass>) -> Value {
@@ -693,10 +701,24 @@ impl HKey {
 }
 
 /// An insertion-ordered hash map from Python values to values (also backs `set`).
-#[derive(Clone, Default)]
+#[derive(Default)]
 pub struct Dict {
     entries: Vec<Option<(Value, Value)>>,
     index: HashMap<HKey, usize, FxBuild>,
+}
+
+impl Clone for Dict {
+    /// A copy with the same items in the same order (the index is rebuilt rather than
+    /// cloned: less code than the hash table's clone, and removed entries' holes go away).
+    fn clone(&self) -> Dict {
+        let mut d = Dict::new();
+        for (k, v) in self.iter() {
+            if let Ok(h) = HKey::of(k) {
+                d.insert_h(h, k.clone(), v.clone());
+            }
+        }
+        d
+    }
 }
 
 impl Dict {
@@ -754,29 +776,40 @@ impl Dict {
         Ok(old)
     }
     fn compact(&mut self) {
-        let entries: Vec<_> = std::mem::take(&mut self.entries)
-            .into_iter()
-            .flatten()
-            .collect();
+        self.entries.retain(Option::is_some);
         self.index.clear();
-        for (i, (k, _)) in entries.iter().enumerate() {
-            if let Ok(h) = HKey::of(k) {
+        // after the retain every entry is Some, so positions are the entries' indexes
+        for (i, e) in self.entries.iter().enumerate() {
+            if let Some(Ok(h)) = e.as_ref().map(|(k, _)| HKey::of(k)) {
                 self.index.insert(h, i);
             }
         }
-        self.entries = entries.into_iter().map(Some).collect();
     }
     pub fn iter(&self) -> impl Iterator<Item = (&Value, &Value)> {
-        self.entries.iter().flatten().map(|(k, v)| (k, v))
+        self.entries
+            .iter()
+            .filter_map(|e| e.as_ref().map(|(k, v)| (k, v)))
     }
     pub fn keys(&self) -> Vec<Value> {
-        self.iter().map(|(k, _)| k.clone()).collect()
+        self.column(0)
     }
     pub fn values(&self) -> Vec<Value> {
-        self.iter().map(|(_, v)| v.clone()).collect()
+        self.column(1)
+    }
+    /// The keys (`which` 0) or the values (1), in order.
+    fn column(&self, which: usize) -> Vec<Value> {
+        let mut out = Vec::with_capacity(self.len());
+        for (k, v) in self.iter() {
+            out.push(if which == 0 { k } else { v }.clone());
+        }
+        out
     }
     pub fn items(&self) -> Vec<(Value, Value)> {
-        self.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+        let mut out = Vec::with_capacity(self.len());
+        for (k, v) in self.iter() {
+            out.push((k.clone(), v.clone()));
+        }
+        out
     }
     pub fn clear(&mut self) {
         self.entries.clear();

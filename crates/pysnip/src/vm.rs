@@ -89,11 +89,10 @@ pub struct Process {
 impl Process {
     pub fn new(program: &Program, limits: Limits) -> Process {
         let prog = program.data.clone();
-        let builtin_fallback = prog
-            .global_names
-            .iter()
-            .map(|n| builtins::builtin_value(n))
-            .collect();
+        let mut builtin_fallback = Vec::with_capacity(prog.global_names.len());
+        for n in prog.global_names.iter() {
+            builtin_fallback.push(builtins::builtin_value(n));
+        }
         let n = prog.global_names.len();
         let module = prog.module.clone();
         let mut p = Process {
@@ -199,16 +198,7 @@ impl Process {
             State::Waiting(Pending::Value) => self.stack.push(value),
             State::Waiting(Pending::ForIter { iter, .. }) => {
                 let v = match &iter {
-                    Value::Iter(it) => {
-                        let mut it = it.borrow_mut();
-                        if let IterState::Enumerate { count, .. } = &mut *it {
-                            let n = *count;
-                            *count = count.saturating_add(1);
-                            Value::tuple(vec![Value::Int(n), value])
-                        } else {
-                            value
-                        }
-                    }
+                    Value::Iter(it) => enumerated(it, value),
                     _ => value,
                 };
                 self.stack.push(v);
@@ -466,12 +456,16 @@ impl Process {
                     let l = l.borrow();
                     total += 16 * l.len();
                     visited += l.len() as u64;
-                    l.iter().for_each(|x| push_if_container(&mut work, x, d));
+                    for x in l.iter() {
+                        push_if_container(&mut work, x, d);
+                    }
                 }
                 Value::Tuple(t) => {
                     total += 16 * t.len();
                     visited += t.len() as u64;
-                    t.iter().for_each(|x| push_if_container(&mut work, x, d));
+                    for x in t.iter() {
+                        push_if_container(&mut work, x, d);
+                    }
                 }
                 Value::Dict(dd) | Value::Set(dd) => {
                     let dd = dd.borrow();
@@ -484,9 +478,9 @@ impl Process {
                 }
                 Value::Record(r) => {
                     total += 32 * r.fields.len();
-                    r.fields
-                        .iter()
-                        .for_each(|(_, x)| push_if_container(&mut work, x, d));
+                    for (_, x) in r.fields.iter() {
+                        push_if_container(&mut work, x, d);
+                    }
                 }
                 _ => {}
             }
@@ -926,11 +920,11 @@ impl Process {
             _ => return Vec::new(),
         };
         let vals = self.pop_n(names.len());
-        names
-            .iter()
-            .zip(vals)
-            .map(|(n, v)| (Rc::from(n.as_str().unwrap_or("")), v))
-            .collect()
+        let mut out = Vec::with_capacity(vals.len());
+        for (n, v) in names.iter().zip(vals) {
+            out.push((Rc::from(n.as_str().unwrap_or("")), v));
+        }
+        out
     }
 
     /// Executes one instruction. `Ok(Some(_))` ends the loop.
@@ -1079,10 +1073,10 @@ impl Process {
                 let a = self.pop();
                 let r = match (o, &a, &b) {
                     (BinOp::Add, Value::List(l), _) if matches!(op, Op::Inplace(_)) => {
-                        let items = self.collect(host, &b)?;
+                        let mut items = self.collect(host, &b)?;
                         let newlen = l.borrow().len().saturating_add(items.len());
                         self.limits.check_len(newlen)?;
-                        l.borrow_mut().extend(items);
+                        l.borrow_mut().append(&mut items);
                         a.clone()
                     }
                     _ => ops::binary(&self.limits, o, &a, &b, &mut |h| host.repr(h))?,
@@ -1214,11 +1208,11 @@ impl Process {
             }
             Op::ListExtend => {
                 let v = self.pop();
-                let items = self.collect(host, &v)?;
+                let mut items = self.collect(host, &v)?;
                 if let Some(Value::List(l)) = self.stack.last() {
                     let len = l.borrow().len();
                     self.limits.check_len(len + items.len())?;
-                    l.borrow_mut().extend(items);
+                    l.borrow_mut().append(&mut items);
                 }
             }
             Op::DictMerge => {
@@ -1245,41 +1239,28 @@ impl Process {
                 };
                 self.stack.push(t);
             }
-            Op::UnpackSequence(n) => {
+            Op::UnpackSequence(_) | Op::UnpackEx(..) => {
+                // `a, b = v` takes exactly `before` items; `a, *m, z = v` at least
+                // `before + after`, the starred list getting the middle ones
+                let (before, after, star) = match op {
+                    Op::UnpackEx(b, a) => (b as usize, a as usize, true),
+                    Op::UnpackSequence(n) => (n as usize, 0, false),
+                    _ => (0, 0, false),
+                };
                 let v = self.pop();
-                let items = self.unpack_items(host, &v)?;
-                if items.len() != n as usize {
-                    return Err(if items.len() > n as usize {
-                        Exception::value_error_fmt(format_args!(
-                            "too many values to unpack (expected {})",
-                            n
-                        ))
-                    } else {
-                        Exception::value_error_fmt(format_args!(
-                            "not enough values to unpack (expected {}, got {})",
-                            n,
-                            items.len()
-                        ))
-                    });
+                let mut items = self.unpack_items(host, &v)?;
+                let need = before + after;
+                if items.len() < need || (!star && items.len() > need) {
+                    return Err(unpack_error(need, items.len(), star));
+                }
+                // pushed last to first: the `after` items, the starred list, the `before` items
+                if star {
+                    let tail = items.split_off(items.len() - after);
+                    let mid = items.split_off(before);
+                    self.stack.extend(tail.into_iter().rev());
+                    self.stack.push(Value::list(mid));
                 }
                 self.stack.extend(items.into_iter().rev());
-            }
-            Op::UnpackEx(before, after) => {
-                let v = self.pop();
-                let items = self.unpack_items(host, &v)?;
-                let (b, a) = (before as usize, after as usize);
-                if items.len() < b + a {
-                    return Err(Exception::value_error_fmt(format_args!(
-                        "not enough values to unpack (expected at least {}, got {})",
-                        b + a,
-                        items.len()
-                    )));
-                }
-                let mid_end = items.len() - a;
-                let mut out: Vec<Value> = items[..b].to_vec();
-                out.push(Value::list(items[b..mid_end].to_vec()));
-                out.extend(items[mid_end..].iter().cloned());
-                self.stack.extend(out.into_iter().rev());
             }
             Op::GetIter => {
                 let v = self.pop();
@@ -1367,14 +1348,18 @@ impl Process {
                         "internal error: bad code index",
                     ));
                 };
-                let closure: Vec<Rc<RefCell<Value>>> = code
-                    .free_sources
-                    .iter()
-                    .filter_map(|&s| frame.cells.get(s as usize).cloned())
-                    .collect();
+                let mut closure = Vec::new();
+                for &s in code.free_sources.iter() {
+                    if let Some(c) = frame.cells.get(s as usize) {
+                        closure.push(c.clone());
+                    }
+                }
                 let kwvals = self.pop_n(code.nkwdefaults as usize);
                 let defaults = self.pop_n(code.ndefaults as usize);
-                let kwdefaults = code.kwonly_defaults.iter().cloned().zip(kwvals).collect();
+                let mut kwdefaults = Vec::new();
+                for (n, v) in code.kwonly_defaults.iter().zip(kwvals) {
+                    kwdefaults.push((n.clone(), v));
+                }
                 self.stack.push(Value::Function(Rc::new(Function {
                     code,
                     defaults,
@@ -1632,18 +1617,14 @@ impl Process {
                 let code = f.code.clone();
                 let ret_base = self.stack.len();
                 let base = ret_base;
-                let mut cells: Vec<Rc<RefCell<Value>>> = code
-                    .cells
-                    .iter()
-                    .map(|src| {
-                        Rc::new(RefCell::new(
-                            src.and_then(|i| locals.get(i as usize).cloned())
-                                .unwrap_or(Value::Unbound),
-                        ))
-                    })
-                    .collect();
-                cells.extend(f.closure.iter().cloned());
-                self.stack.extend(locals);
+                let mut cells = Vec::with_capacity(code.cells.len() + f.closure.len());
+                for src in code.cells.iter() {
+                    let v = src.and_then(|i| locals.get(i as usize).cloned());
+                    cells.push(Rc::new(RefCell::new(v.unwrap_or(Value::Unbound))));
+                }
+                cells.extend_from_slice(&f.closure);
+                let mut locals = locals;
+                self.stack.append(&mut locals);
                 self.frames.push(Frame {
                     code,
                     ip: 0,
@@ -1699,10 +1680,10 @@ impl Process {
         args: Vec<Value>,
         kwargs: Vec<(Rc<str>, Value)>,
     ) -> Result<CallOutcome, Exception> {
-        let kw: Vec<(String, Value)> = kwargs
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect();
+        let mut kw = Vec::with_capacity(kwargs.len());
+        for (k, v) in kwargs {
+            kw.push((k.to_string(), v));
+        }
         match host.call(self, h, method, args, kw) {
             HostResult::Return(v) => Ok(CallOutcome::Value(v)),
             HostResult::Raise(e) => Err(e),
@@ -1738,7 +1719,13 @@ impl Process {
         match v {
             Value::Tuple(t) => Ok(t.to_vec()),
             Value::List(l) => Ok(l.borrow().clone()),
-            Value::Record(r) => Ok(r.fields.iter().map(|(_, v)| v.clone()).collect()),
+            Value::Record(r) => {
+                let mut out = Vec::with_capacity(r.fields.len());
+                for (_, v) in &r.fields {
+                    out.push(v.clone());
+                }
+                Ok(out)
+            }
             _ => self.collect(host, v).map_err(|e| {
                 if e.is_a("TypeError") {
                     Exception::type_error_fmt(format_args!(
@@ -1857,17 +1844,7 @@ impl Process {
                 let inner = inner.clone();
                 drop(st);
                 match self.iter_next(host, &inner)? {
-                    IterNext::Item(v) => {
-                        let mut st = cell.borrow_mut();
-                        let n = if let IterState::Enumerate { count, .. } = &mut *st {
-                            let n = *count;
-                            *count = count.saturating_add(1);
-                            n
-                        } else {
-                            0
-                        };
-                        Ok(IterNext::Item(Value::tuple(vec![Value::Int(n), v])))
-                    }
+                    IterNext::Item(v) => Ok(IterNext::Item(enumerated(cell, v))),
                     other => Ok(other),
                 }
             }
@@ -1916,9 +1893,13 @@ impl Process {
             }),
             Value::Host(h) => host.get_attr(h, name),
             Value::Record(r) => match name {
-                "_fields" => Ok(Value::tuple(
-                    r.fields.iter().map(|(k, _)| Value::str(k)).collect(),
-                )),
+                "_fields" => {
+                    let mut names = Vec::with_capacity(r.fields.len());
+                    for (k, _) in &r.fields {
+                        names.push(Value::str(k));
+                    }
+                    Ok(Value::tuple(names))
+                }
                 "_asdict" => Ok(Value::BoundMethod(Rc::new((obj.clone(), Rc::from(name))))),
                 _ => obj.field(name).ok_or_else(|| no_attr(&r.class)),
             },
@@ -1975,15 +1956,16 @@ impl Process {
             m
         } else {
             match host.import(name) {
-                Some(Ok(attrs)) => Value::Module(Rc::new(Module {
-                    name: Rc::from(name),
-                    attrs: RefCell::new(
-                        attrs
-                            .into_iter()
-                            .map(|(k, v)| (Rc::from(k.as_str()), v))
-                            .collect(),
-                    ),
-                })),
+                Some(Ok(attrs)) => {
+                    let mut items = Vec::with_capacity(attrs.len());
+                    for (k, v) in attrs {
+                        items.push((Rc::from(k.as_str()), v));
+                    }
+                    Value::Module(Rc::new(Module {
+                        name: Rc::from(name),
+                        attrs: RefCell::new(items),
+                    }))
+                }
                 Some(Err(e)) => return Err(e),
                 None => {
                     return Err(Exception::builtin_fmt(
@@ -2022,6 +2004,39 @@ impl Process {
                 Ok(m)
             }
         }
+    }
+}
+
+/// The item `enumerate` yields for `v` (the pair of its count and `v`; `v` itself if `it` is
+/// not an `enumerate`).
+fn enumerated(it: &RefCell<IterState>, v: Value) -> Value {
+    match &mut *it.borrow_mut() {
+        IterState::Enumerate { count, .. } => {
+            let n = *count;
+            *count = count.saturating_add(1);
+            Value::tuple(vec![Value::Int(n), v])
+        }
+        _ => v,
+    }
+}
+
+/// ValueError of an unpacking that got `got` items where it needs `need` (at least `need`
+/// with a starred target).
+#[cold]
+#[inline(never)]
+fn unpack_error(need: usize, got: usize, star: bool) -> Exception {
+    if got > need {
+        Exception::value_error_fmt(format_args!(
+            "too many values to unpack (expected {})",
+            need
+        ))
+    } else {
+        Exception::value_error_fmt(format_args!(
+            "not enough values to unpack (expected {}{}, got {})",
+            if star { "at least " } else { "" },
+            need,
+            got
+        ))
     }
 }
 
@@ -2069,7 +2084,9 @@ impl Drop for Process {
     /// native stack through recursive `Rc` drops.
     fn drop(&mut self) {
         let mut work: Vec<Value> = std::mem::take(&mut self.stack);
-        work.extend(self.globals.drain(..).flatten());
+        for v in self.globals.drain(..).flatten() {
+            work.push(v);
+        }
         for f in self.frames.drain(..) {
             for c in f.cells {
                 if let Ok(cell) = Rc::try_unwrap(c) {
@@ -2093,12 +2110,12 @@ pub(crate) fn teardown(mut work: Vec<Value>) {
         match v {
             Value::List(l) => {
                 if let Ok(cell) = Rc::try_unwrap(l) {
-                    work.extend(cell.into_inner());
+                    work.append(&mut cell.into_inner());
                 }
             }
             Value::Tuple(t) => {
                 if Rc::strong_count(&t) == 1 {
-                    work.extend(t.iter().cloned());
+                    work.extend_from_slice(&t);
                 }
             }
             Value::Dict(d) | Value::Set(d) => {
@@ -2140,125 +2157,142 @@ fn bind_args(
     let code = &f.code;
     let np = code.nparams as usize;
     let mut locals = vec![Value::Unbound; code.nlocals as usize];
-    let name = &code.name;
     let nargs = args.len();
-    let mut extra = Vec::new();
-    for (i, a) in args.into_iter().enumerate() {
-        if i < np {
-            locals[i] = a;
-        } else {
-            extra.push(a);
-        }
+    let mut args = args.into_iter();
+    for (slot, a) in locals.iter_mut().zip(args.by_ref().take(np)) {
+        *slot = a;
     }
-    let mut idx = np;
-    let kwonly_start = idx;
-    idx += code.kwonly.len();
-    let vararg_slot = if code.vararg {
-        idx += 1;
-        Some(idx - 1)
-    } else {
-        None
-    };
-    let kwarg_slot = if code.kwarg { Some(idx) } else { None };
-    match vararg_slot {
-        Some(s) => locals[s] = Value::tuple(extra),
-        None => {
-            if !extra.is_empty() {
-                let ndef = code.ndefaults as usize;
-                return Err(Exception::type_error(if ndef > 0 {
-                    format!(
-                        "{}() takes from {} to {} positional arguments but {} were given",
-                        name,
-                        np - ndef,
-                        np,
-                        nargs
-                    )
-                } else {
-                    format!(
-                        "{}() takes {} positional argument{} but {} {} given",
-                        name,
-                        np,
-                        if np == 1 { "" } else { "s" },
-                        nargs,
-                        if nargs == 1 { "was" } else { "were" }
-                    )
-                }));
-            }
+    let extra: Vec<Value> = args.collect();
+    // slots: positional parameters, keyword-only ones, then *args and **kwargs
+    let kwonly_start = np;
+    let vararg_slot = np + code.kwonly.len();
+    let kwarg_slot = vararg_slot + code.vararg as usize;
+    if code.vararg {
+        if let Some(slot) = locals.get_mut(vararg_slot) {
+            *slot = Value::tuple(extra);
         }
+    } else if !extra.is_empty() {
+        return Err(too_many_args(code, nargs));
     }
     let mut kwdict = Dict::new();
     for (k, v) in kwargs {
-        if let Some(i) = code.local_names[..np].iter().position(|n| *n == k) {
-            if !matches!(locals[i], Value::Unbound) {
-                return Err(Exception::type_error_fmt(format_args!(
-                    "{}() got multiple values for argument '{}'",
-                    name, k
-                )));
+        let positional = code.local_names.iter().take(np).position(|n| *n == k);
+        let slot = positional
+            .or_else(|| {
+                code.kwonly
+                    .iter()
+                    .position(|n| *n == k)
+                    .map(|i| kwonly_start + i)
+            })
+            .and_then(|i| locals.get_mut(i));
+        match slot {
+            Some(slot) if positional.is_some() && !matches!(slot, Value::Unbound) => {
+                return Err(arg_error(code, "got multiple values for argument", &k));
             }
-            locals[i] = v;
-        } else if let Some(i) = code.kwonly.iter().position(|n| *n == k) {
-            locals[kwonly_start + i] = v;
-        } else if kwarg_slot.is_some() {
-            let _ = kwdict.insert(Value::str(&k), v);
-        } else {
-            return Err(Exception::type_error_fmt(format_args!(
-                "{}() got an unexpected keyword argument '{}'",
-                name, k
-            )));
+            Some(slot) => *slot = v,
+            None if code.kwarg => {
+                let _ = kwdict.insert(Value::str(&k), v);
+            }
+            None => return Err(arg_error(code, "got an unexpected keyword argument", &k)),
         }
     }
-    if let Some(s) = kwarg_slot {
-        locals[s] = Value::Dict(Rc::new(RefCell::new(kwdict)));
+    if code.kwarg {
+        if let Some(slot) = locals.get_mut(kwarg_slot) {
+            *slot = Value::Dict(Rc::new(RefCell::new(kwdict)));
+        }
     }
     // defaults
-    let ndef = code.ndefaults as usize;
-    let first_def = np - ndef.min(np);
-    let mut missing = Vec::new();
-    #[allow(clippy::needless_range_loop)]
-    for i in 0..np {
-        if matches!(locals[i], Value::Unbound) {
-            if i >= first_def {
-                if let Some(d) = f.defaults.get(i - first_def) {
-                    locals[i] = d.clone();
-                    continue;
-                }
+    let first_def = np - (code.ndefaults as usize).min(np);
+    let mut missing: Vec<&str> = Vec::new();
+    for (i, slot) in locals.iter_mut().enumerate().take(np) {
+        if matches!(slot, Value::Unbound) {
+            match i.checked_sub(first_def).and_then(|d| f.defaults.get(d)) {
+                Some(d) => *slot = d.clone(),
+                None => missing.push(code.local_names.get(i).map_or("?", |n| &**n)),
             }
-            missing.push(code.local_names[i].clone());
         }
     }
     if !missing.is_empty() {
-        let names: Vec<String> = missing.iter().map(|n| format!("'{}'", n)).collect();
-        let list = match names.len() {
-            1 => names[0].clone(),
-            2 => format!("{} and {}", names[0], names[1]),
-            _ => format!(
-                "{}, and {}",
-                names[..names.len() - 1].join(", "),
-                names[names.len() - 1]
-            ),
-        };
-        return Err(Exception::type_error_fmt(format_args!(
-            "{}() missing {} required positional argument{}: {}",
-            name,
-            missing.len(),
-            if missing.len() == 1 { "" } else { "s" },
-            list
-        )));
+        return Err(missing_args(code, &missing));
     }
     for (i, k) in code.kwonly.iter().enumerate() {
-        if matches!(locals[kwonly_start + i], Value::Unbound) {
-            match f.kwdefaults.iter().find(|(n, _)| n == k) {
-                Some((_, v)) => locals[kwonly_start + i] = v.clone(),
-                None => {
-                    return Err(Exception::type_error_fmt(format_args!(
-                        "{}() missing 1 required keyword-only argument: '{}'",
-                        name, k
-                    )))
+        if let Some(slot) = locals.get_mut(kwonly_start + i) {
+            if matches!(slot, Value::Unbound) {
+                match f.kwdefaults.iter().find(|(n, _)| n == k) {
+                    Some((_, v)) => *slot = v.clone(),
+                    None => {
+                        return Err(arg_error(
+                            code,
+                            "missing 1 required keyword-only argument:",
+                            k,
+                        ))
+                    }
                 }
             }
         }
     }
     Ok(locals)
+}
+
+/// TypeError `f() <what> 'name'` about one argument of a call.
+#[cold]
+#[inline(never)]
+fn arg_error(code: &Code, what: &str, name: &str) -> Exception {
+    Exception::type_error_fmt(format_args!("{}() {} '{}'", code.name, what, name))
+}
+
+/// TypeError for a call with more positional arguments than `code` takes.
+#[cold]
+#[inline(never)]
+fn too_many_args(code: &Code, nargs: usize) -> Exception {
+    let np = code.nparams as usize;
+    let ndef = code.ndefaults as usize;
+    if ndef > 0 {
+        Exception::type_error_fmt(format_args!(
+            "{}() takes from {} to {} positional arguments but {} were given",
+            code.name,
+            np.saturating_sub(ndef),
+            np,
+            nargs
+        ))
+    } else {
+        Exception::type_error_fmt(format_args!(
+            "{}() takes {} positional argument{} but {} {} given",
+            code.name,
+            np,
+            if np == 1 { "" } else { "s" },
+            nargs,
+            if nargs == 1 { "was" } else { "were" }
+        ))
+    }
+}
+
+/// TypeError for required positional parameters without a value: `'a'`, `'a' and 'b'`,
+/// `'a', 'b', and 'c'`.
+#[cold]
+#[inline(never)]
+fn missing_args(code: &Code, missing: &[&str]) -> Exception {
+    let n = missing.len();
+    let mut list = String::new();
+    for (j, name) in missing.iter().enumerate() {
+        if j > 0 {
+            list.push_str(match (n, j + 1 == n) {
+                (2, _) => " and ",
+                (_, true) => ", and ",
+                _ => ", ",
+            });
+        }
+        list.push('\'');
+        list.push_str(name);
+        list.push('\'');
+    }
+    Exception::type_error_fmt(format_args!(
+        "{}() missing {} required positional argument{}: {}",
+        code.name,
+        n,
+        if n == 1 { "" } else { "s" },
+        list
+    ))
 }
 
 /// The fast path of int arithmetic: `None` on overflow, for negative operands of `%` and `//`
