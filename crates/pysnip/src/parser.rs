@@ -1487,16 +1487,15 @@ impl<'a> Parser<'a> {
                 if expr_text.trim().is_empty() {
                     return Err(self.ferr("valid expression required before '}'", offset + i));
                 }
-                let expr_text_trim = expr_text.trim_end();
-                if expr_text_trim.ends_with('=')
-                    && !["==", "!=", "<=", ">="]
-                        .iter()
-                        .any(|s| expr_text_trim.ends_with(s))
-                {
-                    return Err(self.ferr(
-                        "'=' debugging specifiers are not supported in the playground",
-                        offset + i,
-                    ));
+                // `x=` is the debugging specifier; `==`, `!=`, `<=`, `>=` are comparisons
+                let tb = expr_text.trim_end().as_bytes();
+                if let [.., b'='] = tb {
+                    if !matches!(tb, [.., b'=' | b'!' | b'<' | b'>', b'=']) {
+                        return Err(self.ferr(
+                            "'=' debugging specifiers are not supported in the playground",
+                            offset + i,
+                        ));
+                    }
                 }
                 let expr = self.sub_expr(expr_text, offset + expr_start)?;
                 let conv = match conv_at {
@@ -1549,17 +1548,14 @@ impl<'a> Parser<'a> {
                 }
                 return Err(self.ferr("single '}' is not allowed", offset + i));
             }
-            // copy one char
-            let ch_len = body[i..].chars().next().map(|c| c.len_utf8()).unwrap_or(1);
-            lit.push_str(&body[i..i + ch_len]);
-            if c == b'\\' && !raw {
-                if let Some(n) = body[i + 1..].chars().next() {
-                    lit.push(n);
-                    i += 1 + n.len_utf8();
-                    continue;
-                }
+            // copy a run of plain text; an escape (unless raw) takes the next byte with it
+            let mut e = i + 1 + usize::from(c == b'\\' && !raw);
+            while e < b.len() && !matches!(b[e], b'{' | b'}' | b'\\') {
+                e += 1;
             }
-            i += ch_len;
+            let e = e.min(b.len());
+            lit.push_str(body.get(i..e).unwrap_or_default());
+            i = e;
         }
         if !lit.is_empty() {
             let p = self.flit(lit, raw, offset)?;
