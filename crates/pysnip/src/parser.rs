@@ -1428,12 +1428,13 @@ impl<'a> Parser<'a> {
         let mut i = 0;
         while i < b.len() {
             let c = b[i];
+            if matches!(c, b'{' | b'}') && b.get(i + 1) == Some(&c) {
+                // `{{` and `}}` stand for one brace
+                lit.push(c as char);
+                i += 2;
+                continue;
+            }
             if c == b'{' {
-                if b.get(i + 1) == Some(&b'{') {
-                    lit.push('{');
-                    i += 2;
-                    continue;
-                }
                 if !lit.is_empty() {
                     let p = self.flit(std::mem::take(&mut lit), raw, offset + i)?;
                     parts.push(p);
@@ -1478,9 +1479,6 @@ impl<'a> Parser<'a> {
                     j += 1;
                 }
                 let expr_end = conv_at.or(spec_at).unwrap_or(j);
-                if expr_end > b.len() {
-                    return Err(self.ferr("expecting '}'", offset + i));
-                }
                 let Some(expr_text) = body.get(expr_start..expr_end) else {
                     return Err(self.ferr("invalid expression", offset + i));
                 };
@@ -1541,11 +1539,6 @@ impl<'a> Parser<'a> {
                 continue;
             }
             if c == b'}' {
-                if b.get(i + 1) == Some(&b'}') {
-                    lit.push('}');
-                    i += 2;
-                    continue;
-                }
                 return Err(self.ferr("single '}' is not allowed", offset + i));
             }
             // copy a run of plain text; an escape (unless raw) takes the next byte with it
