@@ -1528,9 +1528,6 @@ impl<'a> Parser<'a> {
                     };
                     spec = self.fstring(spec_text, offset + spec_start, true)?;
                 }
-                if conv_at.is_some() && spec_at.is_none() {
-                    k = conv_at.map(|c| c + 2).unwrap_or(k);
-                }
                 if b.get(k) != Some(&b'}') {
                     return Err(self.ferr("expecting '}'", offset + i));
                 }
