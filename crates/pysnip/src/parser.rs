@@ -1410,15 +1410,29 @@ impl<'a> Parser<'a> {
         self.set_error(format!("f-string: {}", msg), at, at + 1, false)
     }
 
-    /// A literal part of an f-string, with escapes processed unless `raw`.
-    fn flit(&mut self, lit: String, raw: bool, at: usize) -> PResult<FPart> {
-        if raw {
-            return Ok(FPart::Lit(lit));
+    /// Moves the pending literal text of an f-string (if any) to `parts`, with escapes
+    /// processed unless `raw`.
+    fn flit(
+        &mut self,
+        parts: &mut Vec<FPart>,
+        lit: &mut String,
+        raw: bool,
+        at: usize,
+    ) -> PResult<()> {
+        if lit.is_empty() {
+            return Ok(());
         }
-        match crate::lexer::unescape(&lit) {
-            Ok(s) => Ok(FPart::Lit(s)),
-            Err(m) => Err(self.ferr(&m, at)),
-        }
+        let lit = std::mem::take(lit);
+        let s = if raw {
+            lit
+        } else {
+            match crate::lexer::unescape(&lit) {
+                Ok(s) => s,
+                Err(m) => return Err(self.ferr(&m, at)),
+            }
+        };
+        parts.push(FPart::Lit(s));
+        Ok(())
     }
 
     fn fstring_inner(&mut self, body: &str, offset: usize, raw: bool) -> PResult<Vec<FPart>> {
@@ -1435,10 +1449,7 @@ impl<'a> Parser<'a> {
                 continue;
             }
             if c == b'{' {
-                if !lit.is_empty() {
-                    let p = self.flit(std::mem::take(&mut lit), raw, offset + i)?;
-                    parts.push(p);
-                }
+                self.flit(&mut parts, &mut lit, raw, offset + i)?;
                 // find the end of the expression
                 let expr_start = i + 1;
                 let mut depth = 0i32;
@@ -1547,10 +1558,7 @@ impl<'a> Parser<'a> {
             lit.push_str(body.get(i..e).unwrap_or_default());
             i = e;
         }
-        if !lit.is_empty() {
-            let p = self.flit(lit, raw, offset)?;
-            parts.push(p);
-        }
+        self.flit(&mut parts, &mut lit, raw, offset)?;
         Ok(parts)
     }
 
