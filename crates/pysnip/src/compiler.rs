@@ -304,9 +304,7 @@ impl Collector {
             StmtKind::Return(Some(e)) => self.expr(e),
             StmtKind::Def(f) => {
                 self.assign(&f.name);
-                self.func_defaults(f);
-                let free = free_of_func(f);
-                self.nested_free.extend(free.0.into_iter().map(|e| e.0));
+                self.nested_func(f);
             }
             StmtKind::ExcClass(n, b) => {
                 self.expr(b);
@@ -376,19 +374,23 @@ impl Collector {
             StmtKind::Return(None) | StmtKind::Break | StmtKind::Continue | StmtKind::Pass => {}
         }
     }
-    fn func_defaults(&mut self, f: &FuncDef) {
+    /// A nested `def` or `lambda`: its defaults are evaluated here, its free names are ours too.
+    fn nested_func(&mut self, f: &FuncDef) {
         for p in f.params.iter().chain(f.kwonly.iter()) {
             if let Some(d) = &p.default {
                 self.expr(d);
             }
         }
+        self.nested(free_of_func(f));
+    }
+    fn nested(&mut self, free: NameSet) {
+        self.nested_free.extend(free.0.into_iter().map(|e| e.0));
     }
     fn comp(&mut self, elts: &[&Expr], gens: &[Comprehension]) {
         if let Some(first) = gens.first() {
             self.expr(&first.iter);
         }
-        let free = free_of_comp(elts, gens);
-        self.nested_free.extend(free.0.into_iter().map(|e| e.0));
+        self.nested(free_of_comp(elts, gens));
     }
     fn expr(&mut self, e: &Expr) {
         match &e.kind {
@@ -441,11 +443,7 @@ impl Collector {
                 self.expr(b);
                 self.expr(c);
             }
-            ExprKind::Lambda(f) => {
-                self.func_defaults(f);
-                let free = free_of_func(f);
-                self.nested_free.extend(free.0.into_iter().map(|e| e.0));
-            }
+            ExprKind::Lambda(f) => self.nested_func(f),
             ExprKind::ListComp(elt, gens) | ExprKind::SetComp(elt, gens) => self.comp(&[elt], gens),
             ExprKind::DictComp(k, v, gens) => self.comp(&[k, v], gens),
             ExprKind::FString(parts) => self.fparts(parts),

@@ -1410,15 +1410,29 @@ impl<'a> Parser<'a> {
         self.set_error(format!("f-string: {}", msg), at, at + 1, false)
     }
 
-    /// A literal part of an f-string, with escapes processed unless `raw`.
-    fn flit(&mut self, lit: String, raw: bool, at: usize) -> PResult<FPart> {
-        if raw {
-            return Ok(FPart::Lit(lit));
+    /// Moves the pending literal text of an f-string (if any) to `parts`, with escapes
+    /// processed unless `raw`.
+    fn flit(
+        &mut self,
+        parts: &mut Vec<FPart>,
+        lit: &mut String,
+        raw: bool,
+        at: usize,
+    ) -> PResult<()> {
+        if lit.is_empty() {
+            return Ok(());
         }
-        match crate::lexer::unescape(&lit) {
-            Ok(s) => Ok(FPart::Lit(s)),
-            Err(m) => Err(self.ferr(&m, at)),
-        }
+        let lit = std::mem::take(lit);
+        let s = if raw {
+            lit
+        } else {
+            match crate::lexer::unescape(&lit) {
+                Ok(s) => s,
+                Err(m) => return Err(self.ferr(&m, at)),
+            }
+        };
+        parts.push(FPart::Lit(s));
+        Ok(())
     }
 
     fn fstring_inner(&mut self, body: &str, offset: usize, raw: bool) -> PResult<Vec<FPart>> {
@@ -1428,16 +1442,14 @@ impl<'a> Parser<'a> {
         let mut i = 0;
         while i < b.len() {
             let c = b[i];
+            if matches!(c, b'{' | b'}') && b.get(i + 1) == Some(&c) {
+                // `{{` and `}}` stand for one brace
+                lit.push(c as char);
+                i += 2;
+                continue;
+            }
             if c == b'{' {
-                if b.get(i + 1) == Some(&b'{') {
-                    lit.push('{');
-                    i += 2;
-                    continue;
-                }
-                if !lit.is_empty() {
-                    let p = self.flit(std::mem::take(&mut lit), raw, offset + i)?;
-                    parts.push(p);
-                }
+                self.flit(&mut parts, &mut lit, raw, offset + i)?;
                 // find the end of the expression
                 let expr_start = i + 1;
                 let mut depth = 0i32;
@@ -1478,25 +1490,21 @@ impl<'a> Parser<'a> {
                     j += 1;
                 }
                 let expr_end = conv_at.or(spec_at).unwrap_or(j);
-                if expr_end > b.len() {
-                    return Err(self.ferr("expecting '}'", offset + i));
-                }
                 let Some(expr_text) = body.get(expr_start..expr_end) else {
                     return Err(self.ferr("invalid expression", offset + i));
                 };
                 if expr_text.trim().is_empty() {
                     return Err(self.ferr("valid expression required before '}'", offset + i));
                 }
-                let expr_text_trim = expr_text.trim_end();
-                if expr_text_trim.ends_with('=')
-                    && !["==", "!=", "<=", ">="]
-                        .iter()
-                        .any(|s| expr_text_trim.ends_with(s))
-                {
-                    return Err(self.ferr(
-                        "'=' debugging specifiers are not supported in the playground",
-                        offset + i,
-                    ));
+                // `x=` is the debugging specifier; `==`, `!=`, `<=`, `>=` are comparisons
+                let tb = expr_text.trim_end().as_bytes();
+                if let [.., b'='] = tb {
+                    if !matches!(tb, [.., b'=' | b'!' | b'<' | b'>', b'=']) {
+                        return Err(self.ferr(
+                            "'=' debugging specifiers are not supported in the playground",
+                            offset + i,
+                        ));
+                    }
                 }
                 let expr = self.sub_expr(expr_text, offset + expr_start)?;
                 let conv = match conv_at {
@@ -1531,9 +1539,6 @@ impl<'a> Parser<'a> {
                     };
                     spec = self.fstring(spec_text, offset + spec_start, true)?;
                 }
-                if conv_at.is_some() && spec_at.is_none() {
-                    k = conv_at.map(|c| c + 2).unwrap_or(k);
-                }
                 if b.get(k) != Some(&b'}') {
                     return Err(self.ferr("expecting '}'", offset + i));
                 }
@@ -1542,29 +1547,18 @@ impl<'a> Parser<'a> {
                 continue;
             }
             if c == b'}' {
-                if b.get(i + 1) == Some(&b'}') {
-                    lit.push('}');
-                    i += 2;
-                    continue;
-                }
                 return Err(self.ferr("single '}' is not allowed", offset + i));
             }
-            // copy one char
-            let ch_len = body[i..].chars().next().map(|c| c.len_utf8()).unwrap_or(1);
-            lit.push_str(&body[i..i + ch_len]);
-            if c == b'\\' && !raw {
-                if let Some(n) = body[i + 1..].chars().next() {
-                    lit.push(n);
-                    i += 1 + n.len_utf8();
-                    continue;
-                }
+            // copy a run of plain text; an escape (unless raw) takes the next byte with it
+            let mut e = i + 1 + usize::from(c == b'\\' && !raw);
+            while e < b.len() && !matches!(b[e], b'{' | b'}' | b'\\') {
+                e += 1;
             }
-            i += ch_len;
+            let e = e.min(b.len());
+            lit.push_str(body.get(i..e).unwrap_or_default());
+            i = e;
         }
-        if !lit.is_empty() {
-            let p = self.flit(lit, raw, offset)?;
-            parts.push(p);
-        }
+        self.flit(&mut parts, &mut lit, raw, offset)?;
         Ok(parts)
     }
 
