@@ -413,27 +413,22 @@ impl<'a> Executor<'a> {
     fn populate_partitions_to_reassign(&mut self) {
         self.unassigned_partitions = self.sorted_partitions.clone();
         for c in 0..self.current_assignment.len() {
-            if !self.is_enrolled(c) {
+            // Each list holds a partition at most once.
+            let Some(Some(parts)) = self.current_assignment.get_mut(c).map(Option::take) else {
                 continue;
-            }
-            let parts = self.assigned(Some(c)).to_vec();
-            let mut to_remove = Vec::new();
+            };
+            let mut kept = Vec::with_capacity(parts.len());
             for p in parts {
-                if !self.in_cluster(p) {
-                    to_remove.push(p);
-                } else if !self.is_subscribed(c, p) {
-                    to_remove.push(p);
-                    self.revocation_required = true;
-                } else {
+                let in_cluster = self.in_cluster(p);
+                if in_cluster && self.is_subscribed(c, p) {
                     remove_first(&mut self.unassigned_partitions, p);
+                    kept.push(p);
+                } else {
+                    self.revocation_required |= in_cluster;
+                    set(&mut self.current_partition_consumer, p, None);
                 }
             }
-            for p in to_remove {
-                if let Some(Some(list)) = self.current_assignment.get_mut(c) {
-                    remove_first(list, p);
-                }
-                set(&mut self.current_partition_consumer, p, None);
-            }
+            set(&mut self.current_assignment, c, Some(kept));
         }
     }
 
@@ -475,12 +470,10 @@ impl<'a> Executor<'a> {
         self.unassigned_partitions.retain(|p| !is_fixed(p));
 
         let mut fixed_assignments: Vec<(usize, Option<Vec<usize>>)> = Vec::new();
-        let consumers: Vec<usize> = self
-            .consumer_to_all_potential_partitions
-            .iter()
-            .map(|(c, _)| *c)
-            .collect();
-        for c in consumers {
+        for i in 0..self.consumer_to_all_potential_partitions.len() {
+            let Some(&(c, _)) = self.consumer_to_all_potential_partitions.get(i) else {
+                continue;
+            };
             if !self.can_consumer_participate(c) {
                 self.remove_from_sorted(c);
                 let parts = self.current_assignment.get_mut(c).and_then(Option::take);
