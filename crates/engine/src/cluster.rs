@@ -2237,21 +2237,23 @@ impl Cluster {
         };
         let old_join = grp.join_timer.take();
         grp.initial_delay = None;
-        let missing: Vec<(Name, ConsumerId, Option<Key>)> = grp
-            .members
-            .values()
-            .filter(|m| !m.joined)
-            .map(|m| (m.member_id.clone(), m.consumer, m.session_timer))
-            .collect();
-        for (m, _, _) in &missing {
-            grp.members.remove(m);
-        }
         self.cancel(old_join);
-        for (m, consumer, timer) in missing {
-            self.cancel(timer);
+        // Members that did not rejoin, in member id order.
+        loop {
+            let Some(grp) = self.groups.get_mut(g) else {
+                return;
+            };
+            let missing = grp.members.values().find(|m| !m.joined);
+            let Some(m) = missing.map(|m| m.member_id.clone()) else {
+                break;
+            };
+            let Some(mem) = grp.members.remove(&m) else {
+                break;
+            };
+            self.cancel(mem.session_timer);
             self.emit(Event::Evicted {
                 group: g.clone(),
-                consumer,
+                consumer: mem.consumer,
                 member_id: m,
                 reason: EvictReason::RebalanceTimeout,
             });
