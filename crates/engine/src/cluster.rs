@@ -1877,18 +1877,12 @@ impl Cluster {
             return;
         }
         let alive = cons.status == ConsumerStatus::Running;
-        let (Some(g), Some(m)) = (cons.group.clone(), cons.member_id.clone()) else {
+        let (true, Some(g), Some(m)) = (alive, cons.group.clone(), cons.member_id.clone()) else {
             if let Some(cons) = self.cons_mut(c) {
                 cons.heartbeat_scheduled = false;
             }
             return;
         };
-        if !alive {
-            if let Some(cons) = self.cons_mut(c) {
-                cons.heartbeat_scheduled = false;
-            }
-            return;
-        }
         let interval = cons.cfg.heartbeat_interval_ms;
         let now = self.now;
         let mut rebalance = false;
@@ -1982,15 +1976,11 @@ impl Cluster {
         // INCONSISTENT_GROUP_PROTOCOL: the joiner must share a strategy with every other member.
         if let Some(grp) = self.groups.get(&g) {
             let me = cons.member_id.as_ref();
-            let others: Vec<&GroupMember> = grp
-                .members
-                .values()
-                .filter(|m| Some(&m.member_id) != me)
-                .collect();
+            let others = || grp.members.values().filter(|m| Some(&m.member_id) != me);
             let ok = strategies
                 .iter()
-                .any(|s| others.iter().all(|m| m.strategies.contains(s)));
-            if !others.is_empty() && !ok {
+                .any(|s| others().all(|m| m.strategies.contains(s)));
+            if others().next().is_some() && !ok {
                 return Err(err(
                     KafkaError::InconsistentGroupProtocol,
                     format_args!(
@@ -2168,25 +2158,21 @@ impl Cluster {
         let old_sync = grp.sync_timer.take();
         let old_join = grp.join_timer.take();
         let was_completing = grp.state == GroupState::CompletingRebalance;
-        let mut waiting_sync: Vec<(ConsumerId, u32, Name)> = Vec::new();
         for m in grp.members.values_mut() {
             m.joined = joiner.is_some_and(|j| j == &m.member_id);
-            if was_completing && !m.joined {
-                waiting_sync.push((m.consumer, m.incarnation, m.member_id.clone()));
+            if !was_completing || m.joined {
+                continue;
             }
-        }
-        // Members waiting for their SyncGroup answer get REBALANCE_IN_PROGRESS: they rejoin.
-        for (c, inc, mid) in waiting_sync {
-            if let Some(cons) = self.consumers.get_mut(c.0 as usize) {
-                if cons.incarnation == inc && cons.member_id.as_ref() == Some(&mid) {
+            // Members waiting for their SyncGroup answer get REBALANCE_IN_PROGRESS: they rejoin.
+            if let Some(cons) = self.consumers.get_mut(m.consumer.0 as usize) {
+                if cons.incarnation == m.incarnation
+                    && cons.member_id.as_ref() == Some(&m.member_id)
+                {
                     cons.joining = false;
                     cons.need_rejoin = true;
                 }
             }
         }
-        let Some(grp) = self.groups.get_mut(g) else {
-            return;
-        };
         let timeout = grp
             .members
             .values()
@@ -2251,21 +2237,23 @@ impl Cluster {
         };
         let old_join = grp.join_timer.take();
         grp.initial_delay = None;
-        let missing: Vec<(Name, ConsumerId, Option<Key>)> = grp
-            .members
-            .values()
-            .filter(|m| !m.joined)
-            .map(|m| (m.member_id.clone(), m.consumer, m.session_timer))
-            .collect();
-        for (m, _, _) in &missing {
-            grp.members.remove(m);
-        }
         self.cancel(old_join);
-        for (m, consumer, timer) in missing {
-            self.cancel(timer);
+        // Members that did not rejoin, in member id order.
+        loop {
+            let Some(grp) = self.groups.get_mut(g) else {
+                return;
+            };
+            let missing = grp.members.values().find(|m| !m.joined);
+            let Some(m) = missing.map(|m| m.member_id.clone()) else {
+                break;
+            };
+            let Some(mem) = grp.members.remove(&m) else {
+                break;
+            };
+            self.cancel(mem.session_timer);
             self.emit(Event::Evicted {
                 group: g.clone(),
-                consumer,
+                consumer: mem.consumer,
                 member_id: m,
                 reason: EvictReason::RebalanceTimeout,
             });
@@ -2342,8 +2330,8 @@ impl Cluster {
         let mut taken: Vec<&TopicPartition> = Vec::new();
         // In member id order (the members' order). Each list stays sorted: the assignor's
         // lists are sorted and duplicate-free, and filtering keeps that.
-        let mut result: Vec<(Name, Vec<TopicPartition>)> = Vec::new();
-        for m in grp.members.values() {
+        let mut deliveries: Vec<(ConsumerId, u32, Name, Vec<TopicPartition>)> = Vec::new();
+        for m in grp.members.values_mut() {
             let mut list = Vec::new();
             let found = raw.binary_search_by(|(k, _)| k.as_str().cmp(&m.member_id));
             if let Some((_, tps)) = found.ok().and_then(|i| raw.get(i)) {
@@ -2358,15 +2346,9 @@ impl Cluster {
                     }
                 }
             }
-            result.push((m.member_id.clone(), list));
-        }
-        let mut deliveries: Vec<(ConsumerId, u32, Name, Vec<TopicPartition>)> = Vec::new();
-        for (mid, list) in result {
-            if let Some(m) = grp.members.get_mut(&mid) {
-                m.assignment = list.clone();
-                m.generation = generation;
-                deliveries.push((m.consumer, m.incarnation, mid, list));
-            }
+            m.assignment = list.clone();
+            m.generation = generation;
+            deliveries.push((m.consumer, m.incarnation, m.member_id.clone(), list));
         }
         self.set_state(g, GroupState::Stable);
         let cooperative = protocol == Strategy::CooperativeSticky;

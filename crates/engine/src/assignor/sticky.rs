@@ -51,7 +51,8 @@ fn run(cluster: &ClusterTopics<'_>, members: &[Member<'_>], cooperative: bool) -
     let mut assignment = Assigned::new();
     for m in members {
         let c = executor.consumer_of(m.id);
-        let mut parts: Vec<Tp> = executor
+        // `assign_with` sorts every list afterwards.
+        let parts: Vec<Tp> = executor
             .assigned(c)
             .iter()
             .filter(|&&p| match currently_owned.get(p).copied().flatten() {
@@ -60,7 +61,6 @@ fn run(cluster: &ClusterTopics<'_>, members: &[Member<'_>], cooperative: bool) -
             })
             .filter_map(|&p| executor.tps.get(p).cloned())
             .collect();
-        sort_dedup(&mut parts);
         *slot(&mut assignment, m.id) = parts;
     }
     assignment
@@ -238,11 +238,9 @@ impl<'a> Executor<'a> {
             .unwrap_or(&[])
     }
 
-    /// The consumers kafka-python's `current_assignment` holds, in id order.
-    fn enrolled(&self) -> Vec<usize> {
-        (0..self.current_assignment.len())
-            .filter(|&c| matches!(self.current_assignment.get(c), Some(Some(_))))
-            .collect()
+    /// Whether kafka-python's `current_assignment` holds consumer `c`.
+    fn is_enrolled(&self, c: usize) -> bool {
+        matches!(self.current_assignment.get(c), Some(Some(_)))
     }
 
     fn owner_of(&self, p: usize) -> Option<usize> {
@@ -258,9 +256,8 @@ impl<'a> Executor<'a> {
     /// same generation the first member wins, except for generation 0, where the last wins
     /// (kafka-python tests the generation's truthiness).
     fn init_current_assignments(&mut self, members: &[Member<'_>]) {
-        // Partitions in first-claim order, each with its claims: (generation, consumer).
-        let mut claims: Vec<(usize, Vec<(i32, usize)>)> = Vec::new();
-        let mut slot_of: Vec<Option<usize>> = vec![None; self.tps.len()];
+        // Claims (partition, generation, consumer), partitions in first-claim order.
+        let mut claims: Vec<(usize, i32, usize)> = Vec::new();
         for m in members {
             let Some(c) = self.consumer_of(m.id) else {
                 continue;
@@ -269,42 +266,37 @@ impl<'a> Executor<'a> {
                 let Some(p) = self.tp_index(tp) else {
                     continue;
                 };
-                match slot_of.get(p).copied().flatten() {
-                    Some(slot) => {
-                        let Some((_, by_generation)) = claims.get_mut(slot) else {
-                            continue;
-                        };
-                        match by_generation.iter_mut().find(|(g, _)| *g == m.generation) {
-                            Some(_) if m.generation != 0 => {}
-                            Some(claim) => claim.1 = c,
-                            None => by_generation.push((m.generation, c)),
-                        }
-                    }
-                    None => {
-                        set(&mut slot_of, p, Some(claims.len()));
-                        claims.push((p, vec![(m.generation, c)]));
-                    }
+                let same = claims
+                    .iter_mut()
+                    .find(|(q, g, _)| *q == p && *g == m.generation);
+                match same {
+                    Some(_) if m.generation != 0 => {}
+                    Some(claim) => claim.2 = c,
+                    None => claims.push((p, m.generation, c)),
                 }
             }
         }
-        for (p, by_generation) in claims {
+        for (i, &(p, _, _)) in claims.iter().enumerate() {
+            if claims.iter().take(i).any(|(q, _, _)| *q == p) {
+                continue;
+            }
             // The newest generation owns it, the next newest was its previous owner
             // (generations are distinct within one partition's claims).
-            let newest = by_generation.iter().max_by_key(|(g, _)| *g).copied();
-            let Some((top, owner)) = newest else {
+            let of_p = || claims.iter().filter(move |(q, _, _)| *q == p);
+            let Some(&(_, top, owner)) = of_p().max_by_key(|(_, g, _)| *g) else {
                 continue;
             };
             if let Some(list) = self.entry(owner) {
                 list.push(p);
             }
-            let older = by_generation.iter().filter(|(g, _)| *g != top);
-            if let Some((_, previous)) = older.max_by_key(|(g, _)| *g) {
-                set(&mut self.previous_assignment, p, Some(*previous));
+            let older = of_p().filter(|(_, g, _)| *g != top);
+            if let Some(&(_, _, previous)) = older.max_by_key(|(_, g, _)| *g) {
+                set(&mut self.previous_assignment, p, Some(previous));
             }
         }
-        self.is_fresh_assignment = self.enrolled().is_empty();
-        for c in self.enrolled() {
-            for p in self.assigned(Some(c)).to_vec() {
+        self.is_fresh_assignment = !self.current_assignment.iter().any(Option::is_some);
+        for (c, parts) in self.current_assignment.iter().enumerate() {
+            for &p in parts.iter().flatten() {
                 set(&mut self.current_partition_consumer, p, Some(c));
             }
         }
@@ -376,19 +368,10 @@ impl<'a> Executor<'a> {
         let mut sorted_partitions = Vec::new();
         if !self.is_fresh_assignment && self.subscriptions_identical() {
             // Deal the current partitions out from the most loaded consumers first.
-            let mut assignments: Vec<Option<Vec<usize>>> = self
-                .current_assignment
-                .iter()
-                .map(|parts| {
-                    parts.as_ref().map(|parts| {
-                        parts
-                            .iter()
-                            .copied()
-                            .filter(|&p| self.in_cluster(p))
-                            .collect()
-                    })
-                })
-                .collect();
+            let mut assignments = self.current_assignment.clone();
+            for parts in assignments.iter_mut().flatten() {
+                parts.retain(|&p| self.in_cluster(p));
+            }
             let mut sorted_consumers = Ranking::default();
             for (c, parts) in assignments.iter().enumerate() {
                 if let Some(parts) = parts {
@@ -429,25 +412,23 @@ impl<'a> Executor<'a> {
 
     fn populate_partitions_to_reassign(&mut self) {
         self.unassigned_partitions = self.sorted_partitions.clone();
-        for c in self.enrolled() {
-            let parts = self.assigned(Some(c)).to_vec();
-            let mut to_remove = Vec::new();
+        for c in 0..self.current_assignment.len() {
+            // Each list holds a partition at most once.
+            let Some(Some(parts)) = self.current_assignment.get_mut(c).map(Option::take) else {
+                continue;
+            };
+            let mut kept = Vec::with_capacity(parts.len());
             for p in parts {
-                if !self.in_cluster(p) {
-                    to_remove.push(p);
-                } else if !self.is_subscribed(c, p) {
-                    to_remove.push(p);
-                    self.revocation_required = true;
-                } else {
+                let in_cluster = self.in_cluster(p);
+                if in_cluster && self.is_subscribed(c, p) {
                     remove_first(&mut self.unassigned_partitions, p);
+                    kept.push(p);
+                } else {
+                    self.revocation_required |= in_cluster;
+                    set(&mut self.current_partition_consumer, p, None);
                 }
             }
-            for p in to_remove {
-                if let Some(Some(list)) = self.current_assignment.get_mut(c) {
-                    remove_first(list, p);
-                }
-                set(&mut self.current_partition_consumer, p, None);
-            }
+            set(&mut self.current_assignment, c, Some(kept));
         }
     }
 
@@ -462,8 +443,10 @@ impl<'a> Executor<'a> {
     }
 
     fn balance(&mut self) {
-        for c in self.enrolled() {
-            self.add_to_sorted(c);
+        for c in 0..self.current_assignment.len() {
+            if self.is_enrolled(c) {
+                self.add_to_sorted(c);
+            }
         }
         let initializing = self
             .sorted_current_subscriptions
@@ -487,12 +470,10 @@ impl<'a> Executor<'a> {
         self.unassigned_partitions.retain(|p| !is_fixed(p));
 
         let mut fixed_assignments: Vec<(usize, Option<Vec<usize>>)> = Vec::new();
-        let consumers: Vec<usize> = self
-            .consumer_to_all_potential_partitions
-            .iter()
-            .map(|(c, _)| *c)
-            .collect();
-        for c in consumers {
+        for i in 0..self.consumer_to_all_potential_partitions.len() {
+            let Some(&(c, _)) = self.consumer_to_all_potential_partitions.get(i) else {
+                continue;
+            };
             if !self.can_consumer_participate(c) {
                 self.remove_from_sorted(c);
                 let parts = self.current_assignment.get_mut(c).and_then(Option::take);
@@ -567,8 +548,8 @@ impl<'a> Executor<'a> {
             return true;
         }
         let mut all_assigned: Vec<Option<usize>> = vec![None; self.tps.len()];
-        for c in self.enrolled() {
-            for &p in self.assigned(Some(c)) {
+        for (c, parts) in self.current_assignment.iter().enumerate() {
+            for &p in parts.iter().flatten() {
                 set(&mut all_assigned, p, Some(c));
             }
         }
