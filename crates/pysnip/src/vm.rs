@@ -1933,12 +1933,12 @@ impl Process {
             Value::Function(f) if name == "__name__" => Ok(Value::str(&f.code.name)),
             Value::Builtin(b) if name == "__name__" => Ok(Value::str(b.name)),
             Value::Native(_) => crate::modules::datetime::native_attr(obj, name)
-                .ok_or_else(|| no_attr(&obj.type_name())),
+                .ok_or_else(|| no_attr(obj.type_name())),
             _ => {
                 if builtins::has_method(obj, name) {
                     Ok(Value::BoundMethod(Rc::new((obj.clone(), Rc::from(name)))))
                 } else {
-                    Err(no_attr(&obj.type_name()))
+                    Err(no_attr(obj.type_name()))
                 }
             }
         }
