@@ -1755,7 +1755,7 @@ fn str_method(
         M::Strip | M::Lstrip | M::Rstrip => {
             let chars: Option<Vec<char>> = match args.first() {
                 None | Some(Value::None) => None,
-                Some(Value::Str(c)) => Some(c.chars().collect()),
+                Some(Value::Str(c)) => Some(crate::format::chars_of(c)),
                 Some(other) => {
                     return Err(Exception::type_error_fmt(format_args!(
                         "{} arg must be None or str, not {}",
