@@ -496,10 +496,10 @@ fn group(int_part: &str, sep: char, every: usize) -> String {
 
 fn pad(body: String, sign: &str, spec: &Spec, default_right: bool) -> String {
     let len = body.chars().count() + sign.chars().count();
-    if len >= spec.width {
-        return format!("{}{}", sign, body);
+    let n = spec.width.saturating_sub(len);
+    if n == 0 && sign.is_empty() {
+        return body;
     }
-    let n = spec.width - len;
     let (fill, align) = if spec.zero && spec.align.is_none() {
         (spec.fill.unwrap_or('0'), '=')
     } else {
@@ -508,19 +508,25 @@ fn pad(body: String, sign: &str, spec: &Spec, default_right: bool) -> String {
             spec.align.unwrap_or(if default_right { '>' } else { '<' }),
         )
     };
-    let f = |k: usize| {
-        let mut s = String::with_capacity(k);
-        for _ in 0..k {
-            s.push(fill);
-        }
-        s
+    // Fill before the sign, between sign and body, and after the body.
+    let (left, mid) = match align {
+        '<' => (0, 0),
+        '^' => (n / 2, 0),
+        '=' => (0, n),
+        _ => (n, 0),
     };
-    match align {
-        '<' => format!("{}{}{}", sign, body, f(n)),
-        '^' => format!("{}{}{}{}", f(n / 2), sign, body, f(n - n / 2)),
-        '=' => format!("{}{}{}", sign, f(n), body),
-        _ => format!("{}{}{}", f(n), sign, body),
-    }
+    let mut out = String::with_capacity(body.len() + sign.len() + n * fill.len_utf8());
+    let push_fill = |out: &mut String, k: usize| {
+        for _ in 0..k {
+            out.push(fill);
+        }
+    };
+    push_fill(&mut out, left);
+    out.push_str(sign);
+    push_fill(&mut out, mid);
+    out.push_str(&body);
+    push_fill(&mut out, n - left - mid);
+    out
 }
 
 fn sign_str(neg: bool, spec: &Spec) -> &'static str {
