@@ -220,7 +220,7 @@ pub fn make_iter(v: &Value) -> R {
             idx: 0,
         },
         Value::Record(r) => IterState::Items {
-            items: r.fields.iter().map(|(_, v)| v.clone()).collect(),
+            items: r.values(),
             idx: 0,
         },
         Value::Iter(_) => return Ok(v.clone()),
@@ -310,10 +310,10 @@ fn b_len(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) -> R
 fn b_range(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) -> R {
     no_kwargs("range", &kwargs)?;
     nargs("range", &args, 1, 3)?;
-    let ints: Vec<i64> = args
-        .iter()
-        .map(|a| int_arg(a, ""))
-        .collect::<Result<_, _>>()?;
+    let mut ints = Vec::with_capacity(args.len());
+    for a in &args {
+        ints.push(int_arg(a, "")?);
+    }
     let (start, stop, step) = match ints.as_slice() {
         [s] => (0, *s, 1),
         [a, b] => (*a, *b, 1),
@@ -381,7 +381,11 @@ pub fn sort_values(
     if reverse {
         sorted.reverse();
     }
-    Ok(sorted.into_iter().map(|(_, v)| v).collect())
+    let mut out = Vec::with_capacity(sorted.len());
+    for (_, v) in sorted {
+        out.push(v);
+    }
+    Ok(out)
 }
 
 fn b_sorted(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) -> R {
@@ -438,7 +442,10 @@ fn b_enumerate(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, kwargs: Kw
 
 fn b_zip(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) -> R {
     no_kwargs("zip", &kwargs)?;
-    let iters = args.iter().map(make_iter).collect::<Result<Vec<_>, _>>()?;
+    let mut iters = Vec::with_capacity(args.len());
+    for a in &args {
+        iters.push(make_iter(a)?);
+    }
     if iters.is_empty() {
         return Ok(items_iter(vec![]));
     }
@@ -711,14 +718,17 @@ fn b_map(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
         ));
     }
     let f = args[0].clone();
-    let lists = args[1..]
-        .iter()
-        .map(|a| p.collect(h, a))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut lists = Vec::with_capacity(args.len());
+    for a in args.get(1..).unwrap_or_default() {
+        lists.push(p.collect(h, a)?);
+    }
     let n = lists.iter().map(|l| l.len()).min().unwrap_or(0);
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
-        let call_args = lists.iter().map(|l| l[i].clone()).collect();
+        let mut call_args = Vec::with_capacity(lists.len());
+        for l in &lists {
+            call_args.push(l[i].clone());
+        }
         out.push(p.call_value(h, &f, call_args)?);
     }
     Ok(items_iter(out))
@@ -997,7 +1007,7 @@ pub fn parse_int(s: &str, base: i64) -> Option<i64> {
     {
         return None;
     }
-    let clean: String = digits.chars().filter(|c| *c != '_').collect();
+    let clean = digits.replace('_', "");
     if !(2..=36).contains(&base)
         || clean.is_empty()
         || !clean.chars().all(|c| c.is_digit(base as u32))
@@ -1034,7 +1044,7 @@ fn parse_float(s: &str) -> Option<f64> {
             {
                 return None;
             }
-            let clean: String = body.chars().filter(|c| *c != '_').collect();
+            let clean = body.replace('_', "");
             crate::float_parse::parse_float(&clean)?
         }
     };
@@ -1224,7 +1234,7 @@ pub fn type_of(v: &Value) -> Value {
         Value::Iter(_) => Value::Type(TypeKind::Iterator),
         Value::Unbound => Value::Type(TypeKind::NoneType),
         _ => Value::host_function(crate::value::HostRef {
-            class: Rc::from(v.type_name().as_str()),
+            class: Rc::from(v.type_name()),
             id: u64::MAX,
         }),
     }
@@ -1325,16 +1335,11 @@ pub fn decode(b: &[u8], enc: Option<&Value>, errors: Option<&Value>) -> R {
                     ));
                 }
             }
-            Ok(Value::str(
-                &b.iter()
-                    .filter(|c| **c < 0x80)
-                    .map(|c| *c as char)
-                    .collect::<String>(),
-            ))
+            let mut t = latin1_text(b);
+            t.retain(|c| c.is_ascii());
+            Ok(Value::str(&t))
         }
-        "latin-1" | "latin1" | "iso-8859-1" => Ok(Value::str(
-            &b.iter().map(|c| *c as char).collect::<String>(),
-        )),
+        "latin-1" | "latin1" | "iso-8859-1" => Ok(Value::str(&latin1_text(b))),
         other => Err(unknown_encoding(other)),
     }
 }
@@ -1750,7 +1755,7 @@ fn str_method(
         M::Strip | M::Lstrip | M::Rstrip => {
             let chars: Option<Vec<char>> = match args.first() {
                 None | Some(Value::None) => None,
-                Some(Value::Str(c)) => Some(c.chars().collect()),
+                Some(Value::Str(c)) => Some(crate::format::chars_of(c)),
                 Some(other) => {
                     return Err(Exception::type_error_fmt(format_args!(
                         "{} arg must be None or str, not {}",
@@ -1862,9 +1867,7 @@ fn str_method(
                     }
                     Ok(Value::bytes(st.as_bytes()))
                 }
-                "latin-1" | "latin1" => Ok(Value::bytes(
-                    &st.chars().map(|c| c as u32 as u8).collect::<Vec<u8>>(),
-                )),
+                "latin-1" | "latin1" => Ok(latin1_bytes(st)),
                 other => Err(unknown_encoding(other)),
             }
         }
@@ -2054,9 +2057,8 @@ fn bytes_method(s: &Rc<Vec<u8>>, m: M, name: &str, args: Vec<Value>, kwargs: Kw)
         }
         M::Split | M::Replace => {
             // Through latin-1 text: one char per byte.
-            let latin = |b: &[u8]| b.iter().map(|x| *x as char).collect::<String>();
-            let back =
-                |t: &str| Value::bytes(&t.chars().map(|c| c as u32 as u8).collect::<Vec<u8>>());
+            let latin = latin1_text;
+            let back = latin1_bytes;
             let st = latin(s);
             let text = |v: Option<&Value>| match v {
                 Some(Value::Bytes(b)) => Some(latin(b)),
@@ -2075,12 +2077,11 @@ fn bytes_method(s: &Rc<Vec<u8>>, m: M, name: &str, args: Vec<Value>, kwargs: Kw)
                     Some(sep) => split_sep(&st, &sep, -1, false),
                     None => split_ws(&st, -1, false),
                 };
-                return Ok(Value::list(
-                    parts
-                        .iter()
-                        .map(|v| back(v.as_str().unwrap_or("")))
-                        .collect(),
-                ));
+                let mut out = Vec::with_capacity(parts.len());
+                for v in &parts {
+                    out.push(back(v.as_str().unwrap_or("")));
+                }
+                return Ok(Value::list(out));
             }
             let (Some(a), Some(b)) = (text(args.first()), text(args.get(1))) else {
                 return Err(Exception::type_error("replace() expects bytes arguments"));
@@ -2094,6 +2095,26 @@ fn bytes_method(s: &Rc<Vec<u8>>, m: M, name: &str, args: Vec<Value>, kwargs: Kw)
         }
         _ => Err(no_attr(&Value::Bytes(s.clone()), name)),
     }
+}
+
+/// Bytes as latin-1 text: one char per byte.
+#[inline(never)]
+fn latin1_text(b: &[u8]) -> String {
+    let mut t = String::with_capacity(b.len());
+    for x in b {
+        t.push(*x as char);
+    }
+    t
+}
+
+/// Latin-1 text (chars below 256) back to a bytes value.
+#[inline(never)]
+fn latin1_bytes(t: &str) -> Value {
+    let mut b = Vec::with_capacity(t.len());
+    for c in t.chars() {
+        b.push(c as u32 as u8);
+    }
+    Value::bytes(&b)
 }
 
 /// `count` and `index` of lists and tuples.
@@ -2416,12 +2437,13 @@ pub fn call_method(
             let bit = kind_bit(recv);
             if bit == 0 {
                 return match recv {
-                    Value::Record(r) if name == "_asdict" => Ok(Value::dict(
-                        r.fields
-                            .iter()
-                            .map(|(k, v)| (Value::str(k), v.clone()))
-                            .collect(),
-                    )),
+                    Value::Record(r) if name == "_asdict" => {
+                        let mut items = Vec::with_capacity(r.fields.len());
+                        for (k, v) in &r.fields {
+                            items.push((Value::str(k), v.clone()));
+                        }
+                        Ok(Value::dict(items))
+                    }
                     Value::Native(_) => {
                         crate::modules::datetime::call_method(p, h, recv, name, args, kwargs)
                     }

@@ -79,7 +79,11 @@ pub fn to_radix(mut u: u64, base: u32, upper: bool) -> String {
             break;
         }
     }
-    d.iter().rev().collect()
+    let mut s = String::with_capacity(d.len());
+    for c in d.iter().rev() {
+        s.push(*c);
+    }
+    s
 }
 
 /// Pushes the `n` low hex digits of `v` (lowercase).
@@ -263,7 +267,7 @@ pub fn repr_into(
                     out.push_str("<built-in method ");
                     out.push_str(&m.1);
                     out.push_str(" of ");
-                    out.push_str(&recv.type_name());
+                    out.push_str(recv.type_name());
                     out.push_str(" object>");
                 }
             }
@@ -387,9 +391,26 @@ struct Spec {
     ty: Option<char>,
 }
 
+/// The first `p` chars of `s`.
+fn take_chars(s: &str, p: usize) -> String {
+    match s.char_indices().nth(p) {
+        Some((i, _)) => s.get(..i).unwrap_or(s).to_string(),
+        None => s.to_string(),
+    }
+}
+
+/// The chars of `s`, for indexing.
+pub(crate) fn chars_of(s: &str) -> Vec<char> {
+    let mut v = Vec::with_capacity(s.len());
+    for c in s.chars() {
+        v.push(c);
+    }
+    v
+}
+
 fn parse_spec(spec: &str) -> Result<Spec, Exception> {
     let bad = || Exception::value_error("Invalid format specifier");
-    let chars: Vec<char> = spec.chars().collect();
+    let chars = chars_of(spec);
     let mut i = 0;
     let mut s = Spec::default();
     let is_align = |c: char| matches!(c, '<' | '>' | '^' | '=');
@@ -462,7 +483,7 @@ fn parse_spec(spec: &str) -> Result<Spec, Exception> {
 }
 
 fn group(int_part: &str, sep: char, every: usize) -> String {
-    let digits: Vec<char> = int_part.chars().collect();
+    let digits = chars_of(int_part);
     let mut out = String::new();
     for (i, c) in digits.iter().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(every) {
@@ -475,10 +496,10 @@ fn group(int_part: &str, sep: char, every: usize) -> String {
 
 fn pad(body: String, sign: &str, spec: &Spec, default_right: bool) -> String {
     let len = body.chars().count() + sign.chars().count();
-    if len >= spec.width {
-        return format!("{}{}", sign, body);
+    let n = spec.width.saturating_sub(len);
+    if n == 0 && sign.is_empty() {
+        return body;
     }
-    let n = spec.width - len;
     let (fill, align) = if spec.zero && spec.align.is_none() {
         (spec.fill.unwrap_or('0'), '=')
     } else {
@@ -487,13 +508,25 @@ fn pad(body: String, sign: &str, spec: &Spec, default_right: bool) -> String {
             spec.align.unwrap_or(if default_right { '>' } else { '<' }),
         )
     };
-    let f = |k: usize| std::iter::repeat_n(fill, k).collect::<String>();
-    match align {
-        '<' => format!("{}{}{}", sign, body, f(n)),
-        '^' => format!("{}{}{}{}", f(n / 2), sign, body, f(n - n / 2)),
-        '=' => format!("{}{}{}", sign, f(n), body),
-        _ => format!("{}{}{}", f(n), sign, body),
-    }
+    // Fill before the sign, between sign and body, and after the body.
+    let (left, mid) = match align {
+        '<' => (0, 0),
+        '^' => (n / 2, 0),
+        '=' => (0, n),
+        _ => (n, 0),
+    };
+    let mut out = String::with_capacity(body.len() + sign.len() + n * fill.len_utf8());
+    let push_fill = |out: &mut String, k: usize| {
+        for _ in 0..k {
+            out.push(fill);
+        }
+    };
+    push_fill(&mut out, left);
+    out.push_str(sign);
+    push_fill(&mut out, mid);
+    out.push_str(&body);
+    push_fill(&mut out, n - left - mid);
+    out
 }
 
 fn sign_str(neg: bool, spec: &Spec) -> &'static str {
@@ -547,7 +580,7 @@ pub fn format_value(
                 ));
             }
             let body: String = match spec.precision {
-                Some(p) => s.chars().take(p).collect(),
+                Some(p) => take_chars(s, p),
                 None => s.to_string(),
             };
             Ok(pad(body, "", &spec, false))
@@ -763,7 +796,7 @@ pub fn percent_format(
     let mapping = matches!(args, Value::Dict(_));
     let mut idx = 0;
     let mut out = String::new();
-    let chars: Vec<char> = fmt.chars().collect();
+    let chars = chars_of(fmt);
     let mut i = 0;
     let not_enough = || Exception::type_error("not enough arguments for format string");
     while i < chars.len() {
@@ -780,7 +813,10 @@ pub fn percent_format(
                 .position(|c| *c == ')')
                 .map(|p| p + i)
                 .ok_or_else(|| Exception::value_error("incomplete format key"))?;
-            let key: String = chars[i + 1..end].iter().collect();
+            let mut key = String::new();
+            for c in chars.get(i + 1..end).unwrap_or_default() {
+                key.push(*c);
+            }
             i = end + 1;
             if let Value::Dict(d) = args {
                 value = Some(d.borrow().get(&Value::str(&key))?.ok_or_else(|| {
@@ -860,7 +896,7 @@ pub fn percent_format(
                     repr_h(&v, host)
                 };
                 let body: String = match spec.precision {
-                    Some(p) => body.chars().take(p).collect(),
+                    Some(p) => take_chars(&body, p),
                     None => body,
                 };
                 spec.zero = false;

@@ -608,7 +608,7 @@ pub fn getitem(obj: &Value, idx: &Value) -> Result<Value, Exception> {
                 let j = index_of(s.len(), i, "string")?;
                 return Ok(Value::str(&s[j..j + 1]));
             }
-            let chars: Vec<char> = s.chars().collect();
+            let chars = crate::format::chars_of(s);
             let j = index_of(chars.len(), i, "string")?;
             Ok(Value::str(&chars[j].to_string()))
         }
@@ -622,17 +622,21 @@ pub fn getitem(obj: &Value, idx: &Value) -> Result<Value, Exception> {
             Ok(Value::Int(r.0 + r.2 * j as i64))
         }
         (Value::Str(st), Value::Slice(s)) => {
-            let chars: Vec<char> = st.chars().collect();
+            let chars = crate::format::chars_of(st);
             let ix = slice_indices(chars.len(), s)?;
-            Ok(Value::str(
-                &ix.into_iter().map(|i| chars[i]).collect::<String>(),
-            ))
+            let mut out = String::with_capacity(ix.len());
+            for i in ix {
+                out.push(chars[i]);
+            }
+            Ok(Value::str(&out))
         }
         (Value::Bytes(b), Value::Slice(s)) => {
             let ix = slice_indices(b.len(), s)?;
-            Ok(Value::bytes(
-                &ix.into_iter().map(|i| b[i]).collect::<Vec<u8>>(),
-            ))
+            let mut out = Vec::with_capacity(ix.len());
+            for i in ix {
+                out.push(b[i]);
+            }
+            Ok(Value::bytes(&out))
         }
         (Value::Dict(d), k) => match d.borrow().get(k)? {
             Some(v) => Ok(v),
@@ -646,9 +650,9 @@ pub fn getitem(obj: &Value, idx: &Value) -> Result<Value, Exception> {
             _,
         ) => {
             let what = match obj {
-                Value::Str(_) => "string".to_string(),
-                Value::Bytes(_) => "byte".to_string(),
-                Value::Record(_) => "tuple".to_string(),
+                Value::Str(_) => "string",
+                Value::Bytes(_) => "byte",
+                Value::Record(_) => "tuple",
                 other => other.type_name(),
             };
             Err(Exception::type_error_fmt(format_args!(

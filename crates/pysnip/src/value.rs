@@ -140,6 +140,17 @@ pub struct Record {
     pub fields: Vec<(Rc<str>, Value)>,
 }
 
+impl Record {
+    /// The field values, in order (a copy).
+    pub fn values(&self) -> Vec<Value> {
+        let mut out = Vec::with_capacity(self.fields.len());
+        for (_, v) in &self.fields {
+            out.push(v.clone());
+        }
+        out
+    }
+}
+
 /// Native objects implemented in this crate (datetime, timedelta, timezone, UUID).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Native {
@@ -435,39 +446,39 @@ impl Value {
         }
     }
 
-    pub fn type_name(&self) -> String {
+    pub fn type_name(&self) -> &str {
         match self {
-            Value::None => "NoneType".into(),
-            Value::Bool(_) => "bool".into(),
-            Value::Int(_) => "int".into(),
-            Value::Float(_) => "float".into(),
-            Value::Str(_) => "str".into(),
-            Value::Bytes(_) => "bytes".into(),
-            Value::List(_) => "list".into(),
-            Value::Tuple(_) => "tuple".into(),
-            Value::Dict(_) => "dict".into(),
-            Value::Set(_) => "set".into(),
-            Value::Range(_) => "range".into(),
-            Value::Slice(_) => "slice".into(),
-            Value::Function(_) => "function".into(),
-            Value::Builtin(_) => "builtin_function_or_method".into(),
-            Value::BoundMethod(_) => "builtin_function_or_method".into(),
-            Value::Module(_) => "module".into(),
-            Value::Type(_) | Value::ExcClass(_) => "type".into(),
-            Value::Exception(e) => e.class().name.to_string(),
-            Value::Host(h) => h.class.to_string(),
-            Value::HostMethod(_) => "method".into(),
-            Value::HostFunction(_) => "type".into(),
-            Value::Record(r) => r.class.to_string(),
+            Value::None => "NoneType",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Float(_) => "float",
+            Value::Str(_) => "str",
+            Value::Bytes(_) => "bytes",
+            Value::List(_) => "list",
+            Value::Tuple(_) => "tuple",
+            Value::Dict(_) => "dict",
+            Value::Set(_) => "set",
+            Value::Range(_) => "range",
+            Value::Slice(_) => "slice",
+            Value::Function(_) => "function",
+            Value::Builtin(_) => "builtin_function_or_method",
+            Value::BoundMethod(_) => "builtin_function_or_method",
+            Value::Module(_) => "module",
+            Value::Type(_) | Value::ExcClass(_) => "type",
+            Value::Exception(e) => &e.class().name,
+            Value::Host(h) => &h.class,
+            Value::HostMethod(_) => "method",
+            Value::HostFunction(_) => "type",
+            Value::Record(r) => &r.class,
             Value::Native(n) => match &**n {
-                Native::Datetime { .. } => "datetime".into(),
-                Native::Timedelta { .. } => "timedelta".into(),
-                Native::TimezoneUtc => "timezone".into(),
-                Native::Uuid(_) => "UUID".into(),
+                Native::Datetime { .. } => "datetime",
+                Native::Timedelta { .. } => "timedelta",
+                Native::TimezoneUtc => "timezone",
+                Native::Uuid(_) => "UUID",
             },
-            Value::Iter(_) => "iterator".into(),
-            Value::View(v) => v.0.name().into(),
-            Value::Unbound => "NoneType".into(),
+            Value::Iter(_) => "iterator",
+            Value::View(v) => v.0.name(),
+            Value::Unbound => "NoneType",
         }
     }
 

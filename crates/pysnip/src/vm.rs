@@ -1878,12 +1878,6 @@ impl Process {
         obj: &Value,
         name: &str,
     ) -> Result<Value, Exception> {
-        let no_attr = |t: &str| {
-            Exception::builtin_fmt(
-                "AttributeError",
-                format_args!("'{}' object has no attribute '{}'", t, name),
-            )
-        };
         match obj {
             Value::Module(m) => m.get(name).ok_or_else(|| {
                 Exception::builtin_fmt(
@@ -1901,7 +1895,7 @@ impl Process {
                     Ok(Value::tuple(names))
                 }
                 "_asdict" => Ok(Value::BoundMethod(Rc::new((obj.clone(), Rc::from(name))))),
-                _ => obj.field(name).ok_or_else(|| no_attr(&r.class)),
+                _ => obj.field(name).ok_or_else(|| builtins::no_attr(obj, name)),
             },
             Value::Exception(e) => match name {
                 "args" => Ok(Value::tuple(e.args().to_vec())),
@@ -1909,7 +1903,7 @@ impl Process {
                     Ok(e.args().first().cloned().unwrap_or(Value::None))
                 }
                 "__class__" => Ok(Value::ExcClass(e.class().clone())),
-                _ => Err(no_attr(&e.class().name)),
+                _ => Err(builtins::no_attr(obj, name)),
             },
             Value::ExcClass(_) | Value::Type(_) => {
                 let tname = match obj {
@@ -1933,12 +1927,12 @@ impl Process {
             Value::Function(f) if name == "__name__" => Ok(Value::str(&f.code.name)),
             Value::Builtin(b) if name == "__name__" => Ok(Value::str(b.name)),
             Value::Native(_) => crate::modules::datetime::native_attr(obj, name)
-                .ok_or_else(|| no_attr(&obj.type_name())),
+                .ok_or_else(|| builtins::no_attr(obj, name)),
             _ => {
                 if builtins::has_method(obj, name) {
                     Ok(Value::BoundMethod(Rc::new((obj.clone(), Rc::from(name)))))
                 } else {
-                    Err(no_attr(&obj.type_name()))
+                    Err(builtins::no_attr(obj, name))
                 }
             }
         }

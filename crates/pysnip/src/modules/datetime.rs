@@ -417,10 +417,7 @@ pub fn call_method(
         }
         (Native::Datetime { us, .. }, "weekday") => Ok(Value::Int(parts(*us).wday)),
         (Native::Timedelta { us }, "total_seconds") => Ok(Value::Float(*us as f64 / 1e6)),
-        _ => Err(Exception::builtin_fmt(
-            "AttributeError",
-            format_args!("'{}' object has no attribute '{}'", recv.type_name(), name),
-        )),
+        _ => Err(crate::builtins::no_attr(recv, name)),
     }
 }
 

@@ -196,7 +196,7 @@ fn encode(
         Value::Str(s) => encode_str(s, opts.ensure_ascii, out),
         Value::List(_) | Value::Tuple(_) | Value::Record(_) => {
             let items = match v {
-                Value::Record(r) => r.fields.iter().map(|(_, x)| x.clone()).collect(),
+                Value::Record(r) => r.values(),
                 _ => v.as_seq().unwrap_or_default(),
             };
             if items.is_empty() {
@@ -222,16 +222,17 @@ fn encode(
                 return Ok(());
             }
             if opts.sort_keys {
-                let keys: Vec<Value> = items.iter().map(|(k, _)| k.clone()).collect();
+                let mut keys = Vec::with_capacity(items.len());
+                for (k, _) in &items {
+                    keys.push(k.clone());
+                }
                 let sorted_keys = crate::builtins::sort_values(p, h, keys, None, false)?;
                 let d = d.borrow();
-                items = sorted_keys
-                    .into_iter()
-                    .map(|k| {
-                        let x = d.get(&k).ok().flatten().unwrap_or(Value::None);
-                        (k, x)
-                    })
-                    .collect();
+                items.clear();
+                for k in sorted_keys {
+                    let x = d.get(&k).ok().flatten().unwrap_or(Value::None);
+                    items.push((k, x));
+                }
             }
             out.push('{');
             newline(opts, depth + 1, out);
