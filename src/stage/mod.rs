@@ -266,15 +266,11 @@ pub fn stage(props: &StageProps) -> Html {
             y += 26.0;
         }
         topic_y.push(y - 14.0);
-        let ys = topic
-            .lanes
-            .iter()
-            .map(|_| {
-                let ly = y;
-                y += LANE_H + LANE_GAP;
-                ly
-            })
-            .collect();
+        let mut ys = Vec::new();
+        for _ in &topic.lanes {
+            ys.push(y);
+            y += LANE_H + LANE_GAP;
+        }
         lane_y.push(ys);
     }
     let lanes_bottom = y;
@@ -286,15 +282,11 @@ pub fn stage(props: &StageProps) -> Html {
     };
     let groups_top = if l.stacked { lanes_bottom + 30.0 } else { TOP };
     let mut gy = groups_top;
-    let group_y: Vec<f64> = v
-        .groups
-        .iter()
-        .map(|g| {
-            let at = gy;
-            gy += group_height(g) + GROUP_GAP;
-            at
-        })
-        .collect();
+    let mut group_y: Vec<f64> = Vec::new();
+    for g in &v.groups {
+        group_y.push(gy);
+        gy += group_height(g) + GROUP_GAP;
+    }
     let height = lanes_bottom.max(prod_bottom).max(gy).max(140.0) + 8.0;
 
     // The details panel.
@@ -305,12 +297,12 @@ pub fn stage(props: &StageProps) -> Html {
         Some((topic.name.as_str(), h.partition, cell))
     });
 
-    let banners: Vec<Html> = v
-        .groups
-        .iter()
-        .filter(|g| g.rebalancing())
-        .map(|g| banner(lang, g))
-        .collect();
+    let mut banners: Vec<Html> = Vec::new();
+    for g in &v.groups {
+        if g.rebalancing() {
+            banners.push(banner(lang, g));
+        }
+    }
 
     let mut items: Vec<Html> = vec![el(
         "defs",
