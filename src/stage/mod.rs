@@ -3,6 +3,7 @@
 
 pub mod view;
 
+use std::fmt::Write;
 use std::rc::Rc;
 
 use kafka_engine::{EvictReason, GroupState, MemberStatus};
@@ -588,11 +589,12 @@ fn record_details(lang: Lang, topic: &str, partition: u32, c: &CellView) -> Html
     let headers = if c.headers.is_empty() {
         "—".to_string()
     } else {
-        c.headers
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        let mut out = String::new();
+        for (i, (k, v)) in c.headers.iter().enumerate() {
+            let sep = if i > 0 { ", " } else { "" };
+            let _ = write!(out, "{sep}{k}={v}");
+        }
+        out
     };
     el(
         "dl",
@@ -1122,21 +1124,13 @@ fn group_box(
             t(lang, Msg::Idle).to_string()
         } else {
             // A paused partition (consumer.pause()) is still owned but not fetched: ‖.
-            let ps: Vec<String> = m
-                .assignment
-                .iter()
-                .take(6)
-                .map(|tp| {
-                    let mark = if m.paused.contains(tp) { "‖" } else { "" };
-                    format!("P{}{mark}", tp.1)
-                })
-                .collect();
-            format!(
-                "{} · {} {}",
-                ps.join(" "),
-                t(lang, Msg::Lag),
-                compact(m.lag)
-            )
+            let mut ps = String::new();
+            for (i, tp) in m.assignment.iter().take(6).enumerate() {
+                let sep = if i > 0 { " " } else { "" };
+                let mark = if m.paused.contains(tp) { "‖" } else { "" };
+                let _ = write!(ps, "{sep}P{}{mark}", tp.1);
+            }
+            format!("{} · {} {}", ps, t(lang, Msg::Lag), compact(m.lag))
         };
         let class = match m.status {
             MemberStatus::Crashed | MemberStatus::Closed => "member down",
@@ -1268,13 +1262,12 @@ fn group_box(
 /// what stays. `None` outside a rebalance.
 fn rebalance_phase(lang: Lang, g: &GroupView, m: &MemberView) -> Option<(&'static str, String)> {
     let held = || {
-        let ps: Vec<String> = m
-            .owned
-            .iter()
-            .take(6)
-            .map(|(_, p)| format!("P{p}"))
-            .collect();
-        ps.join(" ")
+        let mut ps = String::new();
+        for (i, (_, p)) in m.owned.iter().take(6).enumerate() {
+            let sep = if i > 0 { " " } else { "" };
+            let _ = write!(ps, "{sep}P{p}");
+        }
+        ps
     };
     let phase = match g.state {
         GroupState::PreparingRebalance if m.joined => (
