@@ -338,21 +338,23 @@ impl State {
         let mut spec = (*self.spec).clone();
         let sim = self.sim.0.borrow();
         let current = sim.scenario().spec();
-        spec.joins = current
-            .joins
-            .iter()
-            .filter(|j| j.program < spec.programs.len())
-            .cloned()
-            .collect();
+        spec.joins.clear();
+        for j in &current.joins {
+            if j.program < spec.programs.len() {
+                spec.joins.push(*j);
+            }
+        }
         spec.partition_growth = current.partition_growth.clone();
-        let processes: u32 =
-            spec.programs.iter().map(|p| p.instances).sum::<u32>() + spec.joins.len() as u32;
-        spec.faults = current
-            .faults
-            .iter()
-            .filter(|f| (f.process.0 as u32) < processes)
-            .cloned()
-            .collect();
+        let mut processes = spec.joins.len() as u32;
+        for p in &spec.programs {
+            processes += p.instances;
+        }
+        spec.faults.clear();
+        for f in &current.faults {
+            if (f.process.0 as u32) < processes {
+                spec.faults.push(*f);
+            }
+        }
         spec.manual_sends = current.manual_sends.clone();
         spec
     }

@@ -2,6 +2,7 @@
 //! per second.
 
 use std::collections::VecDeque;
+use std::fmt::Write;
 
 use yew::prelude::*;
 
@@ -28,35 +29,42 @@ pub struct ChartData {
 impl ChartData {
     pub fn from_samples(samples: &VecDeque<Sample>, view: &StageView) -> ChartData {
         let start = samples.len().saturating_sub(WINDOW);
-        let window: Vec<&Sample> = samples.iter().skip(start).collect();
-        let mut groups: Vec<String> = view.groups.iter().map(|g| g.id.clone()).collect();
-        for s in &window {
+        let mut groups: Vec<String> = Vec::new();
+        for g in &view.groups {
+            groups.push(g.id.clone());
+        }
+        let mut t_ms = Vec::new();
+        let mut produced = Vec::new();
+        let mut consumed = Vec::new();
+        for s in samples.iter().skip(start) {
+            t_ms.push(s.t_ms);
+            produced.push(u64::from(s.produced));
+            consumed.push(u64::from(s.consumed));
             for (g, _) in &s.lag {
                 if !groups.contains(g) {
                     groups.push(g.clone());
                 }
             }
         }
-        let lag = groups
-            .into_iter()
-            .map(|g| {
-                let series = window
-                    .iter()
-                    .map(|s| {
-                        s.lag
-                            .iter()
-                            .find(|(id, _)| *id == g)
-                            .map(|(_, l)| *l)
-                            .unwrap_or(0)
-                    })
-                    .collect();
-                (g, series)
-            })
-            .collect();
+        let mut lag = Vec::new();
+        for g in groups {
+            let mut series = Vec::new();
+            for s in samples.iter().skip(start) {
+                let mut v = 0;
+                for (id, l) in &s.lag {
+                    if *id == g {
+                        v = *l;
+                        break;
+                    }
+                }
+                series.push(v);
+            }
+            lag.push((g, series));
+        }
         ChartData {
-            t_ms: window.iter().map(|s| s.t_ms).collect(),
-            produced: window.iter().map(|s| u64::from(s.produced)).collect(),
-            consumed: window.iter().map(|s| u64::from(s.consumed)).collect(),
+            t_ms,
+            produced,
+            consumed,
             lag,
         }
     }
@@ -70,16 +78,16 @@ fn points(series: &[u64], max: u64) -> String {
     let n = series.len();
     let step = CW / (WINDOW.saturating_sub(1).max(1)) as f64;
     let x0 = CW - (n.saturating_sub(1)) as f64 * step;
-    series
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let x = x0 + i as f64 * step;
-            let y = CH - 4.0 - (*v as f64 / max.max(1) as f64) * (CH - 18.0);
-            format!("{x:.1},{y:.1}")
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::new();
+    for (i, v) in series.iter().enumerate() {
+        let x = x0 + i as f64 * step;
+        let y = CH - 4.0 - (*v as f64 / max.max(1) as f64) * (CH - 18.0);
+        if i > 0 {
+            out.push(' ');
+        }
+        let _ = write!(out, "{x:.1},{y:.1}");
+    }
+    out
 }
 
 struct Series<'a> {

@@ -147,7 +147,7 @@ fn render_code(src: &str, error: Option<&ProgramError>) -> Html {
         }
     }
     out.push(txt("\n"));
-    out.into_iter().collect::<Html>()
+    list(out)
 }
 
 #[derive(Properties, PartialEq)]

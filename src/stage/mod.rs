@@ -3,6 +3,7 @@
 
 pub mod view;
 
+use std::fmt::Write;
 use std::rc::Rc;
 
 use kafka_engine::{EvictReason, GroupState, MemberStatus};
@@ -266,15 +267,11 @@ pub fn stage(props: &StageProps) -> Html {
             y += 26.0;
         }
         topic_y.push(y - 14.0);
-        let ys = topic
-            .lanes
-            .iter()
-            .map(|_| {
-                let ly = y;
-                y += LANE_H + LANE_GAP;
-                ly
-            })
-            .collect();
+        let mut ys = Vec::new();
+        for _ in &topic.lanes {
+            ys.push(y);
+            y += LANE_H + LANE_GAP;
+        }
         lane_y.push(ys);
     }
     let lanes_bottom = y;
@@ -286,15 +283,11 @@ pub fn stage(props: &StageProps) -> Html {
     };
     let groups_top = if l.stacked { lanes_bottom + 30.0 } else { TOP };
     let mut gy = groups_top;
-    let group_y: Vec<f64> = v
-        .groups
-        .iter()
-        .map(|g| {
-            let at = gy;
-            gy += group_height(g) + GROUP_GAP;
-            at
-        })
-        .collect();
+    let mut group_y: Vec<f64> = Vec::new();
+    for g in &v.groups {
+        group_y.push(gy);
+        gy += group_height(g) + GROUP_GAP;
+    }
     let height = lanes_bottom.max(prod_bottom).max(gy).max(140.0) + 8.0;
 
     // The details panel.
@@ -305,12 +298,12 @@ pub fn stage(props: &StageProps) -> Html {
         Some((topic.name.as_str(), h.partition, cell))
     });
 
-    let banners: Vec<Html> = v
-        .groups
-        .iter()
-        .filter(|g| g.rebalancing())
-        .map(|g| banner(lang, g))
-        .collect();
+    let mut banners: Vec<Html> = Vec::new();
+    for g in &v.groups {
+        if g.rebalancing() {
+            banners.push(banner(lang, g));
+        }
+    }
 
     let mut items: Vec<Html> = vec![el(
         "defs",
@@ -596,11 +589,12 @@ fn record_details(lang: Lang, topic: &str, partition: u32, c: &CellView) -> Html
     let headers = if c.headers.is_empty() {
         "—".to_string()
     } else {
-        c.headers
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        let mut out = String::new();
+        for (i, (k, v)) in c.headers.iter().enumerate() {
+            let sep = if i > 0 { ", " } else { "" };
+            let _ = write!(out, "{sep}{k}={v}");
+        }
+        out
     };
     el(
         "dl",
@@ -1130,21 +1124,13 @@ fn group_box(
             t(lang, Msg::Idle).to_string()
         } else {
             // A paused partition (consumer.pause()) is still owned but not fetched: ‖.
-            let ps: Vec<String> = m
-                .assignment
-                .iter()
-                .take(6)
-                .map(|tp| {
-                    let mark = if m.paused.contains(tp) { "‖" } else { "" };
-                    format!("P{}{mark}", tp.1)
-                })
-                .collect();
-            format!(
-                "{} · {} {}",
-                ps.join(" "),
-                t(lang, Msg::Lag),
-                compact(m.lag)
-            )
+            let mut ps = String::new();
+            for (i, tp) in m.assignment.iter().take(6).enumerate() {
+                let sep = if i > 0 { " " } else { "" };
+                let mark = if m.paused.contains(tp) { "‖" } else { "" };
+                let _ = write!(ps, "{sep}P{}{mark}", tp.1);
+            }
+            format!("{} · {} {}", ps, t(lang, Msg::Lag), compact(m.lag))
         };
         let class = match m.status {
             MemberStatus::Crashed | MemberStatus::Closed => "member down",
@@ -1276,13 +1262,12 @@ fn group_box(
 /// what stays. `None` outside a rebalance.
 fn rebalance_phase(lang: Lang, g: &GroupView, m: &MemberView) -> Option<(&'static str, String)> {
     let held = || {
-        let ps: Vec<String> = m
-            .owned
-            .iter()
-            .take(6)
-            .map(|(_, p)| format!("P{p}"))
-            .collect();
-        ps.join(" ")
+        let mut ps = String::new();
+        for (i, (_, p)) in m.owned.iter().take(6).enumerate() {
+            let sep = if i > 0 { " " } else { "" };
+            let _ = write!(ps, "{sep}P{p}");
+        }
+        ps
     };
     let phase = match g.state {
         GroupState::PreparingRebalance if m.joined => (

@@ -204,195 +204,185 @@ pub fn build(sim: &Sim, prev: &StageView, animate: bool, cells: u64) -> StageVie
             .unwrap_or(0)
     };
 
-    let topics = cluster
-        .topics()
-        .filter(|t| !t.name().starts_with("__"))
-        .map(|t| {
-            let prev_topic = prev.topics.iter().find(|pt| pt.name == t.name());
-            let lanes = t
-                .partitions()
-                .iter()
-                .map(|p| {
-                    let log_start = p.log_start_offset();
-                    let log_end = p.log_end_offset();
-                    let first_shown = log_start.max(log_end.saturating_sub(cells));
-                    let fresh_from = if animate {
-                        prev_topic
-                            .and_then(|pt| pt.lanes.get(p.partition() as usize))
-                            .map(|l| l.fresh_from)
-                            .unwrap_or(log_end)
-                    } else {
-                        u64::MAX
-                    };
-                    let prev_cells = prev_topic
-                        .and_then(|pt| pt.lanes.get(p.partition() as usize))
-                        .map(|l| &l.cells[..])
-                        .unwrap_or(&[]);
-                    let shown = p
-                        .records_from(first_shown)
-                        .map(|r| {
-                            let from_row = row_of(&r.producer);
-                            let fresh = r.offset >= fresh_from;
-                            // A cell already drawn for this very record is kept as it is.
-                            if let Ok(i) = prev_cells.binary_search_by_key(&r.offset, |c| c.offset)
-                            {
-                                let c = &prev_cells[i];
-                                if c.from_row == from_row && c.fresh == fresh && shows(c, r) {
-                                    return c.clone();
-                                }
-                            }
-                            Rc::new(CellView {
-                                offset: r.offset,
-                                key: text(r.key.as_deref()),
-                                value: text(r.value.as_deref()).unwrap_or_else(|| "null".into()),
-                                timestamp: r.timestamp,
-                                headers: r
-                                    .headers
-                                    .iter()
-                                    .map(|(k, v)| {
-                                        (k.clone(), String::from_utf8_lossy(v).into_owned())
-                                    })
-                                    .collect(),
-                                producer: r.producer.to_string(),
-                                tombstone: r.is_tombstone(),
-                                from_row,
-                                fresh,
-                            })
-                        })
-                        .collect();
-                    LaneView {
-                        partition: p.partition(),
-                        log_start,
-                        log_end,
-                        stored: p.record_count(),
-                        first_shown,
-                        fresh_from: if animate { fresh_from } else { log_end },
-                        cells: shown,
+    let mut topics: Vec<TopicView> = Vec::new();
+    for t in cluster.topics() {
+        if t.name().starts_with("__") {
+            continue;
+        }
+        let prev_topic = prev.topics.iter().find(|pt| pt.name == t.name());
+        let mut lanes: Vec<LaneView> = Vec::new();
+        for p in t.partitions() {
+            let log_start = p.log_start_offset();
+            let log_end = p.log_end_offset();
+            let first_shown = log_start.max(log_end.saturating_sub(cells));
+            let prev_lane = prev_topic.and_then(|pt| pt.lanes.get(p.partition() as usize));
+            let fresh_from = if !animate {
+                u64::MAX
+            } else {
+                match prev_lane {
+                    Some(l) => l.fresh_from,
+                    None => log_end,
+                }
+            };
+            let prev_cells: &[Rc<CellView>] = match prev_lane {
+                Some(l) => &l.cells,
+                None => &[],
+            };
+            let mut shown: Vec<Rc<CellView>> = Vec::new();
+            for r in p.records_from(first_shown) {
+                let from_row = row_of(&r.producer);
+                let fresh = r.offset >= fresh_from;
+                // A cell already drawn for this very record is kept as it is.
+                if let Ok(i) = prev_cells.binary_search_by_key(&r.offset, |c| c.offset) {
+                    let c = &prev_cells[i];
+                    if c.from_row == from_row && c.fresh == fresh && shows(c, r) {
+                        shown.push(c.clone());
+                        continue;
                     }
-                })
-                .collect();
-            TopicView {
-                name: t.name().to_string(),
-                lanes,
+                }
+                let mut headers = Vec::new();
+                for (k, v) in &r.headers {
+                    headers.push((k.clone(), String::from_utf8_lossy(v).into_owned()));
+                }
+                shown.push(Rc::new(CellView {
+                    offset: r.offset,
+                    key: text(r.key.as_deref()),
+                    value: text(r.value.as_deref()).unwrap_or_else(|| "null".into()),
+                    timestamp: r.timestamp,
+                    headers,
+                    producer: r.producer.to_string(),
+                    tombstone: r.is_tombstone(),
+                    from_row,
+                    fresh,
+                }));
             }
-        })
-        .collect();
+            lanes.push(LaneView {
+                partition: p.partition(),
+                log_start,
+                log_end,
+                stored: p.record_count(),
+                first_shown,
+                fresh_from: if animate { fresh_from } else { log_end },
+                cells: shown,
+            });
+        }
+        topics.push(TopicView {
+            name: t.name().to_string(),
+            lanes,
+        });
+    }
 
     let now_ms = cluster.now();
-    let groups = cluster
-        .groups()
-        .map(|g| {
-            let lags = cluster.group_lag(g.id());
-            let members = g
-                .members()
-                .map(|m| {
-                    let owned: &[OwnedPartition] = cluster
-                        .consumer(m.consumer)
-                        .filter(|c| c.member_id() == Some(&*m.member_id))
-                        .map(|c| c.owned())
-                        .unwrap_or(&[]);
-                    let prev_member = prev
-                        .groups
-                        .iter()
-                        .find(|pg| pg.id == g.id())
-                        .and_then(|pg| pg.members.iter().find(|pm| pm.member_id == *m.member_id));
-                    let (label, process) = match process_label(sim, m.consumer.0) {
-                        Some((l, p)) => (l, Some(p)),
-                        None => (m.client_id.to_string(), None),
-                    };
-                    MemberView {
-                        member_id: m.member_id.to_string(),
-                        label,
-                        status: cluster
-                            .member_status(g.id(), &m.member_id)
-                            .unwrap_or(MemberStatus::Alive),
-                        assignment: m
-                            .assignment
-                            .iter()
-                            .map(|tp| (tp.topic.clone(), tp.partition))
-                            .collect(),
-                        owned: owned
-                            .iter()
-                            .map(|o| (o.tp.topic.clone(), o.tp.partition))
-                            .collect(),
-                        paused: owned
-                            .iter()
-                            .filter(|o| o.paused)
-                            .map(|o| (o.tp.topic.clone(), o.tp.partition))
-                            .collect(),
-                        fetch: owned
-                            .iter()
-                            .map(|o| {
-                                let before = prev_member.and_then(|pm| {
-                                    pm.owned
-                                        .iter()
-                                        .position(|(t, p)| *t == o.tp.topic && *p == o.tp.partition)
-                                        .and_then(|i| pm.fetch.get(i))
-                                });
-                                let moved_at = match before {
-                                    Some((Some(was), last)) => {
-                                        if o.position.is_some_and(|now| now > *was) {
-                                            Some(now_ms)
-                                        } else {
-                                            *last
-                                        }
-                                    }
-                                    Some((None, last)) => *last,
-                                    None => None,
-                                };
-                                (o.position, moved_at)
-                            })
-                            .collect(),
-                        process,
-                        leader: g.leader() == Some(&*m.member_id),
-                        joined: m.joined,
-                        lag: lags
-                            .iter()
-                            .filter(|l| l.owner.as_deref() == Some(&*m.member_id))
-                            .filter_map(|l| l.lag)
-                            .sum(),
-                    }
-                })
-                .collect::<Vec<_>>();
-            let total_lag = lags.iter().filter_map(|l| l.lag).sum();
-            let parts = lags
-                .into_iter()
-                .map(|l| GroupPartView {
-                    topic: l.tp.topic.clone(),
-                    partition: l.tp.partition,
-                    committed: l.committed,
-                    lag: l.lag,
-                    owner: l.owner.map(|o| o.to_string()),
-                })
-                .collect::<Vec<_>>();
-            let departed = sim
-                .departed()
-                .iter()
-                .rev()
-                .filter(|d| {
-                    d.group == g.id() && !members.iter().any(|m| m.member_id == d.member_id)
-                })
-                .take(2)
-                .map(|d| DepartedView {
-                    label: process_label(sim, d.consumer)
-                        .map(|(l, _)| l)
-                        .unwrap_or_else(|| short_member(&d.member_id)),
-                    reason: d.reason,
-                    time_ms: d.time_ms,
-                })
-                .collect();
-            GroupView {
-                id: g.id().to_string(),
-                state: g.state(),
-                generation: g.generation(),
-                protocol: g.protocol(),
-                lag: total_lag,
-                members,
-                parts,
-                departed,
+    let mut groups: Vec<GroupView> = Vec::new();
+    for g in cluster.groups() {
+        let lags = cluster.group_lag(g.id());
+        let prev_group = prev.groups.iter().find(|pg| pg.id == g.id());
+        let mut members: Vec<MemberView> = Vec::new();
+        for m in g.members() {
+            let owned: &[OwnedPartition] = match cluster.consumer(m.consumer) {
+                Some(c) if c.member_id() == Some(&*m.member_id) => c.owned(),
+                _ => &[],
+            };
+            let prev_member =
+                prev_group.and_then(|pg| pg.members.iter().find(|pm| pm.member_id == *m.member_id));
+            let (label, process) = match process_label(sim, m.consumer.0) {
+                Some((l, p)) => (l, Some(p)),
+                None => (m.client_id.to_string(), None),
+            };
+            let mut assignment = Vec::new();
+            for tp in &m.assignment {
+                assignment.push((tp.topic.clone(), tp.partition));
             }
-        })
-        .collect();
+            let mut owned_v = Vec::new();
+            let mut paused = Vec::new();
+            let mut fetch = Vec::new();
+            for o in owned {
+                let tp = (o.tp.topic.clone(), o.tp.partition);
+                if o.paused {
+                    paused.push(tp.clone());
+                }
+                owned_v.push(tp);
+                let before = prev_member.and_then(|pm| {
+                    pm.owned
+                        .iter()
+                        .position(|(t, p)| *t == o.tp.topic && *p == o.tp.partition)
+                        .and_then(|i| pm.fetch.get(i))
+                });
+                let moved_at = match before {
+                    Some((Some(was), last)) => {
+                        if o.position.is_some_and(|now| now > *was) {
+                            Some(now_ms)
+                        } else {
+                            *last
+                        }
+                    }
+                    Some((None, last)) => *last,
+                    None => None,
+                };
+                fetch.push((o.position, moved_at));
+            }
+            let mut lag = 0;
+            for l in &lags {
+                if l.owner.as_deref() == Some(&*m.member_id) {
+                    lag += l.lag.unwrap_or(0);
+                }
+            }
+            members.push(MemberView {
+                member_id: m.member_id.to_string(),
+                label,
+                status: cluster
+                    .member_status(g.id(), &m.member_id)
+                    .unwrap_or(MemberStatus::Alive),
+                assignment,
+                owned: owned_v,
+                paused,
+                fetch,
+                process,
+                leader: g.leader() == Some(&*m.member_id),
+                joined: m.joined,
+                lag,
+            });
+        }
+        let mut total_lag = 0;
+        let mut parts = Vec::new();
+        for l in lags {
+            total_lag += l.lag.unwrap_or(0);
+            parts.push(GroupPartView {
+                topic: l.tp.topic.clone(),
+                partition: l.tp.partition,
+                committed: l.committed,
+                lag: l.lag,
+                owner: l.owner.map(|o| o.to_string()),
+            });
+        }
+        let mut departed = Vec::new();
+        for d in sim.departed().iter().rev() {
+            if departed.len() == 2 {
+                break;
+            }
+            if d.group != g.id() || members.iter().any(|m| m.member_id == d.member_id) {
+                continue;
+            }
+            departed.push(DepartedView {
+                label: match process_label(sim, d.consumer) {
+                    Some((l, _)) => l,
+                    None => short_member(&d.member_id),
+                },
+                reason: d.reason,
+                time_ms: d.time_ms,
+            });
+        }
+        groups.push(GroupView {
+            id: g.id().to_string(),
+            state: g.state(),
+            generation: g.generation(),
+            protocol: g.protocol(),
+            lag: total_lag,
+            members,
+            parts,
+            departed,
+        });
+    }
 
     StageView {
         now_ms: cluster.now(),
