@@ -182,15 +182,7 @@ pub fn el(
     values: Vec<Attr>,
     children: Vec<Html>,
 ) -> Html {
-    el_full(
-        tag,
-        NodeRef::default(),
-        None,
-        keys,
-        values,
-        Vec::new(),
-        children,
-    )
+    el_on(tag, keys, values, Vec::new(), children)
 }
 
 /// `<tag keys[i]=values[i]… on…>children</tag>`.

@@ -40,16 +40,21 @@ pub struct TopicConfig {
     pub delete_retention_ms: u64,
 }
 
+impl TopicConfig {
+    /// Kafka's defaults, as a constant (lessons build their topic configs from it statically).
+    pub const DEFAULT: TopicConfig = TopicConfig {
+        retention_ms: Some(604_800_000),
+        retention_bytes: None,
+        segment_bytes: 1_073_741_824,
+        segment_records: None,
+        cleanup_policy: CleanupPolicy::Delete,
+        delete_retention_ms: 86_400_000,
+    };
+}
+
 impl Default for TopicConfig {
     fn default() -> Self {
-        TopicConfig {
-            retention_ms: Some(604_800_000),
-            retention_bytes: None,
-            segment_bytes: 1_073_741_824,
-            segment_records: None,
-            cleanup_policy: CleanupPolicy::Delete,
-            delete_retention_ms: 86_400_000,
-        }
+        Self::DEFAULT
     }
 }
 

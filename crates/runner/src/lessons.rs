@@ -277,16 +277,6 @@ struct LessonData {
     run_ms: u64,
 }
 
-/// `TopicConfig::default()` as a constant (a test checks they agree).
-const DEFAULT_TOPIC: TopicConfig = TopicConfig {
-    retention_ms: Some(604_800_000),
-    retention_bytes: None,
-    segment_bytes: 1_073_741_824,
-    segment_records: None,
-    cleanup_policy: CleanupPolicy::Delete,
-    delete_retention_ms: 86_400_000,
-};
-
 /// The defaults of `ScenarioSpec` a lesson may change (a test checks they agree).
 const SPEC: SpecData = SpecData {
     topics: &[],
@@ -300,7 +290,7 @@ const SPEC: SpecData = SpecData {
 const TRANSACTIONS_3: &[TopicData] = &[TopicData {
     name: "transactions",
     partitions: 3,
-    config: DEFAULT_TOPIC,
+    config: TopicConfig::DEFAULT,
 }];
 
 const fn prog(
@@ -435,7 +425,7 @@ static LESSONS: &[LessonData] = &[
                 topics: &[TopicData {
                     name: "topic",
                     partitions: 3,
-                    config: DEFAULT_TOPIC,
+                    config: TopicConfig::DEFAULT,
                 }],
                 programs: &[prog("producer.py", SETUP_KEYS, POST_KEYS, 6, 0)],
                 ..SPEC
@@ -543,7 +533,7 @@ static LESSONS: &[LessonData] = &[
                         config: TopicConfig {
                             retention_ms: Some(30_000),
                             segment_bytes: 40,
-                            ..DEFAULT_TOPIC
+                            ..TopicConfig::DEFAULT
                         },
                     },
                     TopicData {
@@ -553,7 +543,7 @@ static LESSONS: &[LessonData] = &[
                             cleanup_policy: CleanupPolicy::Compact,
                             segment_bytes: 40,
                             delete_retention_ms: 20_000,
-                            ..DEFAULT_TOPIC
+                            ..TopicConfig::DEFAULT
                         },
                     },
                 ],
@@ -659,7 +649,6 @@ mod tests {
 
     #[test]
     fn constant_defaults_match_the_engine_and_scenario_defaults() {
-        assert_eq!(DEFAULT_TOPIC, TopicConfig::default());
         let spec = ScenarioSpec::default();
         assert_eq!(SPEC.process_ms, spec.process_ms);
         assert_eq!(SPEC.log_cleaner_interval_ms, spec.log_cleaner_interval_ms);
