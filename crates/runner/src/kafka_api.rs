@@ -13,7 +13,7 @@ use kafka_engine::log::TopicConfig;
 use kafka_engine::{KafkaError, Strategy, TopicPartition};
 use pysnip::{Exception, ExceptionClass, HostRef, HostResult, Process, Value};
 
-use crate::scenario::{OutputKind, OutputLine, ProcessId};
+use crate::scenario::{push_line, OutputKind, OutputLine, ProcessId};
 
 /// Unix epoch (ms) of virtual time 0: 2026-05-03T10:30:00Z, the blog post's date.
 pub const EPOCH_MS: i64 = 1_777_804_200_000;
@@ -185,10 +185,16 @@ const ASSIGNORS: &[(&str, &str, Strategy)] = &[
     ),
 ];
 
+/// Indices of `ERROR_CLASSES` in name order: kafka.errors lists its classes sorted by name.
+const ERROR_ORDER: [u8; 35] = [
+    20, 12, 5, 11, 2, 28, 1, 22, 31, 33, 16, 26, 32, 34, 27, 6, 18, 0, 3, 15, 24, 14, 8, 10, 23, 7,
+    29, 9, 17, 13, 25, 30, 19, 4, 21,
+];
+
 /// The exception classes of kafka.errors for one scenario (shared so `except` matches).
 pub struct KafkaErrors {
-    /// Sorted by name (a sorted Vec: less wasm code than a BTreeMap).
-    classes: Vec<(&'static str, Rc<ExceptionClass>)>,
+    /// The classes of `ERROR_CLASSES`, in its order (a Vec: less wasm code than a map).
+    classes: Vec<Rc<ExceptionClass>>,
 }
 
 impl KafkaErrors {
@@ -197,28 +203,22 @@ impl KafkaErrors {
             classes: Vec::with_capacity(ERROR_CLASSES.len()),
         };
         for (name, parent) in ERROR_CLASSES {
+            // Parents come first, so the parent is already there (or is a builtin class).
             let parent = errors.class(parent);
-            let class = ExceptionClass::new(name, Some(parent));
-            match errors.find(name) {
-                Ok(i) => {
-                    if let Some(slot) = errors.classes.get_mut(i) {
-                        slot.1 = class;
-                    }
-                }
-                Err(i) => errors.classes.insert(i, (name, class)),
-            }
+            errors.classes.push(ExceptionClass::new(name, Some(parent)));
         }
         errors
     }
 
-    fn find(&self, name: &str) -> Result<usize, usize> {
-        self.classes.binary_search_by(|(n, _)| (*n).cmp(name))
+    fn find(&self, name: &str) -> Option<&Rc<ExceptionClass>> {
+        let i = ERROR_CLASSES.iter().position(|(n, _)| *n == name)?;
+        self.classes.get(i)
     }
 
     /// The class called `name` (a builtin class when kafka.errors has none by that name).
     pub fn class(&self, name: &str) -> Rc<ExceptionClass> {
-        match self.find(name).ok().and_then(|i| self.classes.get(i)) {
-            Some((_, c)) => c.clone(),
+        match self.find(name) {
+            Some(c) => c.clone(),
             None => pysnip::builtin_class(name),
         }
     }
@@ -228,10 +228,9 @@ impl KafkaErrors {
     #[cold]
     #[inline(never)]
     pub fn exc(&self, name: &str, msg: &str) -> Exception {
-        if self.find(name).is_ok() {
-            Exception::new(&self.class(name), &format!("{name}: {msg}"))
-        } else {
-            Exception::new(&self.class(name), msg)
+        match self.find(name) {
+            Some(c) => Exception::new(c, &format!("{name}: {msg}")),
+            None => Exception::new(&pysnip::builtin_class(name), msg),
         }
     }
 
@@ -242,8 +241,11 @@ impl KafkaErrors {
 
     fn module(&self) -> Vec<(String, Value)> {
         let mut attrs = Vec::with_capacity(self.classes.len());
-        for (n, c) in &self.classes {
-            attrs.push((n.to_string(), Value::exc_class(c)));
+        for &i in &ERROR_ORDER {
+            let i = usize::from(i);
+            if let (Some((n, _)), Some(c)) = (ERROR_CLASSES.get(i), self.classes.get(i)) {
+                attrs.push((n.to_string(), Value::exc_class(c)));
+            }
         }
         attrs
     }
@@ -396,10 +398,10 @@ fn done(r: Res) -> HostResult {
 }
 
 /// The value of keyword argument `name`, if given.
-fn kw(kwargs: &[(String, Value)], name: &str) -> Option<Value> {
+fn kw<'a>(kwargs: &'a [(String, Value)], name: &str) -> Option<&'a Value> {
     for (k, v) in kwargs {
         if k == name {
-            return Some(v.clone());
+            return Some(v);
         }
     }
     None
@@ -407,13 +409,18 @@ fn kw(kwargs: &[(String, Value)], name: &str) -> Option<Value> {
 
 /// The value of keyword argument `name` unless it is None.
 fn kw_some(kwargs: &[(String, Value)], name: &str) -> Option<Value> {
-    kw(kwargs, name).filter(|v| !v.is_none())
+    kw(kwargs, name).filter(|v| !v.is_none()).cloned()
 }
 
 /// Argument `i` of a call, given by position or as keyword `name`.
-fn arg(args: &[Value], kwargs: &[(String, Value)], i: usize, name: &str) -> Option<Value> {
+fn arg<'a>(
+    args: &'a [Value],
+    kwargs: &'a [(String, Value)],
+    i: usize,
+    name: &str,
+) -> Option<&'a Value> {
     match args.get(i) {
-        Some(v) => Some(v.clone()),
+        Some(v) => Some(v),
         None => kw(kwargs, name),
     }
 }
@@ -585,14 +592,21 @@ fn topic_partition_of(v: &Value) -> Result<TopicPartition, Exception> {
     )))
 }
 
+/// kafka-python's ValueError for a partition the consumer is not assigned.
+#[cold]
+#[inline(never)]
+fn unassigned(topic: &str, partition: i64) -> Exception {
+    Exception::value_error_fmt(format_args!(
+        "Unassigned partition: TopicPartition(topic='{topic}', partition={partition})"
+    ))
+}
+
 /// A `TopicPartition` argument, as kafka-python checks it (`isinstance(p, TopicPartition)`).
 fn topic_partition_arg(v: &Value) -> Result<TopicPartition, Exception> {
     match tp_fields(v) {
         Some((t, p)) => match u32::try_from(p) {
             Ok(p) => Ok(TopicPartition::new(t, p)),
-            Err(_) => Err(Exception::value_error_fmt(format_args!(
-                "Unassigned partition: TopicPartition(topic='{t}', partition={p})"
-            ))),
+            Err(_) => Err(unassigned(&t, p)),
         },
         None => Err(Exception::type_error(
             "partition must be a TopicPartition namedtuple",
@@ -931,13 +945,14 @@ impl ProcHost<'_> {
     }
 
     fn info(&mut self, text: String) {
-        self.output.push(OutputLine {
-            time_ms: self.cluster.now(),
-            process: self.process,
-            kind: OutputKind::Info,
+        push_line(
+            self.output,
+            self.cluster.now(),
+            self.process,
+            OutputKind::Info,
             text,
-            line: None,
-        });
+            None,
+        );
     }
 
     fn engine_err(&self, e: KafkaError) -> Exception {
@@ -1055,11 +1070,11 @@ impl ProcHost<'_> {
             ("auto_commit_interval_ms", &mut cfg.auto_commit_interval_ms),
         ] {
             if let Some(v) = kw(kwargs, name) {
-                *slot = to_u64(&v, name)?;
+                *slot = to_u64(v, name)?;
             }
         }
         if let Some(v) = kw(kwargs, "max_poll_records") {
-            cfg.max_poll_records = to_u64(&v, "max_poll_records")?.max(1) as usize;
+            cfg.max_poll_records = to_u64(v, "max_poll_records")?.max(1) as usize;
         }
         if let Some(v) = kw(kwargs, "enable_auto_commit") {
             cfg.enable_auto_commit = v.truthy();
@@ -1538,7 +1553,7 @@ impl ProcHost<'_> {
         } as u64;
         let max_records = match arg(args, kwargs, 1, "max_records") {
             None | Some(Value::None) => None,
-            Some(Value::Int(n)) if n > 0 => usize::try_from(n).ok(),
+            Some(Value::Int(n)) if *n > 0 => usize::try_from(*n).ok(),
             Some(Value::Int(_)) => {
                 return Err(Exception::value_error("max_records must be positive"))
             }
@@ -1559,7 +1574,7 @@ impl ProcHost<'_> {
     }
 
     /// The offsets argument of `commit()`: `{TopicPartition: OffsetAndMetadata or int}`.
-    fn commit_offsets(v: Option<Value>) -> Result<Option<Vec<(TopicPartition, u64)>>, Exception> {
+    fn commit_offsets(v: Option<&Value>) -> Result<Option<Vec<(TopicPartition, u64)>>, Exception> {
         let Some(v) = v.filter(|v| !v.is_none()) else {
             return Ok(None);
         };
@@ -1586,12 +1601,18 @@ impl ProcHost<'_> {
 
     /// The TopicPartition list argument of `assign()`, `end_offsets()` and
     /// `beginning_offsets()`.
-    fn partition_list(v: Option<Value>) -> Result<Vec<TopicPartition>, Exception> {
+    fn partition_list(v: Option<&Value>) -> Result<Vec<TopicPartition>, Exception> {
         let mut tps = Vec::new();
         for v in v.and_then(|v| v.as_seq()).unwrap_or_default() {
             tps.push(topic_partition_of(&v)?);
         }
         Ok(tps)
+    }
+
+    /// Whether consumer `cid` is assigned `tp`.
+    #[inline(never)]
+    fn is_assigned(&self, cid: ConsumerId, tp: &TopicPartition) -> bool {
+        self.cluster.assignment(cid).contains(tp)
     }
 
     fn group_of(&self, cid: ConsumerId) -> Result<String, Exception> {
@@ -1658,7 +1679,7 @@ impl ProcHost<'_> {
                         Ok(_) => Value::None,
                         Err(e) => Value::Exception(e.clone()),
                     };
-                    proc.call_value(self, &cb, vec![offsets_value, response])?;
+                    proc.call_value(self, cb, vec![offsets_value, response])?;
                 }
                 // kafka-python returns the commit's Future: resolved to None, or failed.
                 let fid = self.objects.add(Obj::Done(r));
@@ -1720,15 +1741,15 @@ impl ProcHost<'_> {
                         "seek() missing 2 required positional arguments: 'partition' and 'offset'",
                     ));
                 };
-                let tp = topic_partition_arg(&tp)?;
+                let tp = topic_partition_arg(tp)?;
                 let off = match arg(args, kwargs, 1, "offset") {
-                    Some(Value::Int(o)) => u64::try_from(o).ok(),
+                    Some(Value::Int(o)) => u64::try_from(*o).ok(),
                     _ => None,
                 };
                 let Some(off) = off else {
                     return Err(Exception::value_error("Offset must be int >= 0"));
                 };
-                if !self.cluster.assignment(cid).contains(&tp) {
+                if !self.is_assigned(cid, &tp) {
                     return Err(Exception::value_error("Unassigned partition"));
                 }
                 let r = self.cluster.seek(cid, &tp, off);
@@ -1756,10 +1777,7 @@ impl ProcHost<'_> {
                     assigned
                 } else {
                     if let Some(p) = tps.iter().find(|p| !assigned.contains(p)) {
-                        return Err(Exception::value_error_fmt(format_args!(
-                            "Unassigned partition: TopicPartition(topic='{}', partition={})",
-                            p.topic, p.partition
-                        )));
+                        return Err(unassigned(&p.topic, i64::from(p.partition)));
                     }
                     tps
                 };
@@ -1781,7 +1799,7 @@ impl ProcHost<'_> {
                         }
                     )));
                 };
-                let tp = topic_partition_arg(&tp)?;
+                let tp = topic_partition_arg(tp)?;
                 if m == M::Committed {
                     let group = self.group_of(cid)?;
                     return Ok(self
@@ -1789,7 +1807,7 @@ impl ProcHost<'_> {
                         .committed(&group, &tp)
                         .map_or(Value::None, |o| Value::int(o as i64)));
                 }
-                if !self.cluster.assignment(cid).contains(&tp) {
+                if !self.is_assigned(cid, &tp) {
                     return Err(self
                         .errors
                         .exc("IllegalStateError", "Partition is not assigned"));
@@ -1826,7 +1844,7 @@ impl ProcHost<'_> {
             M::Topics => Ok(set_of(self.topic_names())),
             M::PartitionsForTopic => {
                 let topic = arg0("topic");
-                let topic = topic.as_ref().and_then(|v| v.as_str()).unwrap_or_default();
+                let topic = topic.and_then(|v| v.as_str()).unwrap_or_default();
                 // kafka-python: `partitions or set()`.
                 Ok(self
                     .partition_set(topic)
@@ -2165,13 +2183,14 @@ impl pysnip::Host for ProcHost<'_> {
             let rest = self.pending_line.split_off(i + 1);
             let mut line = std::mem::replace(&mut self.pending_line, rest);
             line.truncate(i);
-            self.output.push(OutputLine {
-                time_ms: self.cluster.now(),
-                process: self.process,
-                kind: OutputKind::Stdout,
-                text: line,
-                line: None,
-            });
+            push_line(
+                self.output,
+                self.cluster.now(),
+                self.process,
+                OutputKind::Stdout,
+                line,
+                None,
+            );
         }
     }
 
@@ -2229,6 +2248,24 @@ mod tests {
         // Distances count chars: one accented letter is one edit.
         assert_eq!(suggest("grüup_id", CONSUMER_CONFIGS), Some("group_id"));
         assert_eq!(suggest("clíent_íd", CONSUMER_CONFIGS), Some("client_id"));
+    }
+
+    #[test]
+    fn error_order_lists_every_class_once_sorted_by_name() {
+        let names: Vec<&str> = ERROR_ORDER
+            .iter()
+            .map(|&i| ERROR_CLASSES[usize::from(i)].0)
+            .collect();
+        let mut sorted: Vec<&str> = ERROR_CLASSES.iter().map(|(n, _)| *n).collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(names, sorted);
+        let attrs: Vec<String> = KafkaErrors::new()
+            .module()
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(attrs, sorted);
     }
 
     #[test]

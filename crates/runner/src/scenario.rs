@@ -192,6 +192,25 @@ pub struct OutputLine {
     pub line: Option<u32>,
 }
 
+/// Appends one output line (one out-of-line push for every place that emits a line).
+#[inline(never)]
+pub(crate) fn push_line(
+    output: &mut Vec<OutputLine>,
+    time_ms: u64,
+    process: ProcessId,
+    kind: OutputKind,
+    text: String,
+    line: Option<u32>,
+) {
+    output.push(OutputLine {
+        time_ms,
+        process,
+        kind,
+        text,
+        line,
+    });
+}
+
 /// A compile or runtime error located in a program's source, for the editor to mark.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProgramError {
@@ -248,14 +267,14 @@ pub struct Scenario {
     output: Vec<OutputLine>,
     errors: Vec<ProgramError>,
     kafka_errors: KafkaErrors,
-    /// Faults in time order, and how many were applied.
-    faults: Vec<ScheduledFault>,
+    /// Indices of the spec's faults in time order, and how many were applied.
+    faults: Vec<usize>,
     faults_applied: usize,
-    /// Manual sends in time order, and how many were sent.
-    sends: Vec<ManualSend>,
+    /// Indices of the spec's manual sends in time order, and how many were sent.
+    sends: Vec<usize>,
     sends_done: usize,
-    /// Partition growth in time order, and how much was applied.
-    growth: Vec<PartitionGrowth>,
+    /// Indices of the spec's partition growth in time order, and how much was applied.
+    growth: Vec<usize>,
     growth_done: usize,
 }
 
@@ -298,13 +317,14 @@ impl Scenario {
                     .find(|q| q.view.program == pi)
                     .map(|q| q.view.id);
                 if let Some(first) = first {
-                    output.push(OutputLine {
-                        time_ms: 0,
-                        process: first,
-                        kind: OutputKind::Error,
-                        text: e.render(),
-                        line: e.span().map(|s| s.0 as u32),
-                    });
+                    push_line(
+                        &mut output,
+                        0,
+                        first,
+                        OutputKind::Error,
+                        e.render(),
+                        e.span().map(|s| s.0 as u32),
+                    );
                 }
                 errors.extend(program_error(pi, &p.name, e));
             }
@@ -320,13 +340,25 @@ impl Scenario {
                 *n += 1;
             }
         }
-        let growth = by_time(&spec.partition_growth, |g| g.at_ms);
-        let faults = by_time(&spec.faults, |f| f.at_ms);
+        let mut times = Vec::with_capacity(spec.partition_growth.len());
+        for g in &spec.partition_growth {
+            times.push(g.at_ms);
+        }
+        let growth = time_order(times);
+        let mut times = Vec::with_capacity(spec.faults.len());
+        for f in &spec.faults {
+            times.push(f.at_ms);
+        }
+        let faults = time_order(times);
         let mut views = Vec::with_capacity(procs.len());
         for p in &procs {
             views.push(p.view.clone());
         }
-        let sends = by_time(&spec.manual_sends, |m| m.at_ms);
+        let mut times = Vec::with_capacity(spec.manual_sends.len());
+        for m in &spec.manual_sends {
+            times.push(m.at_ms);
+        }
+        let sends = time_order(times);
         Scenario {
             spec,
             cluster,
@@ -397,16 +429,31 @@ impl Scenario {
             }
         }
         let now = self.cluster.now();
-        if let Some(f) = self.faults.get(self.faults_applied) {
+        if let Some(f) = self.fault(self.faults_applied) {
             consider(f.at_ms.max(now), 2, Action::Fault);
         }
-        if let Some(m) = self.sends.get(self.sends_done) {
+        if let Some(m) = self.send(self.sends_done) {
             consider(m.at_ms.max(now), 3, Action::Send);
         }
-        if let Some(g) = self.growth.get(self.growth_done) {
+        if let Some(g) = self.grow(self.growth_done) {
             consider(g.at_ms.max(now), 4, Action::Grow);
         }
         best.map(|((t, _), a)| (t, a))
+    }
+
+    /// The `i`-th fault in time order.
+    fn fault(&self, i: usize) -> Option<&ScheduledFault> {
+        self.spec.faults.get(*self.faults.get(i)?)
+    }
+
+    /// The `i`-th manual send in time order.
+    fn send(&self, i: usize) -> Option<&ManualSend> {
+        self.spec.manual_sends.get(*self.sends.get(i)?)
+    }
+
+    /// The `i`-th partition growth in time order.
+    fn grow(&self, i: usize) -> Option<&PartitionGrowth> {
+        self.spec.partition_growth.get(*self.growth.get(i)?)
     }
 
     /// Runs everything due at the current time, before a change is made live.
@@ -425,7 +472,7 @@ impl Scenario {
         }
         match action {
             Action::Fault => {
-                let f = self.faults.get(self.faults_applied).copied();
+                let f = self.fault(self.faults_applied).copied();
                 self.faults_applied += 1;
                 self.cluster.run_until(t);
                 if let Some(f) = f {
@@ -436,7 +483,11 @@ impl Scenario {
                 let i = self.sends_done;
                 self.sends_done += 1;
                 self.cluster.run_until(t);
-                if let Some(m) = self.sends.get(i) {
+                let m = self
+                    .sends
+                    .get(i)
+                    .and_then(|&j| self.spec.manual_sends.get(j));
+                if let Some(m) = m {
                     let _ = send_record(&mut self.cluster, m);
                 }
             }
@@ -444,7 +495,11 @@ impl Scenario {
                 let i = self.growth_done;
                 self.growth_done += 1;
                 self.cluster.run_until(t);
-                if let Some(g) = self.growth.get(i) {
+                let g = self
+                    .growth
+                    .get(i)
+                    .and_then(|&j| self.spec.partition_growth.get(j));
+                if let Some(g) = g {
                     let _ = self.cluster.add_partitions(&g.topic, g.total);
                 }
             }
@@ -488,7 +543,8 @@ impl Scenario {
         };
         self.spec.faults.push(f);
         // Keep `faults` consistent with the spec: it is applied at once.
-        self.faults.insert(self.faults_applied, f);
+        self.faults
+            .insert(self.faults_applied, self.spec.faults.len() - 1);
         self.faults_applied += 1;
         self.apply_fault(&f);
     }
@@ -508,10 +564,12 @@ impl Scenario {
             key: key.map(str::to_string),
             value: value.to_string(),
         };
-        self.spec.manual_sends.push(m.clone());
-        self.sends.insert(self.sends_done, m.clone());
+        let r = send_record(&mut self.cluster, &m);
+        self.spec.manual_sends.push(m);
+        self.sends
+            .insert(self.sends_done, self.spec.manual_sends.len() - 1);
         self.sends_done += 1;
-        send_record(&mut self.cluster, &m)
+        r
     }
 
     /// Starts one more instance of program `program` now (it joins its group now), and records
@@ -548,8 +606,9 @@ impl Scenario {
             topic: topic.to_string(),
             total,
         };
-        self.spec.partition_growth.push(g.clone());
-        self.growth.insert(self.growth_done, g);
+        self.spec.partition_growth.push(g);
+        self.growth
+            .insert(self.growth_done, self.spec.partition_growth.len() - 1);
         self.growth_done += 1;
         Ok(())
     }
@@ -624,13 +683,14 @@ impl Scenario {
                 text.to_string()
             }
         };
-        self.output.push(OutputLine {
-            time_ms: now,
-            process: f.process,
-            kind: OutputKind::Info,
+        push_line(
+            &mut self.output,
+            now,
+            f.process,
+            OutputKind::Info,
             text,
-            line: None,
-        });
+            None,
+        );
         self.refresh_view(i);
     }
 
@@ -776,13 +836,7 @@ impl Scenario {
                         "TimeoutError: {} ran {MAX_BUSY_INSTRUCTIONS} steps without waiting for anything (an endless loop?)",
                         p.view.label
                     );
-                    output.push(OutputLine {
-                        time_ms: now,
-                        process: p.view.id,
-                        kind: OutputKind::Error,
-                        text: msg.clone(),
-                        line: None,
-                    });
+                    push_line(output, now, p.view.id, OutputKind::Error, msg.clone(), None);
                     p.ready_at = None;
                     p.view.state = ProcState::Failed(msg);
                 } else {
@@ -794,42 +848,29 @@ impl Scenario {
             RunStatus::Blocked(block) => {
                 p.busy = 0;
                 p.vm = Some(vm);
-                match block {
-                    pysnip::Block::Sleep { ms } => {
-                        let until = now.saturating_add(ms.max(1));
-                        p.wait = Some(Wait::Work {
-                            until,
-                            outcome: WorkOutcome::Ok,
-                        });
-                        p.ready_at = Some(until);
-                        p.view.state = ProcState::Sleeping(until);
-                    }
-                    pysnip::Block::Host(_) => match wait {
-                        Some(Wait::Work { until, outcome }) => {
-                            p.wait = Some(Wait::Work { until, outcome });
-                            p.ready_at = Some(until);
-                            p.view.state = ProcState::Sleeping(until);
-                        }
-                        Some(w @ Wait::Iter { .. }) => {
-                            p.wait = Some(w);
-                            p.ready_at = Some(now + POLL_TICK_MS);
-                            p.view.state = ProcState::Blocked("for message in consumer".into());
-                        }
-                        Some(w @ Wait::Poll { .. }) => {
-                            let until = match &w {
-                                Wait::Poll { until, .. } => *until,
-                                _ => now,
-                            };
-                            p.wait = Some(w);
-                            p.ready_at = Some((now + POLL_TICK_MS).min(until).max(now + 1));
-                            p.view.state = ProcState::Blocked("consumer.poll()".into());
-                        }
-                        None => {
-                            p.ready_at = None;
-                            p.view.state = ProcState::Failed("blocked on nothing".into());
-                        }
-                    },
-                }
+                // `time.sleep()` waits as the playground's `process()` does.
+                let wait = match block {
+                    pysnip::Block::Sleep { ms } => Some(Wait::Work {
+                        until: now.saturating_add(ms.max(1)),
+                        outcome: WorkOutcome::Ok,
+                    }),
+                    pysnip::Block::Host(_) => wait,
+                };
+                let (ready_at, state) = match &wait {
+                    Some(Wait::Work { until, .. }) => (Some(*until), ProcState::Sleeping(*until)),
+                    Some(Wait::Iter { .. }) => (
+                        Some(now + POLL_TICK_MS),
+                        ProcState::Blocked("for message in consumer".into()),
+                    ),
+                    Some(Wait::Poll { until, .. }) => (
+                        Some((now + POLL_TICK_MS).min(*until).max(now + 1)),
+                        ProcState::Blocked("consumer.poll()".into()),
+                    ),
+                    None => (None, ProcState::Failed("blocked on nothing".into())),
+                };
+                p.wait = wait;
+                p.ready_at = ready_at;
+                p.view.state = state;
             }
             RunStatus::Error(e) => {
                 flush_line(output, p, now);
@@ -840,13 +881,7 @@ impl Scenario {
                     .rev()
                     .find(|f| Some(f.file.as_str()) == name)
                     .map(|f| f.line as u32);
-                output.push(OutputLine {
-                    time_ms: now,
-                    process: p.view.id,
-                    kind: OutputKind::Error,
-                    text: e.render(),
-                    line,
-                });
+                push_line(output, now, p.view.id, OutputKind::Error, e.render(), line);
                 if let Some(name) = name {
                     if let Some(pe) = program_error(p.view.program, name, &e) {
                         if !errors.contains(&pe) {
@@ -908,24 +943,6 @@ enum Action {
     Process(usize),
 }
 
-/// A process for instance `instance` (0-based) of program `program`, starting at `start_ms`.
-/// A copy of `items` in ascending time, items with the same time in their given order (what a
-/// stable sort by time gives). Every schedule shares the one sort of `(time, index)` pairs, which
-/// keeps the wasm bundle smaller than a stable sort per item type.
-fn by_time<T: Clone>(items: &[T], at_ms: impl Fn(&T) -> u64) -> Vec<T> {
-    let mut times = Vec::with_capacity(items.len());
-    for x in items {
-        times.push(at_ms(x));
-    }
-    let mut out = Vec::with_capacity(items.len());
-    for i in time_order(times) {
-        if let Some(x) = items.get(i) {
-            out.push(x.clone());
-        }
-    }
-    out
-}
-
 /// The indices of `times` in ascending time, equal times in their given order.
 fn time_order(times: Vec<u64>) -> Vec<usize> {
     let mut order: Vec<(u64, usize)> = Vec::with_capacity(times.len());
@@ -940,6 +957,7 @@ fn time_order(times: Vec<u64>) -> Vec<usize> {
     indices
 }
 
+/// A process for instance `instance` (0-based) of program `program`, starting at `start_ms`.
 fn new_proc(
     spec: &ScenarioSpec,
     program: usize,
@@ -1002,13 +1020,8 @@ fn send_record(
 /// Emits a process's unfinished `print(..., end='')` output.
 fn flush_line(output: &mut Vec<OutputLine>, p: &mut Proc, now: u64) {
     if !p.pending_line.is_empty() {
-        output.push(OutputLine {
-            time_ms: now,
-            process: p.view.id,
-            kind: OutputKind::Stdout,
-            text: std::mem::take(&mut p.pending_line),
-            line: None,
-        });
+        let text = std::mem::take(&mut p.pending_line);
+        push_line(output, now, p.view.id, OutputKind::Stdout, text, None);
     }
 }
 
