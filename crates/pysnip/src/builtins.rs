@@ -156,31 +156,26 @@ fn no_kwargs(fname: &str, kwargs: &Kw) -> Result<(), Exception> {
 }
 
 fn nargs(fname: &str, args: &[Value], min: usize, max: usize) -> Result<(), Exception> {
-    if args.len() < min || args.len() > max {
-        if min == max {
-            return Err(Exception::type_error_fmt(format_args!(
-                "{}() takes exactly {} argument{} ({} given)",
-                fname,
-                min,
-                if min == 1 { "" } else { "s" },
-                args.len()
-            )));
-        }
-        if args.len() < min {
-            return Err(Exception::type_error_fmt(format_args!(
-                "{} expected at least {} argument{}, got {}",
-                fname,
-                min,
-                if min == 1 { "" } else { "s" },
-                args.len()
-            )));
-        }
+    let n = args.len();
+    if n < min || n > max {
+        // One message builder: `f() takes exactly 1 argument (2 given)`,
+        // `f expected at least 2 arguments, got 1`, `f expected at most 3 arguments, got 4`.
+        let (what, k, open, close) = if min == max {
+            ("() takes exactly ", min, " (", " given)")
+        } else if n < min {
+            (" expected at least ", min, ", got ", "")
+        } else {
+            (" expected at most ", max, ", got ", "")
+        };
         return Err(Exception::type_error_fmt(format_args!(
-            "{} expected at most {} argument{}, got {}",
+            "{}{}{} argument{}{}{}{}",
             fname,
-            max,
-            if max == 1 { "" } else { "s" },
-            args.len()
+            what,
+            k,
+            if k == 1 { "" } else { "s" },
+            open,
+            n,
+            close
         )));
     }
     Ok(())
@@ -977,28 +972,26 @@ pub fn parse_int(s: &str, base: i64) -> Option<i64> {
         None => (false, t.strip_prefix('+').unwrap_or(t)),
     };
     let lower = body.to_ascii_lowercase();
+    let l: &str = &lower;
     let (base, digits) = match base {
         0 => {
-            if let Some(r) = lower.strip_prefix("0x") {
-                (16, r.to_string())
-            } else if let Some(r) = lower.strip_prefix("0o") {
-                (8, r.to_string())
-            } else if let Some(r) = lower.strip_prefix("0b") {
-                (2, r.to_string())
+            if let Some(r) = l.strip_prefix("0x") {
+                (16, r)
+            } else if let Some(r) = l.strip_prefix("0o") {
+                (8, r)
+            } else if let Some(r) = l.strip_prefix("0b") {
+                (2, r)
             } else {
-                if lower.len() > 1
-                    && lower.starts_with('0')
-                    && lower.chars().any(|c| c != '0' && c != '_')
-                {
+                if l.len() > 1 && l.starts_with('0') && l.chars().any(|c| c != '0' && c != '_') {
                     return None;
                 }
-                (10, lower.clone())
+                (10, l)
             }
         }
-        16 => (16, lower.strip_prefix("0x").unwrap_or(&lower).to_string()),
-        8 => (8, lower.strip_prefix("0o").unwrap_or(&lower).to_string()),
-        2 => (2, lower.strip_prefix("0b").unwrap_or(&lower).to_string()),
-        b => (b, lower.clone()),
+        16 => (16, l.strip_prefix("0x").unwrap_or(l)),
+        8 => (8, l.strip_prefix("0o").unwrap_or(l)),
+        2 => (2, l.strip_prefix("0b").unwrap_or(l)),
+        b => (b, l),
     };
     if digits.is_empty()
         || digits.starts_with('_')
@@ -2521,19 +2514,13 @@ pub fn str_format(
             // split name from .attr / [key] chain
             let split = fname.find(['.', '[']).unwrap_or(fname.len());
             let (base, mut rest) = (&fname[..split], &fname[split..]);
-            let mut v = if base.is_empty() {
-                let v = args.get(auto).cloned().ok_or_else(|| {
-                    Exception::builtin_fmt(
-                        "IndexError",
-                        format_args!(
-                            "Replacement index {} out of range for positional args tuple",
-                            auto
-                        ),
-                    )
-                })?;
+            let index = if base.is_empty() {
                 auto += 1;
-                v
-            } else if let Ok(n) = base.parse::<usize>() {
+                Some(auto - 1)
+            } else {
+                base.parse::<usize>().ok()
+            };
+            let mut v = if let Some(n) = index {
                 args.get(n).cloned().ok_or_else(|| {
                     Exception::builtin_fmt(
                         "IndexError",
