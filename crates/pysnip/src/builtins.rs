@@ -1276,16 +1276,13 @@ fn dict_update(
 
 pub fn decode(b: &[u8], enc: Option<&Value>, errors: Option<&Value>) -> R {
     let enc = encoding_arg(enc);
-    let errors = errors
-        .and_then(|e| e.as_str())
-        .unwrap_or("strict")
-        .to_string();
+    let errors = errors.and_then(|e| e.as_str()).unwrap_or("strict");
     match enc.as_str() {
         "utf-8" | "utf8" => match std::str::from_utf8(b) {
             Ok(s) => Ok(Value::str(s)),
             Err(e) => {
                 if errors == "replace" || errors == "ignore" {
-                    let s = String::from_utf8_lossy(b).to_string();
+                    let s = String::from_utf8_lossy(b).into_owned();
                     return Ok(Value::string(if errors == "ignore" {
                         s.replace('\u{fffd}', "")
                     } else {
@@ -1926,28 +1923,25 @@ fn str_method(
             Ok(Value::Bool(st.chars().any(a) && !st.chars().any(b)))
         }
         M::Splitlines => {
-            let keep = args.first().map(|v| v.truthy()).unwrap_or(false);
+            let keep = args.first().is_some_and(|v| v.truthy());
             let mut res = Vec::new();
-            let mut cur = String::new();
-            let mut it = st.chars().peekable();
-            while let Some(c) = it.next() {
-                if c == '\n' || c == '\r' {
-                    if keep {
-                        cur.push(c);
+            let b = st.as_bytes();
+            let (mut start, mut i) = (0, 0);
+            while let Some(&c) = b.get(i) {
+                i += 1;
+                if c == b'\n' || c == b'\r' {
+                    let end = i - 1;
+                    if c == b'\r' && b.get(i) == Some(&b'\n') {
+                        i += 1;
                     }
-                    if c == '\r' && it.peek() == Some(&'\n') {
-                        it.next();
-                        if keep {
-                            cur.push('\n');
-                        }
-                    }
-                    res.push(Value::string(std::mem::take(&mut cur)));
-                } else {
-                    cur.push(c);
+                    res.push(Value::str(
+                        st.get(start..if keep { i } else { end }).unwrap_or(""),
+                    ));
+                    start = i;
                 }
             }
-            if !cur.is_empty() {
-                res.push(Value::string(cur));
+            if start < b.len() {
+                res.push(Value::str(st.get(start..).unwrap_or("")));
             }
             Ok(Value::list(res))
         }
@@ -2231,6 +2225,16 @@ fn key_error(k: Value) -> Exception {
     Exception::with_args(&builtin_class("KeyError"), vec![k])
 }
 
+/// A new set (`is_set`) or dict value.
+fn wrap_dict(x: Dict, is_set: bool) -> Value {
+    let x = Rc::new(RefCell::new(x));
+    if is_set {
+        Value::Set(x)
+    } else {
+        Value::Dict(x)
+    }
+}
+
 /// The methods of dicts and sets (both are a `Dict`; a set's values are None).
 fn dict_set_method(
     p: &mut Process,
@@ -2241,14 +2245,7 @@ fn dict_set_method(
     args: Vec<Value>,
     kwargs: Kw,
 ) -> R {
-    let wrap = |x: Dict| {
-        let x = Rc::new(RefCell::new(x));
-        if is_set {
-            Value::Set(x)
-        } else {
-            Value::Dict(x)
-        }
-    };
+    let wrap = |x: Dict| wrap_dict(x, is_set);
     if !is_set {
         match m {
             M::Get => {
@@ -2353,8 +2350,10 @@ fn dict_set_method(
     }
     if matches!(m, M::Union | M::Update) {
         let mut nd = d.borrow().clone();
-        for k in others.into_iter().flatten() {
-            nd.insert(k, Value::None)?;
+        for o in &others {
+            for k in o {
+                nd.insert(k.clone(), Value::None)?;
+            }
         }
         p.limits.check_len(nd.len())?;
         if m == M::Update {
@@ -2398,9 +2397,11 @@ fn dict_set_method(
         return Ok(Value::Bool(nd.is_empty()));
     }
     if m == M::SymmetricDifference {
-        for k in others.into_iter().flatten() {
-            if !in_list(&mine, &k) {
-                nd.insert(k, Value::None)?;
+        for o in &others {
+            for k in o {
+                if !in_list(&mine, k) {
+                    nd.insert(k.clone(), Value::None)?;
+                }
             }
         }
     }
@@ -2596,16 +2597,26 @@ pub fn native(b: &'static Builtin) -> Value {
 
 /// Helper for modules: a module of native functions (each under its own name), then `attrs`.
 pub fn module_with(name: &str, funcs: &'static [Builtin], attrs: Vec<(&str, Value)>) -> Value {
-    let mut all: Vec<(&str, Value)> = funcs.iter().map(|b| (b.name, Value::Builtin(b))).collect();
-    all.extend(attrs);
-    module(name, all)
+    let mut all: Vec<(Rc<str>, Value)> = Vec::with_capacity(funcs.len() + attrs.len());
+    for b in funcs {
+        all.push((Rc::from(b.name), Value::Builtin(b)));
+    }
+    module_of(name, all, attrs)
 }
 
 /// Helper for modules: a module value from (name, value) pairs.
 pub fn module(name: &str, attrs: Vec<(&str, Value)>) -> Value {
+    module_of(name, Vec::with_capacity(attrs.len()), attrs)
+}
+
+/// A module value with the attributes `all`, then `attrs`.
+fn module_of(name: &str, mut all: Vec<(Rc<str>, Value)>, attrs: Vec<(&str, Value)>) -> Value {
+    for (k, v) in attrs {
+        all.push((Rc::from(k), v));
+    }
     Value::Module(Rc::new(crate::value::Module {
         name: Rc::from(name),
-        attrs: RefCell::new(attrs.into_iter().map(|(k, v)| (Rc::from(k), v)).collect()),
+        attrs: RefCell::new(all),
     }))
 }
 
