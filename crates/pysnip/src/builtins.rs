@@ -138,19 +138,26 @@ fn call_unbound(
     call_method(p, h, &recv, name, args, kwargs)
 }
 
-fn kwarg(kwargs: &Kw, name: &str) -> Option<Value> {
+pub(crate) fn kwarg(kwargs: &Kw, name: &str) -> Option<Value> {
     kwargs
         .iter()
         .find(|(k, _)| &**k == name)
         .map(|(_, v)| v.clone())
 }
 
+/// `f() got an unexpected keyword argument 'k'`.
+#[cold]
+#[inline(never)]
+pub(crate) fn unexpected_kw(fname: &str, k: &str) -> Exception {
+    Exception::type_error_fmt(format_args!(
+        "{}() got an unexpected keyword argument '{}'",
+        fname, k
+    ))
+}
+
 fn no_kwargs(fname: &str, kwargs: &Kw) -> Result<(), Exception> {
     if let Some((k, _)) = kwargs.first() {
-        return Err(Exception::type_error_fmt(format_args!(
-            "{}() got an unexpected keyword argument '{}'",
-            fname, k
-        )));
+        return Err(unexpected_kw(fname, k));
     }
     Ok(())
 }
@@ -237,13 +244,13 @@ fn items_iter(items: Vec<Value>) -> Value {
 // ---------------- functions ----------------
 
 fn b_print(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) -> R {
-    let mut sep = " ".to_string();
-    let mut end = "\n".to_string();
+    let mut sep: &str = " ";
+    let mut end: &str = "\n";
     for (k, v) in &kwargs {
         match (&**k, v) {
-            ("sep", Value::Str(s)) => sep = s.to_string(),
+            ("sep", Value::Str(s)) => sep = s,
             ("sep", Value::None) => {}
-            ("end", Value::Str(s)) => end = s.to_string(),
+            ("end", Value::Str(s)) => end = s,
             ("end", Value::None) => {}
             ("flush", _) | ("file", _) => {}
             ("sep", o) | ("end", o) => {
@@ -264,12 +271,12 @@ fn b_print(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) -> R
     let mut out = String::new();
     for (i, a) in args.iter().enumerate() {
         if i > 0 {
-            out.push_str(&sep);
+            out.push_str(sep);
         }
         out.push_str(&p.str_of(h, a));
         p.limits.check_str(out.len())?;
     }
-    out.push_str(&end);
+    out.push_str(end);
     h.print(&out);
     Ok(Value::None)
 }
@@ -334,22 +341,23 @@ fn merge_sort(
     let left = merge_sort(items, lt)?;
     let right = merge_sort(right, lt)?;
     let mut out = Vec::with_capacity(left.len() + right.len());
-    let mut l = left.into_iter().peekable();
-    let mut r = right.into_iter().peekable();
-    loop {
-        match (l.peek(), r.peek()) {
-            (Some(a), Some(b)) => {
-                if lt(&b.0, &a.0)? {
-                    out.extend(r.next());
-                } else {
-                    out.extend(l.next());
-                }
+    let mut r = right.into_iter();
+    let mut head = r.next();
+    for a in left {
+        // Right items smaller than `a` go first (ties keep the left one first: stable).
+        while let Some(b) = head.take() {
+            if lt(&b.0, &a.0)? {
+                out.push(b);
+                head = r.next();
+            } else {
+                head = Some(b);
+                break;
             }
-            (Some(_), None) => out.extend(l.next()),
-            (None, Some(_)) => out.extend(r.next()),
-            (None, None) => break,
         }
+        out.push(a);
     }
+    out.extend(head);
+    out.extend(r);
     Ok(out)
 }
 
@@ -392,10 +400,7 @@ fn b_sorted(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) -> 
         .unwrap_or(false);
     for (k, _) in &kwargs {
         if &**k != "key" && &**k != "reverse" {
-            return Err(Exception::type_error_fmt(format_args!(
-                "sorted() got an unexpected keyword argument '{}'",
-                k
-            )));
+            return Err(unexpected_kw("sorted", k));
         }
     }
     Ok(Value::list(sort_values(p, h, items, key, reverse)?))
@@ -1246,18 +1251,11 @@ fn dict_update(
         return Ok(());
     }
     for (i, item) in p.collect(h, v)?.into_iter().enumerate() {
-        let pair = match &item {
-            Value::Tuple(t) => t.to_vec(),
-            Value::List(l) => l.borrow().clone(),
-            other => {
-                return Err(Exception::type_error_fmt(format_args!(
-                    "cannot convert dictionary update sequence element #{} to a sequence",
-                    {
-                        let _ = other;
-                        i
-                    }
-                )))
-            }
+        let Some(pair) = item.as_seq() else {
+            return Err(Exception::type_error_fmt(format_args!(
+                "cannot convert dictionary update sequence element #{} to a sequence",
+                i
+            )));
         };
         if pair.len() != 2 {
             return Err(Exception::value_error_fmt(format_args!(
@@ -2221,7 +2219,10 @@ fn list_method(
     }
 }
 
-fn key_error(k: Value) -> Exception {
+/// `KeyError(k)`.
+#[cold]
+#[inline(never)]
+pub(crate) fn key_error(k: Value) -> Exception {
     Exception::with_args(&builtin_class("KeyError"), vec![k])
 }
 
@@ -2532,13 +2533,7 @@ pub fn str_format(
                     )
                 })?
             } else {
-                kwargs
-                    .iter()
-                    .find(|(k, _)| &**k == base)
-                    .map(|(_, v)| v.clone())
-                    .ok_or_else(|| {
-                        Exception::with_args(&builtin_class("KeyError"), vec![Value::str(base)])
-                    })?
+                kwarg(kwargs, base).ok_or_else(|| key_error(Value::str(base)))?
             };
             while !rest.is_empty() {
                 if let Some(r) = rest.strip_prefix('.') {

@@ -814,12 +814,11 @@ pub fn percent_format(
             }
             i = end + 1;
             if let Value::Dict(d) = args {
-                value = Some(d.borrow().get(&Value::str(&key))?.ok_or_else(|| {
-                    Exception::with_args(
-                        &crate::error::builtin_class("KeyError"),
-                        vec![Value::str(&key)],
-                    )
-                })?);
+                value = Some(
+                    d.borrow()
+                        .get(&Value::str(&key))?
+                        .ok_or_else(|| crate::builtins::key_error(Value::str(&key)))?,
+                );
             } else {
                 return Err(Exception::type_error("format requires a mapping"));
             }

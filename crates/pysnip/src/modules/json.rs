@@ -2,6 +2,7 @@
 
 use std::rc::Rc;
 
+use crate::builtins::kwarg as kw;
 use crate::builtins::module_with as make_module;
 use crate::error::{builtin_class, Exception};
 use crate::format::float_repr;
@@ -45,10 +46,6 @@ struct Opts {
     default: Option<Value>,
 }
 
-fn kw(k: &Kw, name: &str) -> Option<Value> {
-    k.iter().find(|(n, _)| &**n == name).map(|(_, v)| v.clone())
-}
-
 /// A boolean keyword argument (its truth value), `default` if absent.
 fn flag(k: &Kw, name: &str, default: bool) -> bool {
     kw(k, name).map_or(default, |v| v.truthy())
@@ -73,10 +70,7 @@ fn dumps(p: &mut Process, h: &mut dyn Host, a: Vec<Value>, k: Kw) -> R {
                 | "check_circular"
                 | "cls"
         ) {
-            return Err(Exception::type_error_fmt(format_args!(
-                "dumps() got an unexpected keyword argument '{}'",
-                n
-            )));
+            return Err(crate::builtins::unexpected_kw("dumps", n));
         }
     }
     let indent = match kw(&k, "indent") {
