@@ -560,8 +560,7 @@ fn b_round(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) ->
         .or_else(|| kwarg(&kwargs, "ndigits"))
         .filter(|v| !v.is_none());
     match (&args[0], nd) {
-        (Value::Int(i), None) => Ok(Value::Int(*i)),
-        (Value::Bool(b), None) => Ok(Value::Int(*b as i64)),
+        (x @ (Value::Int(_) | Value::Bool(_)), None) => Ok(Value::Int(x.as_int().unwrap_or(0))),
         (Value::Float(f), None) => Ok(Value::Int(float_to_int(f.round_ties_even())?)),
         (Value::Int(i), Some(n)) => {
             let n = int_arg(&n, "")?;
@@ -919,9 +918,8 @@ fn get_has_attr(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, has: bool) 
     }
     let name = args[1]
         .as_str()
-        .ok_or_else(|| Exception::type_error("attribute name must be string"))?
-        .to_string();
-    match p.get_attr(h, &args[0], &name) {
+        .ok_or_else(|| Exception::type_error("attribute name must be string"))?;
+    match p.get_attr(h, &args[0], name) {
         Ok(v) => Ok(if has { Value::Bool(true) } else { v }),
         Err(e) if e.is_a("AttributeError") && (has || args.len() == 3) => {
             Ok(args.get(2).cloned().unwrap_or(Value::Bool(false)))
@@ -932,14 +930,10 @@ fn get_has_attr(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, has: bool) 
 
 fn b_format(_p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
     nargs("format", &args, 1, 2)?;
-    let spec = args
-        .get(1)
-        .and_then(|s| s.as_str())
-        .unwrap_or("")
-        .to_string();
+    let spec = args.get(1).and_then(|s| s.as_str()).unwrap_or("");
     Ok(Value::string(crate::format::format_value(
         &args[0],
-        &spec,
+        spec,
         &mut |r| h.repr(r),
     )?))
 }

@@ -13,13 +13,7 @@ pub fn float_repr(f: f64) -> String {
     if f.is_infinite() {
         return if f > 0.0 { "inf".into() } else { "-inf".into() };
     }
-    if f == 0.0 {
-        return if f.is_sign_negative() {
-            "-0.0".into()
-        } else {
-            "0.0".into()
-        };
-    }
+    // Zeros need no case of their own: `0e0` and `-0e0` give `0.0` and `-0.0` below.
     let s = format!("{:e}", f);
     let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
@@ -54,7 +48,7 @@ pub fn float_repr(f: f64) -> String {
         }
         out.push('e');
         out.push(if exp < 0 { '-' } else { '+' });
-        out.push_str(&format!("{:02}", exp.abs()));
+        let _ = write!(out, "{:02}", exp.abs());
     }
     out
 }
@@ -784,9 +778,9 @@ pub fn percent_format(
     args: &Value,
     host: &mut dyn FnMut(&HostRef) -> String,
 ) -> Result<String, Exception> {
-    let items: Vec<Value> = match args {
-        Value::Tuple(t) => t.to_vec(),
-        other => vec![other.clone()],
+    let items: &[Value] = match args {
+        Value::Tuple(t) => t,
+        other => std::slice::from_ref(other),
     };
     let mapping = matches!(args, Value::Dict(_));
     let mut idx = 0;
@@ -808,10 +802,7 @@ pub fn percent_format(
                 .position(|c| *c == ')')
                 .map(|p| p + i)
                 .ok_or_else(|| Exception::value_error("incomplete format key"))?;
-            let mut key = String::new();
-            for c in chars.get(i + 1..end).unwrap_or_default() {
-                key.push(*c);
-            }
+            let key: String = chars.get(i + 1..end).unwrap_or_default().iter().collect();
             i = end + 1;
             if let Value::Dict(d) = args {
                 value = Some(
