@@ -138,49 +138,51 @@ fn call_unbound(
     call_method(p, h, &recv, name, args, kwargs)
 }
 
-fn kwarg(kwargs: &Kw, name: &str) -> Option<Value> {
+pub(crate) fn kwarg(kwargs: &Kw, name: &str) -> Option<Value> {
     kwargs
         .iter()
         .find(|(k, _)| &**k == name)
         .map(|(_, v)| v.clone())
 }
 
+/// `f() got an unexpected keyword argument 'k'`.
+#[cold]
+#[inline(never)]
+pub(crate) fn unexpected_kw(fname: &str, k: &str) -> Exception {
+    Exception::type_error_fmt(format_args!(
+        "{}() got an unexpected keyword argument '{}'",
+        fname, k
+    ))
+}
+
 fn no_kwargs(fname: &str, kwargs: &Kw) -> Result<(), Exception> {
     if let Some((k, _)) = kwargs.first() {
-        return Err(Exception::type_error_fmt(format_args!(
-            "{}() got an unexpected keyword argument '{}'",
-            fname, k
-        )));
+        return Err(unexpected_kw(fname, k));
     }
     Ok(())
 }
 
 fn nargs(fname: &str, args: &[Value], min: usize, max: usize) -> Result<(), Exception> {
-    if args.len() < min || args.len() > max {
-        if min == max {
-            return Err(Exception::type_error_fmt(format_args!(
-                "{}() takes exactly {} argument{} ({} given)",
-                fname,
-                min,
-                if min == 1 { "" } else { "s" },
-                args.len()
-            )));
-        }
-        if args.len() < min {
-            return Err(Exception::type_error_fmt(format_args!(
-                "{} expected at least {} argument{}, got {}",
-                fname,
-                min,
-                if min == 1 { "" } else { "s" },
-                args.len()
-            )));
-        }
+    let n = args.len();
+    if n < min || n > max {
+        // One message builder: `f() takes exactly 1 argument (2 given)`,
+        // `f expected at least 2 arguments, got 1`, `f expected at most 3 arguments, got 4`.
+        let (what, k, open, close) = if min == max {
+            ("() takes exactly ", min, " (", " given)")
+        } else if n < min {
+            (" expected at least ", min, ", got ", "")
+        } else {
+            (" expected at most ", max, ", got ", "")
+        };
         return Err(Exception::type_error_fmt(format_args!(
-            "{} expected at most {} argument{}, got {}",
+            "{}{}{} argument{}{}{}{}",
             fname,
-            max,
-            if max == 1 { "" } else { "s" },
-            args.len()
+            what,
+            k,
+            if k == 1 { "" } else { "s" },
+            open,
+            n,
+            close
         )));
     }
     Ok(())
@@ -242,13 +244,13 @@ fn items_iter(items: Vec<Value>) -> Value {
 // ---------------- functions ----------------
 
 fn b_print(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) -> R {
-    let mut sep = " ".to_string();
-    let mut end = "\n".to_string();
+    let mut sep: &str = " ";
+    let mut end: &str = "\n";
     for (k, v) in &kwargs {
         match (&**k, v) {
-            ("sep", Value::Str(s)) => sep = s.to_string(),
+            ("sep", Value::Str(s)) => sep = s,
             ("sep", Value::None) => {}
-            ("end", Value::Str(s)) => end = s.to_string(),
+            ("end", Value::Str(s)) => end = s,
             ("end", Value::None) => {}
             ("flush", _) | ("file", _) => {}
             ("sep", o) | ("end", o) => {
@@ -269,12 +271,12 @@ fn b_print(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) -> R
     let mut out = String::new();
     for (i, a) in args.iter().enumerate() {
         if i > 0 {
-            out.push_str(&sep);
+            out.push_str(sep);
         }
         out.push_str(&p.str_of(h, a));
         p.limits.check_str(out.len())?;
     }
-    out.push_str(&end);
+    out.push_str(end);
     h.print(&out);
     Ok(Value::None)
 }
@@ -339,22 +341,23 @@ fn merge_sort(
     let left = merge_sort(items, lt)?;
     let right = merge_sort(right, lt)?;
     let mut out = Vec::with_capacity(left.len() + right.len());
-    let mut l = left.into_iter().peekable();
-    let mut r = right.into_iter().peekable();
-    loop {
-        match (l.peek(), r.peek()) {
-            (Some(a), Some(b)) => {
-                if lt(&b.0, &a.0)? {
-                    out.extend(r.next());
-                } else {
-                    out.extend(l.next());
-                }
+    let mut r = right.into_iter();
+    let mut head = r.next();
+    for a in left {
+        // Right items smaller than `a` go first (ties keep the left one first: stable).
+        while let Some(b) = head.take() {
+            if lt(&b.0, &a.0)? {
+                out.push(b);
+                head = r.next();
+            } else {
+                head = Some(b);
+                break;
             }
-            (Some(_), None) => out.extend(l.next()),
-            (None, Some(_)) => out.extend(r.next()),
-            (None, None) => break,
         }
+        out.push(a);
     }
+    out.extend(head);
+    out.extend(r);
     Ok(out)
 }
 
@@ -397,10 +400,7 @@ fn b_sorted(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) -> 
         .unwrap_or(false);
     for (k, _) in &kwargs {
         if &**k != "key" && &**k != "reverse" {
-            return Err(Exception::type_error_fmt(format_args!(
-                "sorted() got an unexpected keyword argument '{}'",
-                k
-            )));
+            return Err(unexpected_kw("sorted", k));
         }
     }
     Ok(Value::list(sort_values(p, h, items, key, reverse)?))
@@ -560,8 +560,7 @@ fn b_round(_p: &mut Process, _h: &mut dyn Host, args: Vec<Value>, kwargs: Kw) ->
         .or_else(|| kwarg(&kwargs, "ndigits"))
         .filter(|v| !v.is_none());
     match (&args[0], nd) {
-        (Value::Int(i), None) => Ok(Value::Int(*i)),
-        (Value::Bool(b), None) => Ok(Value::Int(*b as i64)),
+        (x @ (Value::Int(_) | Value::Bool(_)), None) => Ok(Value::Int(x.as_int().unwrap_or(0))),
         (Value::Float(f), None) => Ok(Value::Int(float_to_int(f.round_ties_even())?)),
         (Value::Int(i), Some(n)) => {
             let n = int_arg(&n, "")?;
@@ -919,9 +918,8 @@ fn get_has_attr(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, has: bool) 
     }
     let name = args[1]
         .as_str()
-        .ok_or_else(|| Exception::type_error("attribute name must be string"))?
-        .to_string();
-    match p.get_attr(h, &args[0], &name) {
+        .ok_or_else(|| Exception::type_error("attribute name must be string"))?;
+    match p.get_attr(h, &args[0], name) {
         Ok(v) => Ok(if has { Value::Bool(true) } else { v }),
         Err(e) if e.is_a("AttributeError") && (has || args.len() == 3) => {
             Ok(args.get(2).cloned().unwrap_or(Value::Bool(false)))
@@ -932,14 +930,10 @@ fn get_has_attr(p: &mut Process, h: &mut dyn Host, args: Vec<Value>, has: bool) 
 
 fn b_format(_p: &mut Process, h: &mut dyn Host, args: Vec<Value>, _k: Kw) -> R {
     nargs("format", &args, 1, 2)?;
-    let spec = args
-        .get(1)
-        .and_then(|s| s.as_str())
-        .unwrap_or("")
-        .to_string();
+    let spec = args.get(1).and_then(|s| s.as_str()).unwrap_or("");
     Ok(Value::string(crate::format::format_value(
         &args[0],
-        &spec,
+        spec,
         &mut |r| h.repr(r),
     )?))
 }
@@ -977,28 +971,26 @@ pub fn parse_int(s: &str, base: i64) -> Option<i64> {
         None => (false, t.strip_prefix('+').unwrap_or(t)),
     };
     let lower = body.to_ascii_lowercase();
+    let l: &str = &lower;
     let (base, digits) = match base {
         0 => {
-            if let Some(r) = lower.strip_prefix("0x") {
-                (16, r.to_string())
-            } else if let Some(r) = lower.strip_prefix("0o") {
-                (8, r.to_string())
-            } else if let Some(r) = lower.strip_prefix("0b") {
-                (2, r.to_string())
+            if let Some(r) = l.strip_prefix("0x") {
+                (16, r)
+            } else if let Some(r) = l.strip_prefix("0o") {
+                (8, r)
+            } else if let Some(r) = l.strip_prefix("0b") {
+                (2, r)
             } else {
-                if lower.len() > 1
-                    && lower.starts_with('0')
-                    && lower.chars().any(|c| c != '0' && c != '_')
-                {
+                if l.len() > 1 && l.starts_with('0') && l.chars().any(|c| c != '0' && c != '_') {
                     return None;
                 }
-                (10, lower.clone())
+                (10, l)
             }
         }
-        16 => (16, lower.strip_prefix("0x").unwrap_or(&lower).to_string()),
-        8 => (8, lower.strip_prefix("0o").unwrap_or(&lower).to_string()),
-        2 => (2, lower.strip_prefix("0b").unwrap_or(&lower).to_string()),
-        b => (b, lower.clone()),
+        16 => (16, l.strip_prefix("0x").unwrap_or(l)),
+        8 => (8, l.strip_prefix("0o").unwrap_or(l)),
+        2 => (2, l.strip_prefix("0b").unwrap_or(l)),
+        b => (b, l),
     };
     if digits.is_empty()
         || digits.starts_with('_')
@@ -1253,18 +1245,11 @@ fn dict_update(
         return Ok(());
     }
     for (i, item) in p.collect(h, v)?.into_iter().enumerate() {
-        let pair = match &item {
-            Value::Tuple(t) => t.to_vec(),
-            Value::List(l) => l.borrow().clone(),
-            other => {
-                return Err(Exception::type_error_fmt(format_args!(
-                    "cannot convert dictionary update sequence element #{} to a sequence",
-                    {
-                        let _ = other;
-                        i
-                    }
-                )))
-            }
+        let Some(pair) = item.as_seq() else {
+            return Err(Exception::type_error_fmt(format_args!(
+                "cannot convert dictionary update sequence element #{} to a sequence",
+                i
+            )));
         };
         if pair.len() != 2 {
             return Err(Exception::value_error_fmt(format_args!(
@@ -1283,16 +1268,13 @@ fn dict_update(
 
 pub fn decode(b: &[u8], enc: Option<&Value>, errors: Option<&Value>) -> R {
     let enc = encoding_arg(enc);
-    let errors = errors
-        .and_then(|e| e.as_str())
-        .unwrap_or("strict")
-        .to_string();
+    let errors = errors.and_then(|e| e.as_str()).unwrap_or("strict");
     match enc.as_str() {
         "utf-8" | "utf8" => match std::str::from_utf8(b) {
             Ok(s) => Ok(Value::str(s)),
             Err(e) => {
                 if errors == "replace" || errors == "ignore" {
-                    let s = String::from_utf8_lossy(b).to_string();
+                    let s = String::from_utf8_lossy(b).into_owned();
                     return Ok(Value::string(if errors == "ignore" {
                         s.replace('\u{fffd}', "")
                     } else {
@@ -1933,28 +1915,25 @@ fn str_method(
             Ok(Value::Bool(st.chars().any(a) && !st.chars().any(b)))
         }
         M::Splitlines => {
-            let keep = args.first().map(|v| v.truthy()).unwrap_or(false);
+            let keep = args.first().is_some_and(|v| v.truthy());
             let mut res = Vec::new();
-            let mut cur = String::new();
-            let mut it = st.chars().peekable();
-            while let Some(c) = it.next() {
-                if c == '\n' || c == '\r' {
-                    if keep {
-                        cur.push(c);
+            let b = st.as_bytes();
+            let (mut start, mut i) = (0, 0);
+            while let Some(&c) = b.get(i) {
+                i += 1;
+                if c == b'\n' || c == b'\r' {
+                    let end = i - 1;
+                    if c == b'\r' && b.get(i) == Some(&b'\n') {
+                        i += 1;
                     }
-                    if c == '\r' && it.peek() == Some(&'\n') {
-                        it.next();
-                        if keep {
-                            cur.push('\n');
-                        }
-                    }
-                    res.push(Value::string(std::mem::take(&mut cur)));
-                } else {
-                    cur.push(c);
+                    res.push(Value::str(
+                        st.get(start..if keep { i } else { end }).unwrap_or(""),
+                    ));
+                    start = i;
                 }
             }
-            if !cur.is_empty() {
-                res.push(Value::string(cur));
+            if start < b.len() {
+                res.push(Value::str(st.get(start..).unwrap_or("")));
             }
             Ok(Value::list(res))
         }
@@ -2234,8 +2213,21 @@ fn list_method(
     }
 }
 
-fn key_error(k: Value) -> Exception {
+/// `KeyError(k)`.
+#[cold]
+#[inline(never)]
+pub(crate) fn key_error(k: Value) -> Exception {
     Exception::with_args(&builtin_class("KeyError"), vec![k])
+}
+
+/// A new set (`is_set`) or dict value.
+fn wrap_dict(x: Dict, is_set: bool) -> Value {
+    let x = Rc::new(RefCell::new(x));
+    if is_set {
+        Value::Set(x)
+    } else {
+        Value::Dict(x)
+    }
 }
 
 /// The methods of dicts and sets (both are a `Dict`; a set's values are None).
@@ -2248,14 +2240,7 @@ fn dict_set_method(
     args: Vec<Value>,
     kwargs: Kw,
 ) -> R {
-    let wrap = |x: Dict| {
-        let x = Rc::new(RefCell::new(x));
-        if is_set {
-            Value::Set(x)
-        } else {
-            Value::Dict(x)
-        }
-    };
+    let wrap = |x: Dict| wrap_dict(x, is_set);
     if !is_set {
         match m {
             M::Get => {
@@ -2360,8 +2345,10 @@ fn dict_set_method(
     }
     if matches!(m, M::Union | M::Update) {
         let mut nd = d.borrow().clone();
-        for k in others.into_iter().flatten() {
-            nd.insert(k, Value::None)?;
+        for o in &others {
+            for k in o {
+                nd.insert(k.clone(), Value::None)?;
+            }
         }
         p.limits.check_len(nd.len())?;
         if m == M::Update {
@@ -2405,9 +2392,11 @@ fn dict_set_method(
         return Ok(Value::Bool(nd.is_empty()));
     }
     if m == M::SymmetricDifference {
-        for k in others.into_iter().flatten() {
-            if !in_list(&mine, &k) {
-                nd.insert(k, Value::None)?;
+        for o in &others {
+            for k in o {
+                if !in_list(&mine, k) {
+                    nd.insert(k.clone(), Value::None)?;
+                }
             }
         }
     }
@@ -2521,19 +2510,13 @@ pub fn str_format(
             // split name from .attr / [key] chain
             let split = fname.find(['.', '[']).unwrap_or(fname.len());
             let (base, mut rest) = (&fname[..split], &fname[split..]);
-            let mut v = if base.is_empty() {
-                let v = args.get(auto).cloned().ok_or_else(|| {
-                    Exception::builtin_fmt(
-                        "IndexError",
-                        format_args!(
-                            "Replacement index {} out of range for positional args tuple",
-                            auto
-                        ),
-                    )
-                })?;
+            let index = if base.is_empty() {
                 auto += 1;
-                v
-            } else if let Ok(n) = base.parse::<usize>() {
+                Some(auto - 1)
+            } else {
+                base.parse::<usize>().ok()
+            };
+            let mut v = if let Some(n) = index {
                 args.get(n).cloned().ok_or_else(|| {
                     Exception::builtin_fmt(
                         "IndexError",
@@ -2544,13 +2527,7 @@ pub fn str_format(
                     )
                 })?
             } else {
-                kwargs
-                    .iter()
-                    .find(|(k, _)| &**k == base)
-                    .map(|(_, v)| v.clone())
-                    .ok_or_else(|| {
-                        Exception::with_args(&builtin_class("KeyError"), vec![Value::str(base)])
-                    })?
+                kwarg(kwargs, base).ok_or_else(|| key_error(Value::str(base)))?
             };
             while !rest.is_empty() {
                 if let Some(r) = rest.strip_prefix('.') {
@@ -2609,16 +2586,26 @@ pub fn native(b: &'static Builtin) -> Value {
 
 /// Helper for modules: a module of native functions (each under its own name), then `attrs`.
 pub fn module_with(name: &str, funcs: &'static [Builtin], attrs: Vec<(&str, Value)>) -> Value {
-    let mut all: Vec<(&str, Value)> = funcs.iter().map(|b| (b.name, Value::Builtin(b))).collect();
-    all.extend(attrs);
-    module(name, all)
+    let mut all: Vec<(Rc<str>, Value)> = Vec::with_capacity(funcs.len() + attrs.len());
+    for b in funcs {
+        all.push((Rc::from(b.name), Value::Builtin(b)));
+    }
+    module_of(name, all, attrs)
 }
 
 /// Helper for modules: a module value from (name, value) pairs.
 pub fn module(name: &str, attrs: Vec<(&str, Value)>) -> Value {
+    module_of(name, Vec::with_capacity(attrs.len()), attrs)
+}
+
+/// A module value with the attributes `all`, then `attrs`.
+fn module_of(name: &str, mut all: Vec<(Rc<str>, Value)>, attrs: Vec<(&str, Value)>) -> Value {
+    for (k, v) in attrs {
+        all.push((Rc::from(k), v));
+    }
     Value::Module(Rc::new(crate::value::Module {
         name: Rc::from(name),
-        attrs: RefCell::new(attrs.into_iter().map(|(k, v)| (Rc::from(k), v)).collect()),
+        attrs: RefCell::new(all),
     }))
 }
 

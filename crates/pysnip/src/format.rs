@@ -13,13 +13,7 @@ pub fn float_repr(f: f64) -> String {
     if f.is_infinite() {
         return if f > 0.0 { "inf".into() } else { "-inf".into() };
     }
-    if f == 0.0 {
-        return if f.is_sign_negative() {
-            "-0.0".into()
-        } else {
-            "0.0".into()
-        };
-    }
+    // Zeros need no case of their own: `0e0` and `-0e0` give `0.0` and `-0.0` below.
     let s = format!("{:e}", f);
     let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
@@ -54,7 +48,7 @@ pub fn float_repr(f: f64) -> String {
         }
         out.push('e');
         out.push(if exp < 0 { '-' } else { '+' });
-        out.push_str(&format!("{:02}", exp.abs()));
+        let _ = write!(out, "{:02}", exp.abs());
     }
     out
 }
@@ -408,6 +402,20 @@ pub(crate) fn chars_of(s: &str) -> Vec<char> {
     v
 }
 
+/// The run of ASCII digits at `chars[*i..]` as a number (advancing `i`): `None` if there is no
+/// digit, `Some(None)` if the number overflows.
+fn digit_run(chars: &[char], i: &mut usize) -> Option<Option<usize>> {
+    let start = *i;
+    let mut n: Option<usize> = Some(0);
+    while let Some(d) = chars.get(*i).and_then(|c| c.to_digit(10)) {
+        n = n
+            .and_then(|n| n.checked_mul(10))
+            .and_then(|n| n.checked_add(d as usize));
+        *i += 1;
+    }
+    (*i > start).then_some(n)
+}
+
 fn parse_spec(spec: &str) -> Result<Spec, Exception> {
     let bad = || Exception::value_error("Invalid format specifier");
     let chars = chars_of(spec);
@@ -439,13 +447,8 @@ fn parse_spec(spec: &str) -> Result<Spec, Exception> {
         s.zero = true;
         i += 1;
     }
-    let mut w = String::new();
-    while let Some(c) = chars.get(i).filter(|c| c.is_ascii_digit()) {
-        w.push(*c);
-        i += 1;
-    }
-    if !w.is_empty() {
-        s.width = w.parse().map_err(|_| bad())?;
+    if let Some(w) = digit_run(&chars, &mut i) {
+        s.width = w.ok_or_else(bad)?;
         if s.width > 100_000 {
             return Err(Exception::builtin("MemoryError", "format width too large"));
         }
@@ -458,15 +461,10 @@ fn parse_spec(spec: &str) -> Result<Spec, Exception> {
     }
     if chars.get(i) == Some(&'.') {
         i += 1;
-        let mut p = String::new();
-        while let Some(c) = chars.get(i).filter(|c| c.is_ascii_digit()) {
-            p.push(*c);
-            i += 1;
-        }
-        if p.is_empty() {
+        let Some(p) = digit_run(&chars, &mut i) else {
             return Err(Exception::value_error("Format specifier missing precision"));
-        }
-        let p: usize = p.parse().map_err(|_| bad())?;
+        };
+        let p = p.ok_or_else(bad)?;
         if p > 1000 {
             return Err(Exception::value_error("precision too big"));
         }
@@ -617,7 +615,7 @@ fn format_int(i: i64, spec: &Spec, percent: bool) -> Result<String, Exception> {
                 .ok_or_else(|| {
                     Exception::builtin("OverflowError", "%c arg not in range(0x110000)")
                 })?;
-            return Ok(pad(c.to_string(), "", spec, false));
+            return Ok(pad(c.to_string(), "", spec, percent));
         }
         Some(t) => {
             return Err(Exception::value_error_fmt(format_args!(
@@ -648,29 +646,22 @@ fn format_int(i: i64, spec: &Spec, percent: bool) -> Result<String, Exception> {
         ),
         None => body,
     };
-    let sign = format!(
-        "{}{}",
-        sign_str(neg, spec),
-        if spec.alt { prefix } else { "" }
-    );
+    let mut sign = String::from(sign_str(neg, spec));
+    if spec.alt {
+        sign.push_str(prefix);
+    }
     Ok(pad(body, &sign, spec, true))
 }
 
 /// Formats `f` with a %-style or format-spec float type and precision.
 fn float_body(f: f64, ty: char, prec: Option<usize>, alt: bool) -> String {
     let a = f.abs();
-    if a.is_nan() {
+    if !a.is_finite() {
+        let w = if a.is_nan() { "nan" } else { "inf" };
         return if ty.is_ascii_uppercase() {
-            "NAN".into()
+            w.to_ascii_uppercase()
         } else {
-            "nan".into()
-        };
-    }
-    if a.is_infinite() {
-        return if ty.is_ascii_uppercase() {
-            "INF".into()
-        } else {
-            "inf".into()
+            w.into()
         };
     }
     match ty {
@@ -687,11 +678,7 @@ fn float_body(f: f64, ty: char, prec: Option<usize>, alt: bool) -> String {
         _ => {
             // 'g', 'G', or None with precision
             let p = prec.unwrap_or(6).max(1);
-            let s = format!("{:.*e}", p - 1, a);
-            let exp: i32 = s
-                .split_once('e')
-                .map(|(_, e)| e.parse().unwrap_or(0))
-                .unwrap_or(0);
+            let exp = exp10(a, p);
             let mut out = if exp >= -4 && exp < p as i32 {
                 let decimals = (p as i32 - 1 - exp).max(0) as usize;
                 let mut s = format!("{:.*}", decimals, a);
@@ -700,24 +687,36 @@ fn float_body(f: f64, ty: char, prec: Option<usize>, alt: bool) -> String {
                 }
                 s
             } else {
-                let mut s = sci(a, p - 1);
-                if !alt {
-                    if let Some((m, e)) = s.split_once('e') {
-                        let m = if m.contains('.') {
-                            m.trim_end_matches('0').trim_end_matches('.')
-                        } else {
-                            m
-                        };
-                        s = format!("{}e{}", m, e);
-                    }
+                let s = sci(a, p - 1);
+                if alt {
+                    s
+                } else {
+                    trim_sci(s)
                 }
-                s
             };
             if ty == 'G' {
                 out = out.to_ascii_uppercase();
             }
             out
         }
+    }
+}
+
+/// The decimal exponent of `a` rounded to `p` (>= 1) significant digits.
+fn exp10(a: f64, p: usize) -> i32 {
+    format!("{:.*e}", p - 1, a)
+        .split_once('e')
+        .map(|(_, e)| e.parse().unwrap_or(0))
+        .unwrap_or(0)
+}
+
+/// `1.500e+03` -> `1.5e+03`: trailing zeros (and point) of the mantissa dropped.
+fn trim_sci(s: String) -> String {
+    match s.split_once('e') {
+        Some((m, e)) if m.contains('.') => {
+            format!("{}e{}", m.trim_end_matches('0').trim_end_matches('.'), e)
+        }
+        _ => s,
     }
 }
 
@@ -740,18 +739,8 @@ fn format_float(f: f64, spec: &Spec) -> Result<String, Exception> {
                 {
                     let p = spec.precision.unwrap_or(6).max(1);
                     let a = f.abs();
-                    let exp: i32 = format!("{:.*e}", p - 1, a)
-                        .split_once('e')
-                        .map(|(_, e)| e.parse().unwrap_or(0))
-                        .unwrap_or(0);
-                    if exp >= p as i32 - 1 {
-                        let s = sci(a, p - 1);
-                        b = match s.split_once('e') {
-                            Some((m, e)) if m.contains('.') => {
-                                format!("{}e{}", m.trim_end_matches('0').trim_end_matches('.'), e)
-                            }
-                            _ => s,
-                        };
+                    if exp10(a, p) >= p as i32 - 1 {
+                        b = trim_sci(sci(a, p - 1));
                     } else {
                         b.push_str(".0");
                     }
@@ -789,9 +778,9 @@ pub fn percent_format(
     args: &Value,
     host: &mut dyn FnMut(&HostRef) -> String,
 ) -> Result<String, Exception> {
-    let items: Vec<Value> = match args {
-        Value::Tuple(t) => t.to_vec(),
-        other => vec![other.clone()],
+    let items: &[Value] = match args {
+        Value::Tuple(t) => t,
+        other => std::slice::from_ref(other),
     };
     let mapping = matches!(args, Value::Dict(_));
     let mut idx = 0;
@@ -813,18 +802,14 @@ pub fn percent_format(
                 .position(|c| *c == ')')
                 .map(|p| p + i)
                 .ok_or_else(|| Exception::value_error("incomplete format key"))?;
-            let mut key = String::new();
-            for c in chars.get(i + 1..end).unwrap_or_default() {
-                key.push(*c);
-            }
+            let key: String = chars.get(i + 1..end).unwrap_or_default().iter().collect();
             i = end + 1;
             if let Value::Dict(d) = args {
-                value = Some(d.borrow().get(&Value::str(&key))?.ok_or_else(|| {
-                    Exception::with_args(
-                        &crate::error::builtin_class("KeyError"),
-                        vec![Value::str(&key)],
-                    )
-                })?);
+                value = Some(
+                    d.borrow()
+                        .get(&Value::str(&key))?
+                        .ok_or_else(|| crate::builtins::key_error(Value::str(&key)))?,
+                );
             } else {
                 return Err(Exception::type_error("format requires a mapping"));
             }
@@ -845,25 +830,16 @@ pub fn percent_format(
             }
             i += 1;
         }
-        let mut w = String::new();
-        while let Some(c) = chars.get(i).filter(|c| c.is_ascii_digit()) {
-            w.push(*c);
-            i += 1;
-        }
+        let w = digit_run(&chars, &mut i).flatten().unwrap_or(0);
         if chars.get(i) == Some(&'*') {
             return Err(Exception::value_error(
                 "'*' widths are not supported in the playground",
             ));
         }
-        spec.width = w.parse().unwrap_or(0).min(100_000);
+        spec.width = w.min(100_000);
         if chars.get(i) == Some(&'.') {
             i += 1;
-            let mut p = String::new();
-            while let Some(c) = chars.get(i).filter(|c| c.is_ascii_digit()) {
-                p.push(*c);
-                i += 1;
-            }
-            spec.precision = Some(p.parse().unwrap_or(0).min(1000));
+            spec.precision = Some(digit_run(&chars, &mut i).flatten().unwrap_or(0).min(1000));
         }
         let Some(&ty) = chars.get(i) else {
             return Err(Exception::value_error("incomplete format"));
@@ -945,13 +921,8 @@ pub fn percent_format(
                     let n = other
                         .as_int()
                         .ok_or_else(|| Exception::type_error("%c requires int or char"))?;
-                    let c = u32::try_from(n)
-                        .ok()
-                        .and_then(char::from_u32)
-                        .ok_or_else(|| {
-                            Exception::builtin("OverflowError", "%c arg not in range(0x110000)")
-                        })?;
-                    pad(c.to_string(), "", &spec, true)
+                    spec.ty = Some('c');
+                    format_int(n, &spec, true)?
                 }
             },
             other => {

@@ -59,7 +59,7 @@ fn dt_now(_p: &mut Process, h: &mut dyn Host, a: Vec<Value>, k: Kw) -> R {
     let tz = a
         .first()
         .cloned()
-        .or_else(|| k.iter().find(|(n, _)| &**n == "tz").map(|(_, v)| v.clone()));
+        .or_else(|| crate::builtins::kwarg(&k, "tz"));
     Ok(dt(
         crate::modules::time::epoch_now_ms(h).saturating_mul(1000),
         is_utc(tz.as_ref()),
@@ -81,7 +81,7 @@ fn dt_fromtimestamp(_p: &mut Process, _h: &mut dyn Host, a: Vec<Value>, k: Kw) -
     let tz = a
         .get(1)
         .cloned()
-        .or_else(|| k.iter().find(|(n, _)| &**n == "tz").map(|(_, v)| v.clone()));
+        .or_else(|| crate::builtins::kwarg(&k, "tz"));
     if !ts.is_finite() || ts.abs() > 1e14 {
         return Err(Exception::value_error("year is out of range"));
     }

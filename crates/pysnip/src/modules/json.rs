@@ -2,6 +2,7 @@
 
 use std::rc::Rc;
 
+use crate::builtins::kwarg as kw;
 use crate::builtins::module_with as make_module;
 use crate::error::{builtin_class, Exception};
 use crate::format::float_repr;
@@ -45,8 +46,9 @@ struct Opts {
     default: Option<Value>,
 }
 
-fn kw(k: &Kw, name: &str) -> Option<Value> {
-    k.iter().find(|(n, _)| &**n == name).map(|(_, v)| v.clone())
+/// A boolean keyword argument (its truth value), `default` if absent.
+fn flag(k: &Kw, name: &str, default: bool) -> bool {
+    kw(k, name).map_or(default, |v| v.truthy())
 }
 
 fn dumps(p: &mut Process, h: &mut dyn Host, a: Vec<Value>, k: Kw) -> R {
@@ -68,10 +70,7 @@ fn dumps(p: &mut Process, h: &mut dyn Host, a: Vec<Value>, k: Kw) -> R {
                 | "check_circular"
                 | "cls"
         ) {
-            return Err(Exception::type_error_fmt(format_args!(
-                "dumps() got an unexpected keyword argument '{}'",
-                n
-            )));
+            return Err(crate::builtins::unexpected_kw("dumps", n));
         }
     }
     let indent = match kw(&k, "indent") {
@@ -111,10 +110,10 @@ fn dumps(p: &mut Process, h: &mut dyn Host, a: Vec<Value>, k: Kw) -> R {
         indent,
         item_sep,
         key_sep,
-        sort_keys: kw(&k, "sort_keys").map(|v| v.truthy()).unwrap_or(false),
-        ensure_ascii: kw(&k, "ensure_ascii").map(|v| v.truthy()).unwrap_or(true),
-        allow_nan: kw(&k, "allow_nan").map(|v| v.truthy()).unwrap_or(true),
-        skipkeys: kw(&k, "skipkeys").map(|v| v.truthy()).unwrap_or(false),
+        sort_keys: flag(&k, "sort_keys", false),
+        ensure_ascii: flag(&k, "ensure_ascii", true),
+        allow_nan: flag(&k, "allow_nan", true),
+        skipkeys: flag(&k, "skipkeys", false),
         default: kw(&k, "default").filter(|v| !v.is_none()),
     };
     let mut out = String::new();
@@ -134,11 +133,11 @@ pub fn encode_str(s: &str, ensure_ascii: bool, out: &mut String) {
             '\t' => out.push_str("\\t"),
             '\u{08}' => out.push_str("\\b"),
             '\u{0c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c if ensure_ascii && (c as u32) > 0x7e => {
+            c if (c as u32) < 0x20 || (ensure_ascii && (c as u32) > 0x7e) => {
                 let mut buf = [0u16; 2];
                 for u in c.encode_utf16(&mut buf) {
-                    out.push_str(&format!("\\u{:04x}", u));
+                    out.push_str("\\u");
+                    crate::format::push_hex(out, *u as u32, 4);
                 }
             }
             c => out.push(c),
@@ -194,57 +193,45 @@ fn encode(
         Value::Int(i) => out.push_str(&i.to_string()),
         Value::Float(f) => out.push_str(&float_json(*f, opts)?),
         Value::Str(s) => encode_str(s, opts.ensure_ascii, out),
-        Value::List(_) | Value::Tuple(_) | Value::Record(_) => {
-            let items = match v {
-                Value::Record(r) => r.values(),
-                _ => v.as_seq().unwrap_or_default(),
+        Value::List(_) | Value::Tuple(_) | Value::Record(_) | Value::Dict(_) => {
+            // Arrays and objects share one loop; an object has keys.
+            let (keys, vals) = match v {
+                Value::Record(r) => (None, r.values()),
+                Value::Dict(d) => {
+                    let (mut keys, mut vals) = (d.borrow().keys(), d.borrow().values());
+                    if opts.sort_keys && !keys.is_empty() {
+                        keys = crate::builtins::sort_values(p, h, keys, None, false)?;
+                        let d = d.borrow();
+                        vals.clear();
+                        for k in &keys {
+                            vals.push(d.get(k).ok().flatten().unwrap_or(Value::None));
+                        }
+                    }
+                    (Some(keys), vals)
+                }
+                _ => (None, v.as_seq().unwrap_or_default()),
             };
-            if items.is_empty() {
-                out.push_str("[]");
+            let (open, close) = if keys.is_some() {
+                ('{', '}')
+            } else {
+                ('[', ']')
+            };
+            out.push(open);
+            if vals.is_empty() {
+                out.push(close);
                 return Ok(());
             }
-            out.push('[');
-            newline(opts, depth + 1, out);
-            for (i, x) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(&opts.item_sep);
-                    newline(opts, depth + 1, out);
-                }
-                encode(p, h, x, opts, depth + 1, out)?;
-            }
-            newline(opts, depth, out);
-            out.push(']');
-        }
-        Value::Dict(d) => {
-            let mut items = d.borrow().items();
-            if items.is_empty() {
-                out.push_str("{}");
-                return Ok(());
-            }
-            if opts.sort_keys {
-                let mut keys = Vec::with_capacity(items.len());
-                for (k, _) in &items {
-                    keys.push(k.clone());
-                }
-                let sorted_keys = crate::builtins::sort_values(p, h, keys, None, false)?;
-                let d = d.borrow();
-                items.clear();
-                for k in sorted_keys {
-                    let x = d.get(&k).ok().flatten().unwrap_or(Value::None);
-                    items.push((k, x));
-                }
-            }
-            out.push('{');
             newline(opts, depth + 1, out);
             let mut first = true;
-            for (k, x) in items.iter() {
-                let key = match k {
-                    Value::Str(s) => s.to_string(),
-                    Value::Int(i) => i.to_string(),
-                    Value::Bool(b) => (if *b { "true" } else { "false" }).to_string(),
-                    Value::None => "null".to_string(),
-                    Value::Float(f) => float_json(*f, opts)?,
-                    other => {
+            for (i, x) in vals.iter().enumerate() {
+                let key = match keys.as_ref().and_then(|k| k.get(i)) {
+                    None => None,
+                    Some(Value::Str(s)) => Some(s.to_string()),
+                    Some(Value::Int(i)) => Some(i.to_string()),
+                    Some(Value::Bool(b)) => Some((if *b { "true" } else { "false" }).to_string()),
+                    Some(Value::None) => Some("null".to_string()),
+                    Some(Value::Float(f)) => Some(float_json(*f, opts)?),
+                    Some(other) => {
                         if opts.skipkeys {
                             continue;
                         }
@@ -259,12 +246,14 @@ fn encode(
                     newline(opts, depth + 1, out);
                 }
                 first = false;
-                encode_str(&key, opts.ensure_ascii, out);
-                out.push_str(&opts.key_sep);
+                if let Some(key) = key {
+                    encode_str(&key, opts.ensure_ascii, out);
+                    out.push_str(&opts.key_sep);
+                }
                 encode(p, h, x, opts, depth + 1, out)?;
             }
             newline(opts, depth, out);
-            out.push('}');
+            out.push(close);
         }
         other => {
             if let Some(f) = &opts.default {
