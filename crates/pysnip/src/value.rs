@@ -772,18 +772,19 @@ impl Dict {
     }
     /// Drops the holes (keeping the entries' order) and rebuilds the index with room to grow.
     fn rebuild(&mut self) {
-        let entries = std::mem::take(&mut self.entries);
-        let keys = std::mem::take(&mut self.keys);
+        let mut at = 0;
+        let entries = &self.entries;
+        self.keys.retain(|_| {
+            at += 1;
+            matches!(entries.get(at - 1), Some(Some(_)))
+        });
+        self.entries.retain(Option::is_some);
         self.slots = vec![0; (self.live * 4).next_power_of_two().max(8)];
-        for (e, k) in entries.into_iter().zip(keys) {
-            if e.is_some() {
-                if let Err(p) = self.find(&k) {
-                    if let Some(s) = self.slots.get_mut(p) {
-                        *s = self.entries.len() + 1;
-                    }
+        for i in 0..self.keys.len() {
+            if let Some(Err(p)) = self.keys.get(i).map(|k| self.find(k)) {
+                if let Some(s) = self.slots.get_mut(p) {
+                    *s = i + 1;
                 }
-                self.entries.push(e);
-                self.keys.push(k);
             }
         }
     }
