@@ -15,6 +15,20 @@ pub fn overflow() -> Exception {
     )
 }
 
+/// ZeroDivisionError with `msg`.
+#[cold]
+#[inline(never)]
+fn zero_division(msg: &str) -> Exception {
+    Exception::builtin("ZeroDivisionError", msg)
+}
+
+/// KeyError for the missing key `k`.
+#[cold]
+#[inline(never)]
+fn key_error(k: &Value) -> Exception {
+    Exception::with_args(&builtin_class("KeyError"), vec![k.clone()])
+}
+
 fn unsupported(op: BinOp, a: &Value, b: &Value) -> Exception {
     Exception::type_error_fmt(format_args!(
         "unsupported operand type(s) for {}: '{}' and '{}'",
@@ -30,10 +44,7 @@ fn is_num(v: &Value) -> bool {
 
 pub fn floor_div_i(a: i64, b: i64) -> Result<i64, Exception> {
     if b == 0 {
-        return Err(Exception::builtin(
-            "ZeroDivisionError",
-            "integer division or modulo by zero",
-        ));
+        return Err(zero_division("integer division or modulo by zero"));
     }
     let q = a.checked_div(b).ok_or_else(overflow)?;
     if (a % b != 0) && ((a < 0) != (b < 0)) {
@@ -45,10 +56,7 @@ pub fn floor_div_i(a: i64, b: i64) -> Result<i64, Exception> {
 
 pub fn mod_i(a: i64, b: i64) -> Result<i64, Exception> {
     if b == 0 {
-        return Err(Exception::builtin(
-            "ZeroDivisionError",
-            "integer modulo by zero",
-        ));
+        return Err(zero_division("integer modulo by zero"));
     }
     let r = a.checked_rem(b).unwrap_or(0);
     if r != 0 && ((r < 0) != (b < 0)) {
@@ -60,7 +68,7 @@ pub fn mod_i(a: i64, b: i64) -> Result<i64, Exception> {
 
 pub fn mod_f(a: f64, b: f64) -> Result<f64, Exception> {
     if b == 0.0 {
-        return Err(Exception::builtin("ZeroDivisionError", "float modulo"));
+        return Err(zero_division("float modulo"));
     }
     let mut m = a % b;
     if m != 0.0 {
@@ -75,10 +83,7 @@ pub fn mod_f(a: f64, b: f64) -> Result<f64, Exception> {
 
 pub fn floordiv_f(a: f64, b: f64) -> Result<f64, Exception> {
     if b == 0.0 {
-        return Err(Exception::builtin(
-            "ZeroDivisionError",
-            "float floor division by zero",
-        ));
+        return Err(zero_division("float floor division by zero"));
     }
     let m = a % b;
     let mut div = (a - m) / b;
@@ -101,10 +106,7 @@ pub fn floordiv_f(a: f64, b: f64) -> Result<f64, Exception> {
 pub fn pow_i(a: i64, b: i64) -> Result<Value, Exception> {
     if b < 0 {
         if a == 0 {
-            return Err(Exception::builtin(
-                "ZeroDivisionError",
-                "0.0 cannot be raised to a negative power",
-            ));
+            return Err(zero_division("0.0 cannot be raised to a negative power"));
         }
         return Ok(Value::Float((a as f64).powf(b as f64)));
     }
@@ -170,7 +172,7 @@ pub fn binary(
             Mul => Value::Int(x.checked_mul(y).ok_or_else(overflow)?),
             Div => {
                 if y == 0 {
-                    return Err(Exception::builtin("ZeroDivisionError", "division by zero"));
+                    return Err(zero_division("division by zero"));
                 }
                 Value::Float(x as f64 / y as f64)
             }
@@ -230,10 +232,7 @@ pub fn binary(
             Mul => x * y,
             Div => {
                 if y == 0.0 {
-                    return Err(Exception::builtin(
-                        "ZeroDivisionError",
-                        "float division by zero",
-                    ));
+                    return Err(zero_division("float division by zero"));
                 }
                 x / y
             }
@@ -241,10 +240,7 @@ pub fn binary(
             Mod => mod_f(x, y)?,
             Pow => {
                 if x == 0.0 && y < 0.0 {
-                    return Err(Exception::builtin(
-                        "ZeroDivisionError",
-                        "0.0 cannot be raised to a negative power",
-                    ));
+                    return Err(zero_division("0.0 cannot be raised to a negative power"));
                 }
                 if x < 0.0 && y.fract() != 0.0 {
                     return Err(Exception::value_error(
@@ -640,10 +636,7 @@ pub fn getitem(obj: &Value, idx: &Value) -> Result<Value, Exception> {
         }
         (Value::Dict(d), k) => match d.borrow().get(k)? {
             Some(v) => Ok(v),
-            None => Err(Exception::with_args(
-                &builtin_class("KeyError"),
-                vec![k.clone()],
-            )),
+            None => Err(key_error(k)),
         },
         (
             Value::List(_) | Value::Tuple(_) | Value::Str(_) | Value::Bytes(_) | Value::Record(_),
@@ -765,10 +758,7 @@ pub fn delitem(obj: &Value, idx: &Value) -> Result<(), Exception> {
         }
         (Value::Dict(d), k) => match d.borrow_mut().remove(k)? {
             Some(_) => Ok(()),
-            None => Err(Exception::with_args(
-                &builtin_class("KeyError"),
-                vec![k.clone()],
-            )),
+            None => Err(key_error(k)),
         },
         _ => Err(Exception::type_error_fmt(format_args!(
             "'{}' object does not support item deletion",

@@ -1,8 +1,7 @@
 //! Runtime values: the `Value` enum, insertion-ordered dicts and sets, records, host references.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
 use crate::compiler::Code;
@@ -38,8 +37,6 @@ impl Hasher for FxHasher {
         self.write_u64(i as u64)
     }
 }
-
-type FxBuild = BuildHasherDefault<FxHasher>;
 
 /// A reference to an object owned by the host (a producer, a consumer, a future...).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -712,15 +709,25 @@ impl HKey {
 }
 
 /// An insertion-ordered hash map from Python values to values (also backs `set`).
+///
+/// The index is a small open-addressing table (linear probing) over the entries' positions:
+/// less code than a generic hash map instantiated for `HKey`. A removed entry leaves a hole
+/// (`None`) whose slot still takes part in probing until the next rebuild.
 #[derive(Default)]
 pub struct Dict {
     entries: Vec<Option<(Value, Value)>>,
-    index: HashMap<HKey, usize, FxBuild>,
+    /// The hashable form of each entry's key (parallel to `entries`).
+    keys: Vec<HKey>,
+    /// 0 for a free slot, else an entry's position + 1; the length is 0 or a power of two,
+    /// at least twice the number of entries (holes included).
+    slots: Vec<usize>,
+    /// Live entries.
+    live: usize,
 }
 
 impl Clone for Dict {
     /// A copy with the same items in the same order (the index is rebuilt rather than
-    /// cloned: less code than the hash table's clone, and removed entries' holes go away).
+    /// cloned, and removed entries' holes go away).
     fn clone(&self) -> Dict {
         let mut d = Dict::new();
         for (k, v) in self.iter() {
@@ -737,24 +744,66 @@ impl Dict {
         Dict::default()
     }
     pub fn len(&self) -> usize {
-        self.index.len()
+        self.live
     }
     pub fn is_empty(&self) -> bool {
-        self.index.is_empty()
+        self.live == 0
+    }
+    /// `Ok(position)` of the live entry with key `h`, or `Err(slot)`: the free slot where
+    /// it would go.
+    fn find(&self, h: &HKey) -> Result<usize, usize> {
+        let mut st = FxHasher::default();
+        h.hash(&mut st);
+        let hash = st.finish();
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut i = (hash ^ (hash >> 32)) as usize & mask;
+        loop {
+            match self.slots.get(i) {
+                None | Some(0) => return Err(i),
+                Some(&s) => {
+                    let e = s - 1;
+                    if matches!(self.entries.get(e), Some(Some(_))) && self.keys.get(e) == Some(h) {
+                        return Ok(e);
+                    }
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+    /// Drops the holes (keeping the entries' order) and rebuilds the index with room to grow.
+    fn rebuild(&mut self) {
+        let mut at = 0;
+        let entries = &self.entries;
+        self.keys.retain(|_| {
+            at += 1;
+            matches!(entries.get(at - 1), Some(Some(_)))
+        });
+        self.entries.retain(Option::is_some);
+        self.slots = vec![0; (self.live * 4).next_power_of_two().max(8)];
+        for i in 0..self.keys.len() {
+            if let Some(Err(p)) = self.keys.get(i).map(|k| self.find(k)) {
+                if let Some(s) = self.slots.get_mut(p) {
+                    *s = i + 1;
+                }
+            }
+        }
     }
     pub fn get(&self, k: &Value) -> Result<Option<Value>, Exception> {
         let h = HKey::of(k)?;
         Ok(self.get_h(&h))
     }
     pub fn get_h(&self, h: &HKey) -> Option<Value> {
-        self.index
-            .get(h)
-            .and_then(|&i| self.entries.get(i))
-            .and_then(|e| e.as_ref())
-            .map(|(_, v)| v.clone())
+        match self.find(h) {
+            Ok(e) => self
+                .entries
+                .get(e)
+                .and_then(|e| e.as_ref())
+                .map(|(_, v)| v.clone()),
+            Err(_) => None,
+        }
     }
     pub fn contains(&self, k: &Value) -> Result<bool, Exception> {
-        Ok(self.index.contains_key(&HKey::of(k)?))
+        Ok(self.find(&HKey::of(k)?).is_ok())
     }
     pub fn insert(&mut self, k: Value, v: Value) -> Result<(), Exception> {
         let h = HKey::of(&k)?;
@@ -762,39 +811,44 @@ impl Dict {
         Ok(())
     }
     pub fn insert_h(&mut self, h: HKey, k: Value, v: Value) {
-        if let Some(&i) = self.index.get(&h) {
-            if let Some(Some(e)) = self.entries.get_mut(i) {
+        let mut at = self.find(&h);
+        if let Ok(e) = at {
+            // an existing key keeps its original object, like CPython's dict
+            if let Some(Some(e)) = self.entries.get_mut(e) {
                 e.1 = v;
-                return;
+            }
+            return;
+        }
+        if (self.entries.len() + 1) * 2 > self.slots.len() {
+            self.rebuild();
+            at = self.find(&h);
+        }
+        if let Err(p) = at {
+            if let Some(s) = self.slots.get_mut(p) {
+                *s = self.entries.len() + 1;
             }
         }
-        self.index.insert(h, self.entries.len());
         self.entries.push(Some((k, v)));
+        self.keys.push(h);
+        self.live += 1;
+    }
+    /// Takes the live entry at position `e` out (its slot stays as a hole until a rebuild).
+    fn take(&mut self, e: usize) -> Option<(Value, Value)> {
+        let old = self.entries.get_mut(e).and_then(|x| x.take());
+        if old.is_some() {
+            self.live -= 1;
+            if self.entries.len() > 16 && self.live * 2 < self.entries.len() {
+                self.rebuild();
+            }
+        }
+        old
     }
     pub fn remove(&mut self, k: &Value) -> Result<Option<Value>, Exception> {
         let h = HKey::of(k)?;
-        let Some(i) = self.index.remove(&h) else {
-            return Ok(None);
-        };
-        let old = self
-            .entries
-            .get_mut(i)
-            .and_then(|e| e.take())
-            .map(|(_, v)| v);
-        if self.entries.len() > 16 && self.index.len() * 2 < self.entries.len() {
-            self.compact();
-        }
-        Ok(old)
-    }
-    fn compact(&mut self) {
-        self.entries.retain(Option::is_some);
-        self.index.clear();
-        // after the retain every entry is Some, so positions are the entries' indexes
-        for (i, e) in self.entries.iter().enumerate() {
-            if let Some(Ok(h)) = e.as_ref().map(|(k, _)| HKey::of(k)) {
-                self.index.insert(h, i);
-            }
-        }
+        Ok(match self.find(&h) {
+            Ok(e) => self.take(e).map(|(_, v)| v),
+            Err(_) => None,
+        })
     }
     pub fn iter(&self) -> impl Iterator<Item = (&Value, &Value)> {
         self.entries
@@ -823,20 +877,12 @@ impl Dict {
         out
     }
     pub fn clear(&mut self) {
-        self.entries.clear();
-        self.index.clear();
+        *self = Dict::default();
     }
     /// Removes and returns the last inserted entry.
     pub fn pop_last(&mut self) -> Option<(Value, Value)> {
-        while let Some(e) = self.entries.pop() {
-            if let Some((k, v)) = e {
-                if let Ok(h) = HKey::of(&k) {
-                    self.index.remove(&h);
-                }
-                return Some((k, v));
-            }
-        }
-        None
+        let e = self.entries.iter().rposition(Option::is_some)?;
+        self.take(e)
     }
     pub fn first(&self) -> Option<(Value, Value)> {
         self.iter().next().map(|(k, v)| (k.clone(), v.clone()))

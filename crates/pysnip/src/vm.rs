@@ -113,15 +113,7 @@ impl Process {
             instructions: 0,
         };
         let nlocals = module.nlocals as usize;
-        p.frames.push(Frame {
-            code: module,
-            ip: 0,
-            base: 0,
-            ret_base: 0,
-            cells: Vec::new(),
-            blocks: Vec::new(),
-            handling: Vec::new(),
-        });
+        p.push_frame(module, 0, 0, Vec::new());
         p.stack.extend(std::iter::repeat_n(Value::Unbound, nlocals));
         p
     }
@@ -142,21 +134,16 @@ impl Process {
         match self.state {
             State::Finished => return RunStatus::Finished,
             State::Failed => {
-                return RunStatus::Error(self.error.clone().unwrap_or_else(|| PyError {
-                    kind: "RuntimeError".into(),
-                    message: "the process has already failed".into(),
-                    frames: vec![],
-                    is_syntax: false,
-                }))
+                return RunStatus::Error(
+                    self.error
+                        .clone()
+                        .unwrap_or_else(|| runtime_pyerror("the process has already failed")),
+                )
             }
             State::Waiting(_) => {
-                return RunStatus::Error(PyError {
-                    kind: "RuntimeError".into(),
-                    message: "run() called while blocked: call resume_with or resume_raise first"
-                        .into(),
-                    frames: vec![],
-                    is_syntax: false,
-                })
+                return RunStatus::Error(runtime_pyerror(
+                    "run() called while blocked: call resume_with or resume_raise first",
+                ))
             }
             State::Ready => {}
         }
@@ -1531,34 +1518,27 @@ impl Process {
         outcome: CallOutcome,
         stop_depth: usize,
     ) -> Result<Option<Exec>, Exception> {
-        match outcome {
-            CallOutcome::Value(v) => {
-                if let Some(b) = self.pending_block.take() {
-                    if stop_depth > 0 {
-                        return Err(Exception::builtin(
-                            "RuntimeError",
-                            "blocking call inside a callback",
-                        ));
-                    }
-                    self.state = State::Waiting(Pending::Value);
-                    let _ = v;
-                    return Ok(Some(Exec::Blocked(b)));
+        // a value returned by a native that blocks (time.sleep) is dropped: the pending
+        // call's result is what `resume_with` gives
+        let b = match outcome {
+            CallOutcome::Value(v) => match self.pending_block.take() {
+                Some(b) => b,
+                None => {
+                    self.stack.push(v);
+                    return Ok(None);
                 }
-                self.stack.push(v);
-                Ok(None)
-            }
-            CallOutcome::Pushed => Ok(None),
-            CallOutcome::Block(b) => {
-                if stop_depth > 0 {
-                    return Err(Exception::builtin(
-                        "RuntimeError",
-                        "blocking call inside a callback",
-                    ));
-                }
-                self.state = State::Waiting(Pending::Value);
-                Ok(Some(Exec::Blocked(b)))
-            }
+            },
+            CallOutcome::Pushed => return Ok(None),
+            CallOutcome::Block(b) => b,
+        };
+        if stop_depth > 0 {
+            return Err(Exception::builtin(
+                "RuntimeError",
+                "blocking call inside a callback",
+            ));
         }
+        self.state = State::Waiting(Pending::Value);
+        Ok(Some(Exec::Blocked(b)))
     }
 
     fn call_and_continue(
@@ -1585,21 +1565,32 @@ impl Process {
 
     fn push_frame_fast(&mut self, f: Rc<Function>, fpos: usize) -> Result<(), Exception> {
         self.check_depth()?;
-        let base = fpos + 1;
         let extra = f.code.nlocals as usize - f.code.nparams as usize;
         for _ in 0..extra {
             self.stack.push(Value::Unbound);
         }
+        self.push_frame(f.code.clone(), fpos + 1, fpos, f.closure.clone());
+        Ok(())
+    }
+
+    /// Enters `code` with its locals from stack slot `base` on; returning truncates the
+    /// stack to `ret_base`.
+    fn push_frame(
+        &mut self,
+        code: Rc<Code>,
+        base: usize,
+        ret_base: usize,
+        cells: Vec<Rc<RefCell<Value>>>,
+    ) {
         self.frames.push(Frame {
-            code: f.code.clone(),
+            code,
             ip: 0,
             base,
-            ret_base: fpos,
-            cells: f.closure.clone(),
+            ret_base,
+            cells,
             blocks: Vec::new(),
             handling: Vec::new(),
         });
-        Ok(())
     }
 
     /// Calls any callable: pushes a frame for Python functions, runs natives and host calls.
@@ -1625,15 +1616,7 @@ impl Process {
                 cells.extend_from_slice(&f.closure);
                 let mut locals = locals;
                 self.stack.append(&mut locals);
-                self.frames.push(Frame {
-                    code,
-                    ip: 0,
-                    base,
-                    ret_base,
-                    cells,
-                    blocks: Vec::new(),
-                    handling: Vec::new(),
-                });
+                self.push_frame(code, base, ret_base, cells);
                 Ok(CallOutcome::Pushed)
             }
             Value::Builtin(b) => Ok(CallOutcome::Value((b.f)(self, host, args, kwargs)?)),
@@ -1717,8 +1700,6 @@ impl Process {
 
     fn unpack_items(&mut self, host: &mut dyn Host, v: &Value) -> Result<Vec<Value>, Exception> {
         match v {
-            Value::Tuple(t) => Ok(t.to_vec()),
-            Value::List(l) => Ok(l.borrow().clone()),
             Value::Record(r) => {
                 let mut out = Vec::with_capacity(r.fields.len());
                 for (_, v) in &r.fields {
@@ -1955,10 +1936,7 @@ impl Process {
                     for (k, v) in attrs {
                         items.push((Rc::from(k.as_str()), v));
                     }
-                    Value::Module(Rc::new(Module {
-                        name: Rc::from(name),
-                        attrs: RefCell::new(items),
-                    }))
+                    new_module(name, items)
                 }
                 Some(Err(e)) => return Err(e),
                 None => {
@@ -1990,14 +1968,31 @@ impl Process {
         match self.import_module(host, name) {
             Ok(m) => Ok(m),
             Err(_) => {
-                let m = Value::Module(Rc::new(Module {
-                    name: Rc::from(name),
-                    attrs: RefCell::new(Vec::new()),
-                }));
+                let m = new_module(name, Vec::new());
                 self.modules.push((name.to_string(), m.clone()));
                 Ok(m)
             }
         }
+    }
+}
+
+/// A module value named `name` with attributes `items`.
+fn new_module(name: &str, items: Vec<(Rc<str>, Value)>) -> Value {
+    Value::Module(Rc::new(Module {
+        name: Rc::from(name),
+        attrs: RefCell::new(items),
+    }))
+}
+
+/// A RuntimeError without traceback, for API misuse (`run` on a failed or blocked process).
+#[cold]
+#[inline(never)]
+fn runtime_pyerror(message: &str) -> PyError {
+    PyError {
+        kind: "RuntimeError".into(),
+        message: message.into(),
+        frames: vec![],
+        is_syntax: false,
     }
 }
 
