@@ -2,6 +2,7 @@
 //! the virtual clock, the event queue and the trace.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use crate::assignor::{self, Member, Strategy, TopicPartition};
@@ -357,6 +358,8 @@ impl Cluster {
 
     // ----- events, queue, trace -------------------------------------------------------------
 
+    /// Out of line: one push instead of an inlined copy at each of the many event sites.
+    #[inline(never)]
     fn emit(&mut self, event: Event) {
         self.trace.push(TimedEvent {
             time: self.now,
@@ -590,7 +593,7 @@ impl Cluster {
     /// A topic's metadata changed: group leaders subscribed to it notice and rejoin (Kafka's
     /// leader-side metadata check); group-less subscribers take all partitions at their next poll.
     fn metadata_changed(&mut self, topic: &str) {
-        let mut leaders: Vec<(ConsumerId, u32)> = Vec::new();
+        let consumers = &mut self.consumers;
         for g in self.groups.values() {
             if g.state == GroupState::Empty {
                 continue;
@@ -602,13 +605,11 @@ impl Cluster {
             if !subscribed {
                 continue;
             }
-            if let Some(m) = g.leader.as_ref().and_then(|l| g.members.get(l)) {
-                leaders.push((m.consumer, m.incarnation));
-            }
-        }
-        for (c, inc) in leaders {
-            if let Some(cons) = self.consumers.get_mut(c.0 as usize) {
-                if cons.incarnation == inc && cons.status == ConsumerStatus::Running {
+            let Some(m) = g.leader.as_ref().and_then(|l| g.members.get(l)) else {
+                continue;
+            };
+            if let Some(cons) = consumers.get_mut(m.consumer.0 as usize) {
+                if cons.incarnation == m.incarnation && cons.status == ConsumerStatus::Running {
                     cons.need_rejoin = true;
                 }
             }
@@ -1981,10 +1982,16 @@ impl Cluster {
                 .iter()
                 .any(|s| others().all(|m| m.strategies.contains(s)));
             if others().next().is_some() && !ok {
+                // `{strategies:?}` by hand: the `Vec` `Debug` impl was a function of its own.
+                let mut list = String::new();
+                for (i, s) in strategies.iter().enumerate() {
+                    let sep = if i == 0 { "" } else { ", " };
+                    let _ = write!(list, "{sep}{s:?}");
+                }
                 return Err(err(
                     KafkaError::InconsistentGroupProtocol,
                     format_args!(
-                        "Strategies {strategies:?} share nothing with the members of group '{g}'."
+                        "Strategies [{list}] share nothing with the members of group '{g}'."
                     ),
                 ));
             }
@@ -2325,12 +2332,26 @@ impl Cluster {
             .collect();
         let raw = assignor::assign_with(protocol, &members, &partitions_of);
         drop(members);
+        // The state change comes first in the trace, then each member's revocation and
+        // assignment, in member id order.
+        let from = grp.state;
+        grp.state = GroupState::Stable;
+        let now = self.now;
+        let trace = &mut self.trace;
+        trace.push(TimedEvent {
+            time: now,
+            event: Event::GroupStateChanged {
+                group: g.clone(),
+                from,
+                to: GroupState::Stable,
+            },
+        });
+        let cooperative = protocol == Strategy::CooperativeSticky;
         // Defensive validation: existing partitions, subscribed topics, one owner each.
         // Partitions already given out, sorted (a Vec: less wasm code than a BTreeSet).
         let mut taken: Vec<&TopicPartition> = Vec::new();
         // In member id order (the members' order). Each list stays sorted: the assignor's
         // lists are sorted and duplicate-free, and filtering keeps that.
-        let mut deliveries: Vec<(ConsumerId, u32, Name, Vec<TopicPartition>)> = Vec::new();
         for m in grp.members.values_mut() {
             let mut list = Vec::new();
             let found = raw.binary_search_by(|(k, _)| k.as_str().cmp(&m.member_id));
@@ -2348,18 +2369,13 @@ impl Cluster {
             }
             m.assignment = list.clone();
             m.generation = generation;
-            deliveries.push((m.consumer, m.incarnation, m.member_id.clone(), list));
-        }
-        self.set_state(g, GroupState::Stable);
-        let cooperative = protocol == Strategy::CooperativeSticky;
-        let now = self.now;
-        for (c, inc, mid, list) in deliveries {
+            let c = m.consumer;
             let Some(cons) = self.consumers.get_mut(c.0 as usize) else {
                 continue;
             };
-            if cons.incarnation != inc
+            if cons.incarnation != m.incarnation
                 || cons.status != ConsumerStatus::Running
-                || cons.member_id.as_ref() != Some(&mid)
+                || cons.member_id.as_ref() != Some(&m.member_id)
             {
                 continue;
             }
@@ -2375,24 +2391,30 @@ impl Cluster {
             cons.generation = Some(generation);
             cons.joining = false;
             cons.next_auto_commit = now.saturating_add(cons.cfg.auto_commit_interval_ms);
-            if cooperative && !revoked.is_empty() {
-                // Cooperative: give up what moved, then rejoin so it can be handed over.
-                cons.need_rejoin = true;
-            }
             if !revoked.is_empty() {
-                self.emit(Event::Revoked {
-                    group: g.clone(),
-                    consumer: c,
-                    member_id: mid.clone(),
-                    partitions: revoked,
+                if cooperative {
+                    // Cooperative: give up what moved, then rejoin so it can be handed over.
+                    cons.need_rejoin = true;
+                }
+                trace.push(TimedEvent {
+                    time: now,
+                    event: Event::Revoked {
+                        group: g.clone(),
+                        consumer: c,
+                        member_id: m.member_id.clone(),
+                        partitions: revoked,
+                    },
                 });
             }
-            self.emit(Event::Assigned {
-                group: g.clone(),
-                consumer: c,
-                member_id: mid,
-                generation,
-                partitions: list,
+            trace.push(TimedEvent {
+                time: now,
+                event: Event::Assigned {
+                    group: g.clone(),
+                    consumer: c,
+                    member_id: m.member_id.clone(),
+                    generation,
+                    partitions: list,
+                },
             });
         }
         self.emit(Event::RebalanceCompleted {
@@ -2767,6 +2789,27 @@ mod tests {
         let err = cl.poll(b, None).unwrap_err();
         assert_eq!(err.python_name(), "InconsistentGroupProtocolError");
         assert_eq!(cl.group("g").unwrap().members().count(), 1);
+    }
+
+    #[test]
+    fn no_common_strategy_error_lists_the_joiners_strategies_as_debug() {
+        let mut cl = Cluster::new(ClusterConfig::default());
+        cl.create_topic("t", 1, TopicConfig::default()).unwrap();
+        let cfg = |s: Vec<Strategy>| ConsumerConfig {
+            group_id: Some("g".into()),
+            strategies: s,
+            ..ConsumerConfig::default()
+        };
+        let theirs = vec![Strategy::Sticky, Strategy::CooperativeSticky];
+        let a = cl.new_consumer(cfg(vec![Strategy::Range]));
+        let b = cl.new_consumer(cfg(theirs.clone()));
+        cl.subscribe(a, &["t".into()]).unwrap();
+        cl.subscribe(b, &["t".into()]).unwrap();
+        cl.poll(a, None).unwrap();
+        let err = cl.poll(b, None).unwrap_err().to_string();
+        let want = format!("Strategies {theirs:?} share nothing with the members of group 'g'.");
+        assert!(err.contains(&want), "{err}");
+        assert!(err.contains("[Sticky, CooperativeSticky]"), "{err}");
     }
 
     #[test]

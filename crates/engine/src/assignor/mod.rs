@@ -201,16 +201,21 @@ pub(crate) fn sort_dedup(tps: &mut Vec<TopicPartition>) {
 /// The partitions grouped by topic, topics in first-appearance order, partitions in their order:
 /// how owned partitions travel in a JoinGroup subscription (`[(topic, [partition, ...]), ...]`).
 fn group_by_topic(owned: &[TopicPartition]) -> Vec<TopicPartition> {
-    let mut topics: Vec<&str> = Vec::new();
-    for tp in owned {
-        if !topics.contains(&tp.topic.as_str()) {
-            topics.push(&tp.topic);
+    // Plain loops: an iterator chain here instantiated flatten/filter adapters of its own.
+    let mut out: Vec<TopicPartition> = Vec::with_capacity(owned.len());
+    for (i, tp) in owned.iter().enumerate() {
+        let earlier = owned.get(..i).unwrap_or(&[]);
+        if earlier.iter().any(|o| o.topic == tp.topic) {
+            continue;
+        }
+        // The first partition of its topic: the topic's partitions, in their order.
+        for o in owned.get(i..).unwrap_or(&[]) {
+            if o.topic == tp.topic {
+                out.push(o.clone());
+            }
         }
     }
-    topics
-        .into_iter()
-        .flat_map(|t| owned.iter().filter(move |tp| tp.topic == t).cloned())
-        .collect()
+    out
 }
 
 /// The members in first-appearance order, a repeated id keeping its last subscription.
