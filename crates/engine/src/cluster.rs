@@ -525,9 +525,10 @@ impl Cluster {
             ));
         }
         let n: Name = Arc::from(name);
-        let logs = (0..partitions)
-            .map(|p| PartitionLog::new(n.clone(), p, self.now))
-            .collect();
+        let mut logs = Vec::with_capacity(partitions as usize);
+        for p in 0..partitions {
+            logs.push(PartitionLog::new(n.clone(), p, self.now));
+        }
         self.topics.insert(
             n.clone(),
             Topic {
@@ -854,13 +855,19 @@ impl Cluster {
         &self.consumers
     }
 
-    fn running(&self, c: ConsumerId) -> Result<&Consumer, KafkaError> {
-        let cons = self.consumers.get(c.0 as usize).ok_or_else(|| {
+    /// The consumer, or `UnknownConsumer` (one out-of-line lookup for every such check).
+    #[inline(never)]
+    fn known(&self, c: ConsumerId) -> Result<&Consumer, KafkaError> {
+        self.consumers.get(c.0 as usize).ok_or_else(|| {
             err(
                 KafkaError::UnknownConsumer,
                 format_args!("No consumer {c}."),
             )
-        })?;
+        })
+    }
+
+    fn running(&self, c: ConsumerId) -> Result<&Consumer, KafkaError> {
+        let cons = self.known(c)?;
         match cons.status {
             ConsumerStatus::Running => Ok(cons),
             ConsumerStatus::Crashed => Err(err(
@@ -898,10 +905,16 @@ impl Cluster {
             valid_topic_name(t)?;
         }
         // Sorting `&str` (not `String`) reuses the one string sort the engine already has.
-        let mut names: Vec<&str> = topics.iter().map(String::as_str).collect();
+        let mut names: Vec<&str> = Vec::with_capacity(topics.len());
+        for t in topics {
+            names.push(t);
+        }
         names.sort_unstable();
         names.dedup();
-        let sorted: Vec<String> = names.into_iter().map(str::to_string).collect();
+        let mut sorted: Vec<String> = Vec::with_capacity(names.len());
+        for t in names {
+            sorted.push(t.to_string());
+        }
         if self.cfg.auto_create_topics {
             for t in &sorted {
                 if !self.topics.contains_key(t.as_str()) {
@@ -978,7 +991,7 @@ impl Cluster {
     /// The consumer's current assignment.
     pub fn assignment(&self, c: ConsumerId) -> Vec<TopicPartition> {
         self.consumer(c)
-            .map(|cons| cons.owned.iter().map(|o| o.tp.clone()).collect())
+            .map(|cons| owned_tps(&cons.owned, &|_| true))
             .unwrap_or_default()
     }
 
@@ -1133,20 +1146,18 @@ impl Cluster {
     }
 
     fn positions_of(cons: &Consumer) -> Vec<(TopicPartition, u64)> {
-        cons.owned
-            .iter()
-            .filter_map(|o| o.position.map(|p| (o.tp.clone(), p)))
-            .collect()
+        let mut out = Vec::new();
+        for o in &cons.owned {
+            if let Some(p) = o.position {
+                out.push((o.tp.clone(), p));
+            }
+        }
+        out
     }
 
     /// Resolves a missing position: the committed offset, else `auto_offset_reset`.
     fn init_position(&mut self, c: ConsumerId, idx: usize) -> Result<u64, KafkaError> {
-        let Some(cons) = self.consumers.get(c.0 as usize) else {
-            return Err(err(
-                KafkaError::UnknownConsumer,
-                format_args!("No consumer {c}."),
-            ));
-        };
+        let cons = self.known(c)?;
         let Some(op) = cons.owned.get(idx) else {
             return Err(err(
                 KafkaError::IllegalState,
@@ -1374,12 +1385,7 @@ impl Cluster {
         offsets: Vec<(TopicPartition, u64)>,
         auto: bool,
     ) -> Result<(), KafkaError> {
-        let Some(cons) = self.consumers.get(c.0 as usize) else {
-            return Err(err(
-                KafkaError::UnknownConsumer,
-                format_args!("No consumer {c}."),
-            ));
-        };
+        let cons = self.known(c)?;
         let Some(gname) = cons.group.clone() else {
             return Err(err(
                 KafkaError::IllegalState,
@@ -1523,13 +1529,7 @@ impl Cluster {
     pub fn paused(&self, c: ConsumerId) -> Vec<TopicPartition> {
         self.consumers
             .get(c.0 as usize)
-            .map(|cs| {
-                cs.owned
-                    .iter()
-                    .filter(|o| o.paused)
-                    .map(|o| o.tp.clone())
-                    .collect()
-            })
+            .map(|cs| owned_tps(&cs.owned, &|o| o.paused))
             .unwrap_or_default()
     }
 
@@ -1598,11 +1598,7 @@ impl Cluster {
         end: bool,
     ) -> Result<(), KafkaError> {
         let list: Vec<TopicPartition> = if tps.is_empty() {
-            self.running(c)?
-                .owned
-                .iter()
-                .map(|o| o.tp.clone())
-                .collect()
+            owned_tps(&self.running(c)?.owned, &|_| true)
         } else {
             tps.to_vec()
         };
@@ -1671,12 +1667,7 @@ impl Cluster {
     /// `enable_auto_commit`, then leaves the group cleanly (a rebalance follows). Closing twice
     /// is a no-op.
     pub fn close(&mut self, c: ConsumerId, autocommit: bool) -> Result<(), KafkaError> {
-        let Some(cons) = self.consumers.get(c.0 as usize) else {
-            return Err(err(
-                KafkaError::UnknownConsumer,
-                format_args!("No consumer {c}."),
-            ));
-        };
+        let cons = self.known(c)?;
         if cons.status != ConsumerStatus::Running {
             return Ok(());
         }
@@ -1808,12 +1799,7 @@ impl Cluster {
     /// joins as a new member at its next poll, and its old member lingers until the session
     /// timeout, as in Kafka without static membership.
     pub fn restart(&mut self, c: ConsumerId) -> Result<ConsumerId, KafkaError> {
-        let Some(cons) = self.consumers.get(c.0 as usize) else {
-            return Err(err(
-                KafkaError::UnknownConsumer,
-                format_args!("No consumer {c}."),
-            ));
-        };
+        let cons = self.known(c)?;
         if cons.status == ConsumerStatus::Running {
             self.crash(c)?;
         }
@@ -1964,12 +1950,7 @@ impl Cluster {
     /// Sends JoinGroup for the consumer (after kafka-python's join-prepare: a synchronous
     /// auto-commit, and for eager protocols revoking every partition).
     fn join_group(&mut self, c: ConsumerId) -> Result<(), KafkaError> {
-        let Some(cons) = self.consumers.get(c.0 as usize) else {
-            return Err(err(
-                KafkaError::UnknownConsumer,
-                format_args!("No consumer {c}."),
-            ));
-        };
+        let cons = self.known(c)?;
         let Some(g) = cons.group.clone() else {
             return Ok(());
         };
@@ -2011,12 +1992,9 @@ impl Cluster {
                 .and_then(|grp| grp.protocol)
                 .is_some_and(|p| p == Strategy::CooperativeSticky);
         let subscription = cons.subscription.clone().unwrap_or_default();
-        let revoke: Vec<TopicPartition> = cons
-            .owned
-            .iter()
-            .filter(|o| !cooperative || !subscription.contains(&o.tp.topic))
-            .map(|o| o.tp.clone())
-            .collect();
+        let revoke = owned_tps(&cons.owned, &|o| {
+            !cooperative || !subscription.contains(&o.tp.topic)
+        });
         let member_before = cons.member_id.clone();
         if !revoke.is_empty() {
             if let Some(cons) = self.cons_mut(c) {
@@ -2050,7 +2028,7 @@ impl Cluster {
         let Some(cons) = self.consumers.get(c.0 as usize) else {
             return Ok(());
         };
-        let owned: Vec<TopicPartition> = cons.owned.iter().map(|o| o.tp.clone()).collect();
+        let owned = owned_tps(&cons.owned, &|_| true);
         let session = cons.cfg.session_timeout_ms;
         let rebalance_timeout = cons.cfg.max_poll_interval_ms;
         let inc = cons.incarnation;
@@ -2293,7 +2271,10 @@ impl Cluster {
             m.joined = false;
         }
         let generation = grp.generation;
-        let members: Vec<Name> = grp.members.keys().cloned().collect();
+        let mut members: Vec<Name> = Vec::new();
+        for k in grp.members.keys() {
+            members.push(k.clone());
+        }
         self.set_state(g, GroupState::CompletingRebalance);
         self.emit(Event::GenerationStarted {
             group: g.clone(),
@@ -2379,12 +2360,7 @@ impl Cluster {
             {
                 continue;
             }
-            let revoked: Vec<TopicPartition> = cons
-                .owned
-                .iter()
-                .filter(|o| !list.contains(&o.tp))
-                .map(|o| o.tp.clone())
-                .collect();
+            let revoked = owned_tps(&cons.owned, &|o| !list.contains(&o.tp));
             // The new assignment in `list`'s (sorted, duplicate-free) order, keeping the
             // positions of partitions the consumer already owned.
             set_owned(cons, &list);
@@ -2481,7 +2457,10 @@ impl Cluster {
             return Vec::new();
         };
         // A sorted, duplicate-free Vec (less wasm code than a BTreeSet).
-        let mut tps: Vec<TopicPartition> = g.offsets.iter().map(|(tp, _)| tp.clone()).collect();
+        let mut tps: Vec<TopicPartition> = Vec::new();
+        for (tp, _) in g.offsets.iter() {
+            tps.push(tp.clone());
+        }
         for m in g.members.values() {
             for t in &m.topics {
                 if let Some(topic) = self.topics.get(t.as_str()) {
@@ -2493,33 +2472,33 @@ impl Cluster {
         }
         assignor::sort_dedup(&mut tps);
         // Owners in a stable group (each member's assignment is sorted; the last member wins).
-        let assigned: Vec<&GroupMember> = if g.state == GroupState::Stable {
-            g.members.values().collect()
-        } else {
-            Vec::new()
-        };
-        tps.into_iter()
-            .map(|tp| {
-                let log_end = self
-                    .partition(&tp.topic, tp.partition)
-                    .map(|l| l.log_end_offset())
-                    .unwrap_or(0);
-                let committed = g.committed(&tp);
-                let lag = committed.map(|c| log_end.saturating_sub(c));
-                let owner = assigned
-                    .iter()
+        let stable = g.state == GroupState::Stable;
+        let mut out = Vec::with_capacity(tps.len());
+        for tp in tps {
+            let log_end = self
+                .partition(&tp.topic, tp.partition)
+                .map(|l| l.log_end_offset())
+                .unwrap_or(0);
+            let committed = g.committed(&tp);
+            let lag = committed.map(|c| log_end.saturating_sub(c));
+            let owner = if stable {
+                g.members
+                    .values()
                     .rev()
                     .find(|m| m.assignment.binary_search(&tp).is_ok())
-                    .map(|m| m.member_id.clone());
-                PartitionLag {
-                    tp,
-                    log_end,
-                    committed,
-                    lag,
-                    owner,
-                }
-            })
-            .collect()
+                    .map(|m| m.member_id.clone())
+            } else {
+                None
+            };
+            out.push(PartitionLag {
+                tp,
+                log_end,
+                committed,
+                lag,
+                owner,
+            });
+        }
+        out
     }
 
     /// Sum of a member's partition lags (its current assignment).
@@ -2674,23 +2653,23 @@ impl Cluster {
 /// Kafka's protocol selection: among strategies every member supports, each member votes for its
 /// most preferred; most votes wins, ties broken by the leader's preference order.
 fn select_protocol(grp: &Group, leader: &Name) -> Strategy {
-    let members: Vec<&GroupMember> = grp.members.values().collect();
-    let leader_prefs: Vec<Strategy> = grp
+    let leader_prefs: &[Strategy] = grp
         .members
         .get(leader)
-        .map(|m| m.strategies.clone())
-        .unwrap_or_default();
-    let candidates: Vec<Strategy> = leader_prefs
-        .iter()
-        .copied()
-        .filter(|s| members.iter().all(|m| m.strategies.contains(s)))
-        .collect();
+        .map(|m| m.strategies.as_slice())
+        .unwrap_or(&[]);
+    let mut candidates: Vec<Strategy> = Vec::new();
+    for &s in leader_prefs {
+        if grp.members.values().all(|m| m.strategies.contains(&s)) {
+            candidates.push(s);
+        }
+    }
     if candidates.is_empty() {
         return leader_prefs.first().copied().unwrap_or(Strategy::Range);
     }
     // Each member votes for its most preferred candidate; votes[i] counts candidates[i]'s.
     let mut votes: Vec<usize> = vec![0; candidates.len()];
-    for m in &members {
+    for m in grp.members.values() {
         let choice = m
             .strategies
             .iter()
@@ -2708,21 +2687,37 @@ fn select_protocol(grp: &Group, leader: &Name) -> Strategy {
         .unwrap_or(Strategy::Range)
 }
 
+/// The partitions of `owned` that `keep` accepts, in order. One function behind a `&dyn` for
+/// every such list (assignment, paused, revoked, owned at join) instead of an iterator chain
+/// instantiated per call site.
+#[inline(never)]
+fn owned_tps(
+    owned: &[OwnedPartition],
+    keep: &dyn Fn(&OwnedPartition) -> bool,
+) -> Vec<TopicPartition> {
+    let mut out = Vec::new();
+    for o in owned {
+        if keep(o) {
+            out.push(o.tp.clone());
+        }
+    }
+    out
+}
+
 /// Makes `list` the consumer's assignment, in its order: the position and pause of a partition
 /// it already owned carry over, the others start fresh.
 fn set_owned(cons: &mut Consumer, list: &[TopicPartition]) {
     let old = std::mem::take(&mut cons.owned);
-    cons.owned = list
-        .iter()
-        .map(|tp| {
-            let before = old.iter().find(|o| &o.tp == tp);
-            OwnedPartition {
-                tp: tp.clone(),
-                position: before.and_then(|o| o.position),
-                paused: before.is_some_and(|o| o.paused),
-            }
-        })
-        .collect();
+    let mut owned = Vec::with_capacity(list.len());
+    for tp in list {
+        let before = old.iter().find(|o| &o.tp == tp);
+        owned.push(OwnedPartition {
+            tp: tp.clone(),
+            position: before.and_then(|o| o.position),
+            paused: before.is_some_and(|o| o.paused),
+        });
+    }
+    cons.owned = owned;
 }
 
 #[cfg(test)]

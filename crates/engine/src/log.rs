@@ -345,11 +345,15 @@ impl PartitionLog {
         // run of equal hashes, in log order, and walking each run backwards a record is
         // superseded when a key equal to its own was already seen (a hash collision just puts
         // distinct keys in one run).
-        let keyed: Vec<&[u8]> = self.segments[..n - 1]
-            .iter()
-            .flat_map(|s| &s.records)
-            .filter_map(|r| r.key.as_deref())
-            .collect();
+        let compactable = self.segments.get(..n - 1).unwrap_or(&[]);
+        let mut keyed: Vec<&[u8]> = Vec::new();
+        for seg in compactable {
+            for r in &seg.records {
+                if let Some(k) = r.key.as_deref() {
+                    keyed.push(k);
+                }
+            }
+        }
         let mut order: Vec<(u64, usize)> = keyed
             .iter()
             .enumerate()
@@ -384,17 +388,19 @@ impl PartitionLog {
         let mut tombstones = 0u64;
         // One flag per keyed record, in log order.
         let mut flags = superseded_keyed.into_iter();
-        for r in self.segments[..n - 1].iter().flat_map(|s| &s.records) {
-            let superseded = r.key.is_some() && flags.next().unwrap_or(false);
-            let expired = r.is_tombstone() && r.delete_horizon.is_some_and(|h| now >= h);
-            let keep_it = !superseded && !expired;
-            if !keep_it {
-                removed += 1;
-                if r.value.is_none() && !superseded {
-                    tombstones += 1;
+        for seg in compactable {
+            for r in &seg.records {
+                let superseded = r.key.is_some() && flags.next().unwrap_or(false);
+                let expired = r.is_tombstone() && r.delete_horizon.is_some_and(|h| now >= h);
+                let keep_it = !superseded && !expired;
+                if !keep_it {
+                    removed += 1;
+                    if r.value.is_none() && !superseded {
+                        tombstones += 1;
+                    }
                 }
+                keep.push(keep_it);
             }
-            keep.push(keep_it);
         }
         drop(flags);
         drop(keyed);
