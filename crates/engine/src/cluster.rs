@@ -2531,38 +2531,47 @@ impl Cluster {
     pub fn run_log_cleaner(&mut self) {
         let now = self.now;
         let wall = self.wall_clock_ms();
-        let mut events = Vec::new();
+        // Straight into the trace (disjoint fields), in the same order as before.
+        let trace = &mut self.trace;
         for topic in self.topics.values_mut() {
-            let cfg = topic.config.clone();
-            for log in topic.partitions.iter_mut() {
+            let Topic {
+                name,
+                config: cfg,
+                partitions,
+                ..
+            } = topic;
+            for log in partitions.iter_mut() {
                 if cfg.cleanup_policy.compacts() {
-                    let (removed, tombstones) = log.compact(&cfg, now);
+                    let (removed, tombstones) = log.compact(cfg, now);
                     if removed > 0 {
-                        events.push(Event::Compacted {
-                            topic: topic.name.clone(),
-                            partition: log.partition(),
-                            removed,
-                            tombstones_removed: tombstones,
+                        trace.push(TimedEvent {
+                            time: now,
+                            event: Event::Compacted {
+                                topic: name.clone(),
+                                partition: log.partition(),
+                                removed,
+                                tombstones_removed: tombstones,
+                            },
                         });
                     }
                 }
                 if cfg.cleanup_policy.deletes() {
-                    for o in log.apply_retention(&cfg, now, wall) {
-                        events.push(Event::RetentionDeleted {
-                            topic: topic.name.clone(),
-                            partition: log.partition(),
-                            segments: o.segments,
-                            records: o.records,
-                            bytes: o.bytes,
-                            log_start_offset: log.log_start_offset(),
-                            reason: o.reason,
+                    for o in log.apply_retention(cfg, now, wall) {
+                        trace.push(TimedEvent {
+                            time: now,
+                            event: Event::RetentionDeleted {
+                                topic: name.clone(),
+                                partition: log.partition(),
+                                segments: o.segments,
+                                records: o.records,
+                                bytes: o.bytes,
+                                log_start_offset: log.log_start_offset(),
+                                reason: o.reason,
+                            },
                         });
                     }
                 }
             }
-        }
-        for e in events {
-            self.emit(e);
         }
     }
 

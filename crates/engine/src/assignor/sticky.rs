@@ -297,7 +297,7 @@ impl<'a> Executor<'a> {
         }
         self.is_fresh_assignment = !self.current_assignment.iter().any(Option::is_some);
         for (c, parts) in self.current_assignment.iter().enumerate() {
-            for &p in parts.iter().flatten() {
+            for &p in parts.as_deref().unwrap_or(&[]) {
                 set(&mut self.current_partition_consumer, p, Some(c));
             }
         }
@@ -380,7 +380,8 @@ impl<'a> Executor<'a> {
         if !self.is_fresh_assignment && self.subscriptions_identical() {
             // Deal the current partitions out from the most loaded consumers first.
             let mut assignments = self.current_assignment.clone();
-            for parts in assignments.iter_mut().flatten() {
+            for parts in assignments.iter_mut() {
+                let Some(parts) = parts else { continue };
                 parts.retain(|&p| self.in_cluster(p));
             }
             let mut sorted_consumers = Ranking::default();
@@ -563,7 +564,7 @@ impl<'a> Executor<'a> {
         }
         let mut all_assigned: Vec<Option<usize>> = vec![None; self.tps.len()];
         for (c, parts) in self.current_assignment.iter().enumerate() {
-            for &p in parts.iter().flatten() {
+            for &p in parts.as_deref().unwrap_or(&[]) {
                 set(&mut all_assigned, p, Some(c));
             }
         }
@@ -711,7 +712,8 @@ impl<'a> Executor<'a> {
 /// (0 for a perfectly balanced assignment).
 fn balance_score(assignment: &[Option<Vec<usize>>]) -> u64 {
     let mut counts: Vec<u64> = Vec::new();
-    for p in assignment.iter().flatten() {
+    for p in assignment {
+        let Some(p) = p else { continue };
         counts.push(p.len() as u64);
     }
     let mut score = 0u64;
