@@ -358,8 +358,6 @@ impl Cluster {
 
     // ----- events, queue, trace -------------------------------------------------------------
 
-    /// Out of line: one push instead of an inlined copy at each of the many event sites.
-    #[inline(never)]
     fn emit(&mut self, event: Event) {
         self.trace.push(TimedEvent {
             time: self.now,

@@ -22,9 +22,6 @@ impl<V> NameMap<V> {
         Self::default()
     }
 
-    /// Out of line: the engine looks groups and members up from dozens of places, and an
-    /// inlined binary search with its string comparison at each of them is much more code.
-    #[inline(never)]
     fn find(&self, key: &str) -> Result<usize, usize> {
         self.entries.binary_search_by(|(k, _)| (**k).cmp(key))
     }
