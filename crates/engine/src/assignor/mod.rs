@@ -189,18 +189,16 @@ pub(crate) fn sort_dedup(tps: &mut Vec<TopicPartition>) {
     }
     drop(names);
     keys.sort_unstable();
-    let mut slots: Vec<Option<TopicPartition>> = Vec::with_capacity(tps.len());
-    for tp in std::mem::take(tps) {
-        slots.push(Some(tp));
-    }
+    // Cloning from the old list (short lists) spares a `Vec<Option<TopicPartition>>` type.
+    let old = std::mem::take(tps);
     let mut last = None;
     for (key, i) in keys {
         if last == Some(key) {
             continue;
         }
         last = Some(key);
-        if let Some(tp) = slots.get_mut(i).and_then(Option::take) {
-            tps.push(tp);
+        if let Some(tp) = old.get(i) {
+            tps.push(tp.clone());
         }
     }
 }
