@@ -2,6 +2,7 @@
 //! the virtual clock, the event queue and the trace.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use crate::assignor::{self, Member, Strategy, TopicPartition};
@@ -522,9 +523,10 @@ impl Cluster {
             ));
         }
         let n: Name = Arc::from(name);
-        let logs = (0..partitions)
-            .map(|p| PartitionLog::new(n.clone(), p, self.now))
-            .collect();
+        let mut logs = Vec::with_capacity(partitions as usize);
+        for p in 0..partitions {
+            logs.push(PartitionLog::new(n.clone(), p, self.now));
+        }
         self.topics.insert(
             n.clone(),
             Topic {
@@ -590,7 +592,7 @@ impl Cluster {
     /// A topic's metadata changed: group leaders subscribed to it notice and rejoin (Kafka's
     /// leader-side metadata check); group-less subscribers take all partitions at their next poll.
     fn metadata_changed(&mut self, topic: &str) {
-        let mut leaders: Vec<(ConsumerId, u32)> = Vec::new();
+        let consumers = &mut self.consumers;
         for g in self.groups.values() {
             if g.state == GroupState::Empty {
                 continue;
@@ -602,13 +604,11 @@ impl Cluster {
             if !subscribed {
                 continue;
             }
-            if let Some(m) = g.leader.as_ref().and_then(|l| g.members.get(l)) {
-                leaders.push((m.consumer, m.incarnation));
-            }
-        }
-        for (c, inc) in leaders {
-            if let Some(cons) = self.consumers.get_mut(c.0 as usize) {
-                if cons.incarnation == inc && cons.status == ConsumerStatus::Running {
+            let Some(m) = g.leader.as_ref().and_then(|l| g.members.get(l)) else {
+                continue;
+            };
+            if let Some(cons) = consumers.get_mut(m.consumer.0 as usize) {
+                if cons.incarnation == m.incarnation && cons.status == ConsumerStatus::Running {
                     cons.need_rejoin = true;
                 }
             }
@@ -853,13 +853,19 @@ impl Cluster {
         &self.consumers
     }
 
-    fn running(&self, c: ConsumerId) -> Result<&Consumer, KafkaError> {
-        let cons = self.consumers.get(c.0 as usize).ok_or_else(|| {
+    /// The consumer, or `UnknownConsumer` (one out-of-line lookup for every such check).
+    #[inline(never)]
+    fn known(&self, c: ConsumerId) -> Result<&Consumer, KafkaError> {
+        self.consumers.get(c.0 as usize).ok_or_else(|| {
             err(
                 KafkaError::UnknownConsumer,
                 format_args!("No consumer {c}."),
             )
-        })?;
+        })
+    }
+
+    fn running(&self, c: ConsumerId) -> Result<&Consumer, KafkaError> {
+        let cons = self.known(c)?;
         match cons.status {
             ConsumerStatus::Running => Ok(cons),
             ConsumerStatus::Crashed => Err(err(
@@ -897,10 +903,16 @@ impl Cluster {
             valid_topic_name(t)?;
         }
         // Sorting `&str` (not `String`) reuses the one string sort the engine already has.
-        let mut names: Vec<&str> = topics.iter().map(String::as_str).collect();
+        let mut names: Vec<&str> = Vec::with_capacity(topics.len());
+        for t in topics {
+            names.push(t);
+        }
         names.sort_unstable();
         names.dedup();
-        let sorted: Vec<String> = names.into_iter().map(str::to_string).collect();
+        let mut sorted: Vec<String> = Vec::with_capacity(names.len());
+        for t in names {
+            sorted.push(t.to_string());
+        }
         if self.cfg.auto_create_topics {
             for t in &sorted {
                 if !self.topics.contains_key(t.as_str()) {
@@ -977,7 +989,7 @@ impl Cluster {
     /// The consumer's current assignment.
     pub fn assignment(&self, c: ConsumerId) -> Vec<TopicPartition> {
         self.consumer(c)
-            .map(|cons| cons.owned.iter().map(|o| o.tp.clone()).collect())
+            .map(|cons| owned_tps(&cons.owned, &|_| true))
             .unwrap_or_default()
     }
 
@@ -1132,20 +1144,18 @@ impl Cluster {
     }
 
     fn positions_of(cons: &Consumer) -> Vec<(TopicPartition, u64)> {
-        cons.owned
-            .iter()
-            .filter_map(|o| o.position.map(|p| (o.tp.clone(), p)))
-            .collect()
+        let mut out = Vec::new();
+        for o in &cons.owned {
+            if let Some(p) = o.position {
+                out.push((o.tp.clone(), p));
+            }
+        }
+        out
     }
 
     /// Resolves a missing position: the committed offset, else `auto_offset_reset`.
     fn init_position(&mut self, c: ConsumerId, idx: usize) -> Result<u64, KafkaError> {
-        let Some(cons) = self.consumers.get(c.0 as usize) else {
-            return Err(err(
-                KafkaError::UnknownConsumer,
-                format_args!("No consumer {c}."),
-            ));
-        };
+        let cons = self.known(c)?;
         let Some(op) = cons.owned.get(idx) else {
             return Err(err(
                 KafkaError::IllegalState,
@@ -1373,12 +1383,7 @@ impl Cluster {
         offsets: Vec<(TopicPartition, u64)>,
         auto: bool,
     ) -> Result<(), KafkaError> {
-        let Some(cons) = self.consumers.get(c.0 as usize) else {
-            return Err(err(
-                KafkaError::UnknownConsumer,
-                format_args!("No consumer {c}."),
-            ));
-        };
+        let cons = self.known(c)?;
         let Some(gname) = cons.group.clone() else {
             return Err(err(
                 KafkaError::IllegalState,
@@ -1522,13 +1527,7 @@ impl Cluster {
     pub fn paused(&self, c: ConsumerId) -> Vec<TopicPartition> {
         self.consumers
             .get(c.0 as usize)
-            .map(|cs| {
-                cs.owned
-                    .iter()
-                    .filter(|o| o.paused)
-                    .map(|o| o.tp.clone())
-                    .collect()
-            })
+            .map(|cs| owned_tps(&cs.owned, &|o| o.paused))
             .unwrap_or_default()
     }
 
@@ -1597,11 +1596,7 @@ impl Cluster {
         end: bool,
     ) -> Result<(), KafkaError> {
         let list: Vec<TopicPartition> = if tps.is_empty() {
-            self.running(c)?
-                .owned
-                .iter()
-                .map(|o| o.tp.clone())
-                .collect()
+            owned_tps(&self.running(c)?.owned, &|_| true)
         } else {
             tps.to_vec()
         };
@@ -1670,12 +1665,7 @@ impl Cluster {
     /// `enable_auto_commit`, then leaves the group cleanly (a rebalance follows). Closing twice
     /// is a no-op.
     pub fn close(&mut self, c: ConsumerId, autocommit: bool) -> Result<(), KafkaError> {
-        let Some(cons) = self.consumers.get(c.0 as usize) else {
-            return Err(err(
-                KafkaError::UnknownConsumer,
-                format_args!("No consumer {c}."),
-            ));
-        };
+        let cons = self.known(c)?;
         if cons.status != ConsumerStatus::Running {
             return Ok(());
         }
@@ -1807,12 +1797,7 @@ impl Cluster {
     /// joins as a new member at its next poll, and its old member lingers until the session
     /// timeout, as in Kafka without static membership.
     pub fn restart(&mut self, c: ConsumerId) -> Result<ConsumerId, KafkaError> {
-        let Some(cons) = self.consumers.get(c.0 as usize) else {
-            return Err(err(
-                KafkaError::UnknownConsumer,
-                format_args!("No consumer {c}."),
-            ));
-        };
+        let cons = self.known(c)?;
         if cons.status == ConsumerStatus::Running {
             self.crash(c)?;
         }
@@ -1963,12 +1948,7 @@ impl Cluster {
     /// Sends JoinGroup for the consumer (after kafka-python's join-prepare: a synchronous
     /// auto-commit, and for eager protocols revoking every partition).
     fn join_group(&mut self, c: ConsumerId) -> Result<(), KafkaError> {
-        let Some(cons) = self.consumers.get(c.0 as usize) else {
-            return Err(err(
-                KafkaError::UnknownConsumer,
-                format_args!("No consumer {c}."),
-            ));
-        };
+        let cons = self.known(c)?;
         let Some(g) = cons.group.clone() else {
             return Ok(());
         };
@@ -1981,10 +1961,16 @@ impl Cluster {
                 .iter()
                 .any(|s| others().all(|m| m.strategies.contains(s)));
             if others().next().is_some() && !ok {
+                // `{strategies:?}` by hand: the `Vec` `Debug` impl was a function of its own.
+                let mut list = String::new();
+                for (i, s) in strategies.iter().enumerate() {
+                    let sep = if i == 0 { "" } else { ", " };
+                    let _ = write!(list, "{sep}{s:?}");
+                }
                 return Err(err(
                     KafkaError::InconsistentGroupProtocol,
                     format_args!(
-                        "Strategies {strategies:?} share nothing with the members of group '{g}'."
+                        "Strategies [{list}] share nothing with the members of group '{g}'."
                     ),
                 ));
             }
@@ -2004,12 +1990,9 @@ impl Cluster {
                 .and_then(|grp| grp.protocol)
                 .is_some_and(|p| p == Strategy::CooperativeSticky);
         let subscription = cons.subscription.clone().unwrap_or_default();
-        let revoke: Vec<TopicPartition> = cons
-            .owned
-            .iter()
-            .filter(|o| !cooperative || !subscription.contains(&o.tp.topic))
-            .map(|o| o.tp.clone())
-            .collect();
+        let revoke = owned_tps(&cons.owned, &|o| {
+            !cooperative || !subscription.contains(&o.tp.topic)
+        });
         let member_before = cons.member_id.clone();
         if !revoke.is_empty() {
             if let Some(cons) = self.cons_mut(c) {
@@ -2043,7 +2026,7 @@ impl Cluster {
         let Some(cons) = self.consumers.get(c.0 as usize) else {
             return Ok(());
         };
-        let owned: Vec<TopicPartition> = cons.owned.iter().map(|o| o.tp.clone()).collect();
+        let owned = owned_tps(&cons.owned, &|_| true);
         let session = cons.cfg.session_timeout_ms;
         let rebalance_timeout = cons.cfg.max_poll_interval_ms;
         let inc = cons.incarnation;
@@ -2286,7 +2269,10 @@ impl Cluster {
             m.joined = false;
         }
         let generation = grp.generation;
-        let members: Vec<Name> = grp.members.keys().cloned().collect();
+        let mut members: Vec<Name> = Vec::new();
+        for k in grp.members.keys() {
+            members.push(k.clone());
+        }
         self.set_state(g, GroupState::CompletingRebalance);
         self.emit(Event::GenerationStarted {
             group: g.clone(),
@@ -2325,12 +2311,26 @@ impl Cluster {
             .collect();
         let raw = assignor::assign_with(protocol, &members, &partitions_of);
         drop(members);
+        // The state change comes first in the trace, then each member's revocation and
+        // assignment, in member id order.
+        let from = grp.state;
+        grp.state = GroupState::Stable;
+        let now = self.now;
+        let trace = &mut self.trace;
+        trace.push(TimedEvent {
+            time: now,
+            event: Event::GroupStateChanged {
+                group: g.clone(),
+                from,
+                to: GroupState::Stable,
+            },
+        });
+        let cooperative = protocol == Strategy::CooperativeSticky;
         // Defensive validation: existing partitions, subscribed topics, one owner each.
         // Partitions already given out, sorted (a Vec: less wasm code than a BTreeSet).
         let mut taken: Vec<&TopicPartition> = Vec::new();
         // In member id order (the members' order). Each list stays sorted: the assignor's
         // lists are sorted and duplicate-free, and filtering keeps that.
-        let mut deliveries: Vec<(ConsumerId, u32, Name, Vec<TopicPartition>)> = Vec::new();
         for m in grp.members.values_mut() {
             let mut list = Vec::new();
             let found = raw.binary_search_by(|(k, _)| k.as_str().cmp(&m.member_id));
@@ -2348,51 +2348,47 @@ impl Cluster {
             }
             m.assignment = list.clone();
             m.generation = generation;
-            deliveries.push((m.consumer, m.incarnation, m.member_id.clone(), list));
-        }
-        self.set_state(g, GroupState::Stable);
-        let cooperative = protocol == Strategy::CooperativeSticky;
-        let now = self.now;
-        for (c, inc, mid, list) in deliveries {
+            let c = m.consumer;
             let Some(cons) = self.consumers.get_mut(c.0 as usize) else {
                 continue;
             };
-            if cons.incarnation != inc
+            if cons.incarnation != m.incarnation
                 || cons.status != ConsumerStatus::Running
-                || cons.member_id.as_ref() != Some(&mid)
+                || cons.member_id.as_ref() != Some(&m.member_id)
             {
                 continue;
             }
-            let revoked: Vec<TopicPartition> = cons
-                .owned
-                .iter()
-                .filter(|o| !list.contains(&o.tp))
-                .map(|o| o.tp.clone())
-                .collect();
+            let revoked = owned_tps(&cons.owned, &|o| !list.contains(&o.tp));
             // The new assignment in `list`'s (sorted, duplicate-free) order, keeping the
             // positions of partitions the consumer already owned.
             set_owned(cons, &list);
             cons.generation = Some(generation);
             cons.joining = false;
             cons.next_auto_commit = now.saturating_add(cons.cfg.auto_commit_interval_ms);
-            if cooperative && !revoked.is_empty() {
-                // Cooperative: give up what moved, then rejoin so it can be handed over.
-                cons.need_rejoin = true;
-            }
             if !revoked.is_empty() {
-                self.emit(Event::Revoked {
-                    group: g.clone(),
-                    consumer: c,
-                    member_id: mid.clone(),
-                    partitions: revoked,
+                if cooperative {
+                    // Cooperative: give up what moved, then rejoin so it can be handed over.
+                    cons.need_rejoin = true;
+                }
+                trace.push(TimedEvent {
+                    time: now,
+                    event: Event::Revoked {
+                        group: g.clone(),
+                        consumer: c,
+                        member_id: m.member_id.clone(),
+                        partitions: revoked,
+                    },
                 });
             }
-            self.emit(Event::Assigned {
-                group: g.clone(),
-                consumer: c,
-                member_id: mid,
-                generation,
-                partitions: list,
+            trace.push(TimedEvent {
+                time: now,
+                event: Event::Assigned {
+                    group: g.clone(),
+                    consumer: c,
+                    member_id: m.member_id.clone(),
+                    generation,
+                    partitions: list,
+                },
             });
         }
         self.emit(Event::RebalanceCompleted {
@@ -2459,7 +2455,10 @@ impl Cluster {
             return Vec::new();
         };
         // A sorted, duplicate-free Vec (less wasm code than a BTreeSet).
-        let mut tps: Vec<TopicPartition> = g.offsets.iter().map(|(tp, _)| tp.clone()).collect();
+        let mut tps: Vec<TopicPartition> = Vec::new();
+        for (tp, _) in g.offsets.iter() {
+            tps.push(tp.clone());
+        }
         for m in g.members.values() {
             for t in &m.topics {
                 if let Some(topic) = self.topics.get(t.as_str()) {
@@ -2471,33 +2470,33 @@ impl Cluster {
         }
         assignor::sort_dedup(&mut tps);
         // Owners in a stable group (each member's assignment is sorted; the last member wins).
-        let assigned: Vec<&GroupMember> = if g.state == GroupState::Stable {
-            g.members.values().collect()
-        } else {
-            Vec::new()
-        };
-        tps.into_iter()
-            .map(|tp| {
-                let log_end = self
-                    .partition(&tp.topic, tp.partition)
-                    .map(|l| l.log_end_offset())
-                    .unwrap_or(0);
-                let committed = g.committed(&tp);
-                let lag = committed.map(|c| log_end.saturating_sub(c));
-                let owner = assigned
-                    .iter()
+        let stable = g.state == GroupState::Stable;
+        let mut out = Vec::with_capacity(tps.len());
+        for tp in tps {
+            let log_end = self
+                .partition(&tp.topic, tp.partition)
+                .map(|l| l.log_end_offset())
+                .unwrap_or(0);
+            let committed = g.committed(&tp);
+            let lag = committed.map(|c| log_end.saturating_sub(c));
+            let owner = if stable {
+                g.members
+                    .values()
                     .rev()
                     .find(|m| m.assignment.binary_search(&tp).is_ok())
-                    .map(|m| m.member_id.clone());
-                PartitionLag {
-                    tp,
-                    log_end,
-                    committed,
-                    lag,
-                    owner,
-                }
-            })
-            .collect()
+                    .map(|m| m.member_id.clone())
+            } else {
+                None
+            };
+            out.push(PartitionLag {
+                tp,
+                log_end,
+                committed,
+                lag,
+                owner,
+            });
+        }
+        out
     }
 
     /// Sum of a member's partition lags (its current assignment).
@@ -2530,38 +2529,47 @@ impl Cluster {
     pub fn run_log_cleaner(&mut self) {
         let now = self.now;
         let wall = self.wall_clock_ms();
-        let mut events = Vec::new();
+        // Straight into the trace (disjoint fields), in the same order as before.
+        let trace = &mut self.trace;
         for topic in self.topics.values_mut() {
-            let cfg = topic.config.clone();
-            for log in topic.partitions.iter_mut() {
+            let Topic {
+                name,
+                config: cfg,
+                partitions,
+                ..
+            } = topic;
+            for log in partitions.iter_mut() {
                 if cfg.cleanup_policy.compacts() {
-                    let (removed, tombstones) = log.compact(&cfg, now);
+                    let (removed, tombstones) = log.compact(cfg, now);
                     if removed > 0 {
-                        events.push(Event::Compacted {
-                            topic: topic.name.clone(),
-                            partition: log.partition(),
-                            removed,
-                            tombstones_removed: tombstones,
+                        trace.push(TimedEvent {
+                            time: now,
+                            event: Event::Compacted {
+                                topic: name.clone(),
+                                partition: log.partition(),
+                                removed,
+                                tombstones_removed: tombstones,
+                            },
                         });
                     }
                 }
                 if cfg.cleanup_policy.deletes() {
-                    for o in log.apply_retention(&cfg, now, wall) {
-                        events.push(Event::RetentionDeleted {
-                            topic: topic.name.clone(),
-                            partition: log.partition(),
-                            segments: o.segments,
-                            records: o.records,
-                            bytes: o.bytes,
-                            log_start_offset: log.log_start_offset(),
-                            reason: o.reason,
+                    for o in log.apply_retention(cfg, now, wall) {
+                        trace.push(TimedEvent {
+                            time: now,
+                            event: Event::RetentionDeleted {
+                                topic: name.clone(),
+                                partition: log.partition(),
+                                segments: o.segments,
+                                records: o.records,
+                                bytes: o.bytes,
+                                log_start_offset: log.log_start_offset(),
+                                reason: o.reason,
+                            },
                         });
                     }
                 }
             }
-        }
-        for e in events {
-            self.emit(e);
         }
     }
 
@@ -2652,23 +2660,23 @@ impl Cluster {
 /// Kafka's protocol selection: among strategies every member supports, each member votes for its
 /// most preferred; most votes wins, ties broken by the leader's preference order.
 fn select_protocol(grp: &Group, leader: &Name) -> Strategy {
-    let members: Vec<&GroupMember> = grp.members.values().collect();
-    let leader_prefs: Vec<Strategy> = grp
+    let leader_prefs: &[Strategy] = grp
         .members
         .get(leader)
-        .map(|m| m.strategies.clone())
-        .unwrap_or_default();
-    let candidates: Vec<Strategy> = leader_prefs
-        .iter()
-        .copied()
-        .filter(|s| members.iter().all(|m| m.strategies.contains(s)))
-        .collect();
+        .map(|m| m.strategies.as_slice())
+        .unwrap_or(&[]);
+    let mut candidates: Vec<Strategy> = Vec::new();
+    for &s in leader_prefs {
+        if grp.members.values().all(|m| m.strategies.contains(&s)) {
+            candidates.push(s);
+        }
+    }
     if candidates.is_empty() {
         return leader_prefs.first().copied().unwrap_or(Strategy::Range);
     }
     // Each member votes for its most preferred candidate; votes[i] counts candidates[i]'s.
     let mut votes: Vec<usize> = vec![0; candidates.len()];
-    for m in &members {
+    for m in grp.members.values() {
         let choice = m
             .strategies
             .iter()
@@ -2686,21 +2694,37 @@ fn select_protocol(grp: &Group, leader: &Name) -> Strategy {
         .unwrap_or(Strategy::Range)
 }
 
+/// The partitions of `owned` that `keep` accepts, in order. One function behind a `&dyn` for
+/// every such list (assignment, paused, revoked, owned at join) instead of an iterator chain
+/// instantiated per call site.
+#[inline(never)]
+fn owned_tps(
+    owned: &[OwnedPartition],
+    keep: &dyn Fn(&OwnedPartition) -> bool,
+) -> Vec<TopicPartition> {
+    let mut out = Vec::new();
+    for o in owned {
+        if keep(o) {
+            out.push(o.tp.clone());
+        }
+    }
+    out
+}
+
 /// Makes `list` the consumer's assignment, in its order: the position and pause of a partition
 /// it already owned carry over, the others start fresh.
 fn set_owned(cons: &mut Consumer, list: &[TopicPartition]) {
     let old = std::mem::take(&mut cons.owned);
-    cons.owned = list
-        .iter()
-        .map(|tp| {
-            let before = old.iter().find(|o| &o.tp == tp);
-            OwnedPartition {
-                tp: tp.clone(),
-                position: before.and_then(|o| o.position),
-                paused: before.is_some_and(|o| o.paused),
-            }
-        })
-        .collect();
+    let mut owned = Vec::with_capacity(list.len());
+    for tp in list {
+        let before = old.iter().find(|o| &o.tp == tp);
+        owned.push(OwnedPartition {
+            tp: tp.clone(),
+            position: before.and_then(|o| o.position),
+            paused: before.is_some_and(|o| o.paused),
+        });
+    }
+    cons.owned = owned;
 }
 
 #[cfg(test)]
@@ -2767,6 +2791,27 @@ mod tests {
         let err = cl.poll(b, None).unwrap_err();
         assert_eq!(err.python_name(), "InconsistentGroupProtocolError");
         assert_eq!(cl.group("g").unwrap().members().count(), 1);
+    }
+
+    #[test]
+    fn no_common_strategy_error_lists_the_joiners_strategies_as_debug() {
+        let mut cl = Cluster::new(ClusterConfig::default());
+        cl.create_topic("t", 1, TopicConfig::default()).unwrap();
+        let cfg = |s: Vec<Strategy>| ConsumerConfig {
+            group_id: Some("g".into()),
+            strategies: s,
+            ..ConsumerConfig::default()
+        };
+        let theirs = vec![Strategy::Sticky, Strategy::CooperativeSticky];
+        let a = cl.new_consumer(cfg(vec![Strategy::Range]));
+        let b = cl.new_consumer(cfg(theirs.clone()));
+        cl.subscribe(a, &["t".into()]).unwrap();
+        cl.subscribe(b, &["t".into()]).unwrap();
+        cl.poll(a, None).unwrap();
+        let err = cl.poll(b, None).unwrap_err().to_string();
+        let want = format!("Strategies {theirs:?} share nothing with the members of group 'g'.");
+        assert!(err.contains(&want), "{err}");
+        assert!(err.contains("[Sticky, CooperativeSticky]"), "{err}");
     }
 
     #[test]

@@ -339,36 +339,71 @@ impl PartitionLog {
         if n < 2 {
             return (0, 0);
         }
-        let mut latest: std::collections::BTreeMap<&[u8], u64> = std::collections::BTreeMap::new();
-        for seg in &self.segments[..n - 1] {
+        // Which keyed records a later record with the same key supersedes. The keys go through
+        // the `(u64, usize)` sort the bundle already has, as (FNV-1a hash, index) pairs, instead
+        // of a `BTreeMap<&[u8], _>` of their own (much more wasm code): equal keys end up in one
+        // run of equal hashes, in log order, and walking each run backwards a record is
+        // superseded when a key equal to its own was already seen (a hash collision just puts
+        // distinct keys in one run).
+        let compactable = self.segments.get(..n - 1).unwrap_or(&[]);
+        let mut keyed: Vec<&[u8]> = Vec::new();
+        for seg in compactable {
             for r in &seg.records {
                 if let Some(k) = r.key.as_deref() {
-                    latest.insert(k, r.offset);
+                    keyed.push(k);
                 }
             }
         }
+        let mut order: Vec<(u64, usize)> = keyed
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (fnv1a(k), i))
+            .collect();
+        order.sort_unstable();
+        let mut superseded_keyed = vec![false; keyed.len()];
+        let mut seen: Vec<&[u8]> = Vec::new();
+        let mut prev_hash = None;
+        for &(hash, i) in order.iter().rev() {
+            if prev_hash != Some(hash) {
+                seen.clear();
+                prev_hash = Some(hash);
+            }
+            let Some(&k) = keyed.get(i) else {
+                continue;
+            };
+            if seen.contains(&k) {
+                if let Some(s) = superseded_keyed.get_mut(i) {
+                    *s = true;
+                }
+            } else {
+                seen.push(k);
+            }
+        }
+        drop(order);
+        drop(seen);
         // Decide per record (in log order) without holding borrows while mutating: a keyed
         // record goes when a newer one has its key, a tombstone when its delete horizon passed.
         let mut keep: Vec<bool> = Vec::new();
         let mut removed = 0u64;
         let mut tombstones = 0u64;
-        for r in self.segments[..n - 1].iter().flat_map(|s| &s.records) {
-            let superseded = r
-                .key
-                .as_deref()
-                .and_then(|k| latest.get(k))
-                .is_some_and(|&o| o > r.offset);
-            let expired = r.is_tombstone() && r.delete_horizon.is_some_and(|h| now >= h);
-            let keep_it = !superseded && !expired;
-            if !keep_it {
-                removed += 1;
-                if r.value.is_none() && !superseded {
-                    tombstones += 1;
+        // One flag per keyed record, in log order.
+        let mut flags = superseded_keyed.into_iter();
+        for seg in compactable {
+            for r in &seg.records {
+                let superseded = r.key.is_some() && flags.next().unwrap_or(false);
+                let expired = r.is_tombstone() && r.delete_horizon.is_some_and(|h| now >= h);
+                let keep_it = !superseded && !expired;
+                if !keep_it {
+                    removed += 1;
+                    if r.value.is_none() && !superseded {
+                        tombstones += 1;
+                    }
                 }
+                keep.push(keep_it);
             }
-            keep.push(keep_it);
         }
-        drop(latest);
+        drop(flags);
+        drop(keyed);
         let horizon = now.saturating_add(cfg.delete_retention_ms);
         let mut it = keep.into_iter();
         for seg in self.segments[..n - 1].iter_mut() {
@@ -389,6 +424,13 @@ impl PartitionLog {
         }
         (removed, tombstones)
     }
+}
+
+/// The 64-bit FNV-1a hash of `bytes` (compaction groups keys by it).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 /// A topic: its name, configuration and partitions.

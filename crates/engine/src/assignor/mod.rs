@@ -139,9 +139,13 @@ impl<'a> Member<'a> {
         owned: &[TopicPartition],
         generation: Option<i32>,
     ) -> Self {
+        let mut names: Vec<&str> = Vec::with_capacity(topics.len());
+        for t in topics {
+            names.push(t);
+        }
         Member {
             id,
-            topics: sorted_set(topics.iter().map(String::as_str).collect()),
+            topics: sorted_set(names),
             owned: group_by_topic(owned),
             generation: generation.unwrap_or(-1),
         }
@@ -173,27 +177,28 @@ fn sorted_set(mut names: Vec<&str>) -> Vec<&str> {
 /// topics are ranked through the string sort and the (rank, partition) keys go through the
 /// `(u64, usize)` sort the bundle already has (a sort instantiation is ~3 KB of wasm).
 pub(crate) fn sort_dedup(tps: &mut Vec<TopicPartition>) {
-    let mut keys: Vec<(u64, usize)> = {
-        let names = sorted_set(tps.iter().map(|tp| tp.topic.as_str()).collect());
-        tps.iter()
-            .enumerate()
-            .map(|(i, tp)| {
-                let rank = names.binary_search(&tp.topic.as_str()).unwrap_or(0) as u64;
-                ((rank << 32) | u64::from(tp.partition), i)
-            })
-            .collect()
-    };
+    let mut names: Vec<&str> = Vec::with_capacity(tps.len());
+    for tp in tps.iter() {
+        names.push(&tp.topic);
+    }
+    let names = sorted_set(names);
+    let mut keys: Vec<(u64, usize)> = Vec::with_capacity(tps.len());
+    for (i, tp) in tps.iter().enumerate() {
+        let rank = names.binary_search(&tp.topic.as_str()).unwrap_or(0) as u64;
+        keys.push(((rank << 32) | u64::from(tp.partition), i));
+    }
+    drop(names);
     keys.sort_unstable();
-    let mut slots: Vec<Option<TopicPartition>> =
-        std::mem::take(tps).into_iter().map(Some).collect();
+    // Cloning from the old list (short lists) spares a `Vec<Option<TopicPartition>>` type.
+    let old = std::mem::take(tps);
     let mut last = None;
     for (key, i) in keys {
         if last == Some(key) {
             continue;
         }
         last = Some(key);
-        if let Some(tp) = slots.get_mut(i).and_then(Option::take) {
-            tps.push(tp);
+        if let Some(tp) = old.get(i) {
+            tps.push(tp.clone());
         }
     }
 }
@@ -201,16 +206,21 @@ pub(crate) fn sort_dedup(tps: &mut Vec<TopicPartition>) {
 /// The partitions grouped by topic, topics in first-appearance order, partitions in their order:
 /// how owned partitions travel in a JoinGroup subscription (`[(topic, [partition, ...]), ...]`).
 fn group_by_topic(owned: &[TopicPartition]) -> Vec<TopicPartition> {
-    let mut topics: Vec<&str> = Vec::new();
-    for tp in owned {
-        if !topics.contains(&tp.topic.as_str()) {
-            topics.push(&tp.topic);
+    // Plain loops: an iterator chain here instantiated flatten/filter adapters of its own.
+    let mut out: Vec<TopicPartition> = Vec::with_capacity(owned.len());
+    for (i, tp) in owned.iter().enumerate() {
+        let earlier = owned.get(..i).unwrap_or(&[]);
+        if earlier.iter().any(|o| o.topic == tp.topic) {
+            continue;
+        }
+        // The first partition of its topic: the topic's partitions, in their order.
+        for o in owned.get(i..).unwrap_or(&[]) {
+            if o.topic == tp.topic {
+                out.push(o.clone());
+            }
         }
     }
-    topics
-        .into_iter()
-        .flat_map(|t| owned.iter().filter(move |tp| tp.topic == t).cloned())
-        .collect()
+    out
 }
 
 /// The members in first-appearance order, a repeated id keeping its last subscription.
@@ -232,11 +242,15 @@ fn cluster_topics<'a>(
     partitions_of: &dyn Fn(&str) -> Option<u32>,
     members: &[Member<'a>],
 ) -> Vec<(&'a str, u32)> {
-    let names = members.iter().flat_map(|m| m.topics.iter().copied());
-    sorted_set(names.collect())
-        .into_iter()
-        .map(|t| (t, partitions_of(t).unwrap_or(0)))
-        .collect()
+    let mut names: Vec<&'a str> = Vec::new();
+    for m in members {
+        names.extend_from_slice(&m.topics);
+    }
+    let mut out = Vec::new();
+    for t in sorted_set(names) {
+        out.push((t, partitions_of(t).unwrap_or(0)));
+    }
+    out
 }
 
 /// Computes the assignment `strategy` gives `members` for topics with these partition counts.

@@ -7,11 +7,12 @@ use super::{slot, Assigned, ClusterTopics, Member, TopicPartition};
 pub(crate) fn assign(cluster: &ClusterTopics<'_>, members: &[Member<'_>]) -> Assigned {
     let mut assignment = Assigned::new();
     for &(topic, count) in cluster {
-        let mut consumers: Vec<&str> = members
-            .iter()
-            .filter(|m| m.subscribes(topic))
-            .map(|m| m.id)
-            .collect();
+        let mut consumers: Vec<&str> = Vec::new();
+        for m in members {
+            if m.subscribes(topic) {
+                consumers.push(m.id);
+            }
+        }
         consumers.sort_unstable();
         let n = consumers.len() as u64;
         if n == 0 {

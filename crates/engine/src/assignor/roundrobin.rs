@@ -10,10 +10,12 @@ pub(crate) fn assign(cluster: &ClusterTopics<'_>, members: &[Member<'_>]) -> Ass
     // Sorting the ids (member ids are distinct) reuses the assignors' one string sort.
     let mut ids: Vec<&str> = members.iter().map(|m| m.id).collect();
     ids.sort_unstable();
-    let sorted: Vec<&Member<'_>> = ids
-        .iter()
-        .filter_map(|id| members.iter().find(|m| m.id == *id))
-        .collect();
+    let mut sorted: Vec<&Member<'_>> = Vec::new();
+    for id in &ids {
+        if let Some(m) = members.iter().find(|m| m.id == *id) {
+            sorted.push(m);
+        }
+    }
     if sorted.is_empty() {
         return assignment;
     }

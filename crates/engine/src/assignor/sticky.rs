@@ -52,15 +52,16 @@ fn run(cluster: &ClusterTopics<'_>, members: &[Member<'_>], cooperative: bool) -
     for m in members {
         let c = executor.consumer_of(m.id);
         // `assign_with` sorts every list afterwards.
-        let parts: Vec<Tp> = executor
-            .assigned(c)
-            .iter()
-            .filter(|&&p| match currently_owned.get(p).copied().flatten() {
+        let mut parts: Vec<Tp> = Vec::new();
+        for &p in executor.assigned(c) {
+            let kept = match currently_owned.get(p).copied().flatten() {
                 None => true,
                 Some(owner) => Some(owner) == c,
-            })
-            .filter_map(|&p| executor.tps.get(p).cloned())
-            .collect();
+            };
+            if let (true, Some(tp)) = (kept, executor.tps.get(p)) {
+                parts.push(tp.clone());
+            }
+        }
         *slot(&mut assignment, m.id) = parts;
     }
     assignment
@@ -165,10 +166,10 @@ impl<'a> Executor<'a> {
             };
             topic_start.push(start);
         }
-        let in_cluster = tps
-            .iter()
-            .map(|tp| partition_count(cluster, &tp.topic).is_some_and(|c| tp.partition < c))
-            .collect();
+        let mut in_cluster = Vec::with_capacity(n);
+        for tp in &tps {
+            in_cluster.push(partition_count(cluster, &tp.topic).is_some_and(|c| tp.partition < c));
+        }
         let consumers = ids.len();
         let mut ex = Executor {
             members,
@@ -296,7 +297,7 @@ impl<'a> Executor<'a> {
         }
         self.is_fresh_assignment = !self.current_assignment.iter().any(Option::is_some);
         for (c, parts) in self.current_assignment.iter().enumerate() {
-            for &p in parts.iter().flatten() {
+            for &p in parts.as_deref().unwrap_or(&[]) {
                 set(&mut self.current_partition_consumer, p, Some(c));
             }
         }
@@ -339,12 +340,16 @@ impl<'a> Executor<'a> {
     }
 
     fn subscriptions_identical(&self) -> bool {
-        let mut consumers = (0..self.tps.len())
-            .filter(|&p| self.in_cluster(p))
-            .map(|p| self.potential_consumers(p));
-        if let Some(first) = consumers.next() {
-            if consumers.any(|c| c != first) {
-                return false;
+        let mut first: Option<&[usize]> = None;
+        for p in 0..self.tps.len() {
+            if !self.in_cluster(p) {
+                continue;
+            }
+            let consumers = self.potential_consumers(p);
+            match first {
+                None => first = Some(consumers),
+                Some(f) if f != consumers => return false,
+                Some(_) => {}
             }
         }
         let mut partitions = self.consumer_to_all_potential_partitions.iter();
@@ -359,17 +364,24 @@ impl<'a> Executor<'a> {
     fn populate_sorted_partitions(&mut self) {
         // By number of potential consumers, then by partition: (count, partition number) pairs
         // are distinct, so an unstable sort gives the one order.
-        let mut all: Vec<(u64, usize)> = (0..self.tps.len())
-            .filter(|&p| self.in_cluster(p))
-            .map(|p| (self.potential_consumers(p).len() as u64, p))
-            .collect();
+        let mut all: Vec<(u64, usize)> = Vec::new();
+        for p in 0..self.tps.len() {
+            if self.in_cluster(p) {
+                all.push((self.potential_consumers(p).len() as u64, p));
+            }
+        }
         all.sort_unstable();
-        let all: Vec<usize> = all.into_iter().map(|(_, p)| p).collect();
+        let mut all_partitions: Vec<usize> = Vec::with_capacity(all.len());
+        for &(_, p) in &all {
+            all_partitions.push(p);
+        }
+        let all = all_partitions;
         let mut sorted_partitions = Vec::new();
         if !self.is_fresh_assignment && self.subscriptions_identical() {
             // Deal the current partitions out from the most loaded consumers first.
             let mut assignments = self.current_assignment.clone();
-            for parts in assignments.iter_mut().flatten() {
+            for parts in assignments.iter_mut() {
+                let Some(parts) = parts else { continue };
                 parts.retain(|&p| self.in_cluster(p));
             }
             let mut sorted_consumers = Ranking::default();
@@ -382,11 +394,12 @@ impl<'a> Executor<'a> {
                 let Some(Some(remaining)) = assignments.get_mut(c) else {
                     continue;
                 };
-                let previous = remaining
-                    .iter()
-                    .copied()
-                    .filter(|&p| self.previous_of(p).is_some())
-                    .min();
+                let mut previous: Option<usize> = None;
+                for &p in remaining.iter() {
+                    if self.previous_of(p).is_some() && previous.is_none_or(|q| p < q) {
+                        previous = Some(p);
+                    }
+                }
                 if let Some(p) = previous {
                     remove_first(remaining, p);
                     sorted_partitions.push(p);
@@ -400,10 +413,11 @@ impl<'a> Executor<'a> {
             for &p in &sorted_partitions {
                 set(&mut already, p, true);
             }
-            sorted_partitions.extend(
-                all.into_iter()
-                    .filter(|&p| !already.get(p).copied().unwrap_or(false)),
-            );
+            for p in all {
+                if !already.get(p).copied().unwrap_or(false) {
+                    sorted_partitions.push(p);
+                }
+            }
         } else {
             sorted_partitions = all;
         }
@@ -462,9 +476,10 @@ impl<'a> Executor<'a> {
             self.assign_partition(p);
         }
 
-        let fixed: Vec<bool> = (0..self.tps.len())
-            .map(|p| self.in_cluster(p) && self.potential_consumers(p).len() < 2)
-            .collect();
+        let mut fixed: Vec<bool> = Vec::with_capacity(self.tps.len());
+        for p in 0..self.tps.len() {
+            fixed.push(self.in_cluster(p) && self.potential_consumers(p).len() < 2);
+        }
         let is_fixed = |p: &usize| fixed.get(*p).copied().unwrap_or(false);
         self.sorted_partitions.retain(|p| !is_fixed(p));
         self.unassigned_partitions.retain(|p| !is_fixed(p));
@@ -549,7 +564,7 @@ impl<'a> Executor<'a> {
         }
         let mut all_assigned: Vec<Option<usize>> = vec![None; self.tps.len()];
         for (c, parts) in self.current_assignment.iter().enumerate() {
-            for &p in parts.iter().flatten() {
+            for &p in parts.as_deref().unwrap_or(&[]) {
                 set(&mut all_assigned, p, Some(c));
             }
         }
@@ -696,11 +711,11 @@ impl<'a> Executor<'a> {
 /// The sum, over all pairs of consumers, of the difference of their partition counts
 /// (0 for a perfectly balanced assignment).
 fn balance_score(assignment: &[Option<Vec<usize>>]) -> u64 {
-    let counts: Vec<u64> = assignment
-        .iter()
-        .flatten()
-        .map(|p| p.len() as u64)
-        .collect();
+    let mut counts: Vec<u64> = Vec::new();
+    for p in assignment {
+        let Some(p) = p else { continue };
+        counts.push(p.len() as u64);
+    }
     let mut score = 0u64;
     for (i, a) in counts.iter().enumerate() {
         for b in counts.iter().skip(i + 1) {
