@@ -102,36 +102,32 @@ pub fn controls(props: &ControlsProps) -> Html {
         t(lang, Msg::Play)
     };
     let max = props.max_ms.max(props.now_ms).max(1000);
-    let speeds = SPEEDS
-        .iter()
-        .map(|s| {
-            option(
-                s.to_string(),
-                (*s - props.speed).abs() < 1e-9,
-                format!("{s}×"),
-            )
-        })
-        .collect();
+    let mut speeds = Vec::new();
+    for s in SPEEDS {
+        speeds.push(option(
+            s.to_string(),
+            (s - props.speed).abs() < 1e-9,
+            format!("{s}×"),
+        ));
+    }
     let mut strategies = vec![option(
         "",
         props.strategy.is_none(),
         t(lang, Msg::AssignorDefault),
     )];
-    strategies.extend(Strategy::ALL.iter().map(|s| {
-        let name = strategy_name(*s);
-        option(name, props.strategy == Some(*s), name)
-    }));
-    let profiles = [
+    for s in Strategy::ALL {
+        let name = strategy_name(s);
+        strategies.push(option(name, props.strategy == Some(s), name));
+    }
+    let mut profiles = Vec::new();
+    for p in [
         ClientProfile::KafkaPython,
         ClientProfile::JavaSticky,
         ClientProfile::KafkaJs,
-    ]
-    .iter()
-    .map(|p| {
-        let name = profile_name(*p);
-        option(name, props.profile == *p, name)
-    })
-    .collect();
+    ] {
+        let name = profile_name(p);
+        profiles.push(option(name, props.profile == p, name));
+    }
     el(
         "div",
         &["role", "aria-label", "class"],
