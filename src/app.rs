@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 use crate::charts::{ChartData, Charts};
 use crate::console::{console, ConsoleLine};
-use crate::controls::Controls;
+use crate::controls::controls;
 use crate::editor::Editor;
 use crate::i18n::{t, Lang, Msg};
 use crate::perf;
@@ -799,6 +799,17 @@ pub fn button(
     )
 }
 
+/// A part of the page drawn by `f` from the state, drawn again only when `stamp` moves.
+pub fn part(
+    state: &UseReducerHandle<State>,
+    act: &Callback<Action>,
+    stamp: Stamp,
+    f: fn(&State, &Callback<Action>) -> Html,
+) -> Html {
+    let (state, act) = (state.clone(), act.clone());
+    memo(stamp, Rc::new(move || f(&state, &act)))
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer_eq(State::init);
@@ -813,13 +824,12 @@ pub fn app() -> Html {
             perf::record_edit(perf::now() - t0);
         }
     });
-    // Save code and settings whenever they change.
+    // Save code and settings after every action (frames change none of them).
     {
-        let saved = state.saved();
-        let perf_big = state.perf_big;
-        use_effect_with(saved, move |s| {
-            if !perf_big {
-                storage::save(s);
+        let state = state.clone();
+        use_effect_with(state.ui_seq, move |_| {
+            if !state.perf_big {
+                storage::save(&state.saved());
             }
         });
     }
@@ -833,10 +843,8 @@ pub fn app() -> Html {
     };
     let ui = Stamp::NEW.int(state.ui_seq);
     let errors = state.sim.0.borrow().scenario().errors().len();
-    let part = |stamp: Stamp, f: fn(&State, &Callback<Action>) -> Html| {
-        let (state, act) = (state.clone(), act.clone());
-        memo(stamp, Rc::new(move || f(&state, &act)))
-    };
+    let part =
+        |stamp: Stamp, f: fn(&State, &Callback<Action>) -> Html| part(&state, &act, stamp, f);
     let header = part(ui, header);
     let pane = part(ui.int(errors as u64), program_pane);
     let console = part(ui.int(state.console_seen as u64), |state, act| {
@@ -873,12 +881,7 @@ pub fn app() -> Html {
                 ),
                 None => Html::default(),
             },
-            html! {
-                <Controls {lang} playing={state.playing} speed={state.speed} now_ms={state.now_ms} max_ms={state.max_ms}
-                          seed={state.spec.seed}
-                          strategy={state.spec.default_strategies.as_ref().and_then(|v| v.first().copied())}
-                          profile={state.spec.client_profile} act={act.clone()} />
-            },
+            controls(&state, &act, ui),
             tag(
                 "main",
                 "workspace",
