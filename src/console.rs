@@ -9,8 +9,7 @@ use yew::prelude::*;
 use crate::app::{click, Action};
 use crate::controls::fmt_time;
 use crate::i18n::{t, Lang, Msg};
-use crate::ui::{el, el_full, list, on_click, own, s, span, tag, txt};
-use yew::virtual_dom::Key;
+use crate::ui::{el, el_on, list, on_click, own, s, span, tag, txt};
 
 /// One output line as the console shows it.
 #[derive(Clone, Debug, PartialEq)]
@@ -25,12 +24,13 @@ pub struct ConsoleLine {
     pub line: Option<u32>,
 }
 
-/// The console: its lines, newest first.
+/// The console: its lines as `Row` components (a line already shown is not diffed again).
 pub fn console(lang: Lang, lines: &[Rc<ConsoleLine>], act: &Callback<Action>) -> Html {
-    let mut rows = Vec::new();
-    for l in lines.iter().rev() {
-        rows.push(row(lang, l, act));
-    }
+    let rows = lines
+        .iter()
+        .rev()
+        .map(|l| html! { <Row key={l.index} line={l.clone()} {lang} act={act.clone()} /> })
+        .collect();
     el(
         "section",
         &["aria-label", "class"],
@@ -56,9 +56,18 @@ pub fn console(lang: Lang, lines: &[Rc<ConsoleLine>], act: &Callback<Action>) ->
     )
 }
 
-/// One console line, keyed by its index in the run's output (a line already shown keeps its
-/// nodes as the newer ones come in).
-fn row(lang: Lang, l: &ConsoleLine, act: &Callback<Action>) -> Html {
+#[derive(Properties, PartialEq)]
+struct RowProps {
+    line: Rc<ConsoleLine>,
+    lang: Lang,
+    act: Callback<Action>,
+}
+
+/// One console line (a component, so lines already shown are not diffed again).
+#[function_component(Row)]
+fn row(props: &RowProps) -> Html {
+    let l = &props.line;
+    let lang = props.lang;
     let (kind, class, jump_class) = match l.kind {
         OutputKind::Stdout => ("out", "c-line out", "c-line out jump"),
         OutputKind::Error => ("err", "c-line err", "c-line err jump"),
@@ -77,12 +86,9 @@ fn row(lang: Lang, l: &ConsoleLine, act: &Callback<Action>) -> Html {
             }),
         ),
     ]);
-    let key = Some(Key::from(l.index));
     match l.line {
-        Some(line) => el_full(
+        Some(line) => el_on(
             "button",
-            NodeRef::default(),
-            key,
             &["data-console", "data-line", "aria-label", "class"],
             vec![
                 s(kind),
@@ -94,16 +100,13 @@ fn row(lang: Lang, l: &ConsoleLine, act: &Callback<Action>) -> Html {
                 )),
                 s(jump_class),
             ],
-            vec![on_click(click(act, Action::Jump(l.program, line)))],
+            vec![on_click(click(&props.act, Action::Jump(l.program, line)))],
             vec![body],
         ),
-        None => el_full(
+        None => el(
             "div",
-            NodeRef::default(),
-            key,
             &["data-console", "class"],
             vec![s(kind), s(class)],
-            Vec::new(),
             vec![body],
         ),
     }
