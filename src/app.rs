@@ -897,7 +897,7 @@ pub fn app() -> Html {
                         "right",
                         vec![
                             quick_send,
-                            html! { <Stage view={state.view.clone()} {lang} act={act.clone()} layout={state.layout} /> },
+                            html! { <Stage view={state.view.clone()} {lang} act={act.clone()} layout={state.layout} ui={state.ui_seq} /> },
                             html! { <Charts {lang} data={state.charts.clone()} colors={group_colors} /> },
                         ],
                     ),

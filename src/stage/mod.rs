@@ -17,8 +17,9 @@ use crate::i18n::{t, Lang, Msg};
 use crate::sim::DepartReason;
 use crate::storage::strategy_name;
 use crate::ui::{
-    class_if, el, el_full, el_on, group, int, list, listen, num, on_click, on_keydown, own,
+    class_if, el, el_full, el_on, group, int, list, listen, memo, num, on_click, on_keydown, own,
     own_opt, s, s_if, s_opt, span, svg_text, svg_text_fill, tag, title, translate, txt, Attr,
+    Stamp,
 };
 use view::{CellView, GroupView, LaneView, MemberView, ProducerView, ViewRc};
 
@@ -127,6 +128,8 @@ pub struct StageProps {
     /// The page's actions (a member's fault buttons send `Action::Fault`).
     pub act: Callback<Action>,
     pub layout: Layout,
+    /// The state's `ui_seq`: moves with every action.
+    pub ui: u64,
 }
 
 /// Which record the details panel shows.
@@ -495,7 +498,15 @@ pub fn stage(props: &StageProps) -> Html {
         Html::default()
     });
     for (gi, g) in v.groups.iter().enumerate() {
-        items.push(group_box(lang, &l, gi, g, group_y[gi], &props.act));
+        items.push(group_box(
+            lang,
+            &l,
+            gi,
+            g,
+            group_y[gi],
+            &props.act,
+            props.ui,
+        ));
     }
 
     let inspector = match details {
@@ -1066,6 +1077,7 @@ fn group_box(
     g: &GroupView,
     y: f64,
     act: &Callback<Action>,
+    ui: u64,
 ) -> Html {
     let color = group_color(gi);
     let h = group_height(g);
@@ -1180,7 +1192,15 @@ fn group_box(
                     }),
                 ),
                 match m.process {
-                    Some(pid) => member_buttons(lang, l.gw, pid, &m.label, act),
+                    Some(pid) => {
+                        // The same buttons every frame: a label, a language or a width changes
+                        // only by an action (`ui`), and a new process has a new id.
+                        let (label, act, gw) = (m.label.clone(), act.clone(), l.gw);
+                        memo(
+                            Stamp(ui).int(pid.0 as u64),
+                            Rc::new(move || member_buttons(lang, gw, pid, &label, &act)),
+                        )
+                    }
                     None => Html::default(),
                 },
             ],
