@@ -8,12 +8,11 @@ use kafka_engine::{ClientProfile, Strategy};
 use kplay_runner::{FaultKind, ProcessId, ProgramSpec, ScenarioSpec};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::charts::{ChartData, Charts};
 use crate::console::{console, ConsoleLine};
-use crate::controls::Controls;
+use crate::controls::controls;
 use crate::editor::Editor;
 use crate::i18n::{t, Lang, Msg};
 use crate::perf;
@@ -22,8 +21,8 @@ use crate::stage::view::{build, StageView, ViewRc};
 use crate::stage::{group_color, Layout, Stage};
 use crate::storage::{self, Saved};
 use crate::ui::{
-    el, el_on, input, list, listen, on_change, on_click, option, own, s, s_opt, span, tag, txt,
-    Attr,
+    el, el_on, input, list, listen, memo, on_change, on_click, option, own, s, s_opt, span, tag,
+    txt, Attr, Stamp,
 };
 use yew::html::onsubmit;
 use yew::virtual_dom::AttrValue;
@@ -87,6 +86,9 @@ pub struct State {
     pub perf_big: bool,
     /// The stage's layout, from the window's width (it follows resizes).
     pub layout: Layout,
+    /// Bumped by every action but a frame: a version of what only actions change (the page's
+    /// parts that read nothing else are drawn again only when it moves).
+    pub ui_seq: u64,
 }
 
 /// What can happen to the page.
@@ -257,6 +259,7 @@ impl State {
             last_sent: None,
             perf_big,
             layout: window_layout(),
+            ui_seq: 0,
         };
         state.refresh(true);
         state
@@ -450,6 +453,7 @@ impl Reducible for State {
             return Rc::new(next);
         }
         let mut next = (*self).clone();
+        next.ui_seq += 1;
         match action {
             Action::Frame(_) => {}
             Action::Send { key, value } => {
@@ -795,6 +799,17 @@ pub fn button(
     )
 }
 
+/// A part of the page drawn by `f` from the state, drawn again only when `stamp` moves.
+pub fn part(
+    state: &UseReducerHandle<State>,
+    act: &Callback<Action>,
+    stamp: Stamp,
+    f: fn(&State, &Callback<Action>) -> Html,
+) -> Html {
+    let (state, act) = (state.clone(), act.clone());
+    memo(stamp, Rc::new(move || f(&state, &act)))
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer_eq(State::init);
@@ -809,13 +824,12 @@ pub fn app() -> Html {
             perf::record_edit(perf::now() - t0);
         }
     });
-    // Save code and settings whenever they change.
+    // Save code and settings after every action (frames change none of them).
     {
-        let saved = state.saved();
-        let perf_big = state.perf_big;
-        use_effect_with(saved, move |s| {
-            if !perf_big {
-                storage::save(s);
+        let state = state.clone();
+        use_effect_with(state.ui_seq, move |_| {
+            if !state.perf_big {
+                storage::save(&state.saved());
             }
         });
     }
@@ -827,46 +841,91 @@ pub fn app() -> Html {
         let d = dispatcher.clone();
         use_callback((), move |a: Action, _| d.dispatch(a))
     };
-    let key_ref = use_node_ref();
-    let value_ref = use_node_ref();
-    let onsubmit = {
-        let key_ref = key_ref.clone();
-        let value_ref = value_ref.clone();
-        act.reform(move |e: SubmitEvent| {
-            e.prevent_default();
-            let read = |r: &NodeRef| {
-                r.cast::<HtmlInputElement>()
-                    .map(|i| i.value())
-                    .unwrap_or_default()
-            };
-            Action::Send {
-                key: read(&key_ref),
-                value: read(&value_ref),
-            }
-        })
-    };
+    let ui = Stamp::NEW.int(state.ui_seq);
+    let errors = state.sim.0.borrow().scenario().errors().len();
+    let part =
+        |stamp: Stamp, f: fn(&State, &Callback<Action>) -> Html| part(&state, &act, stamp, f);
+    let header = part(ui, header);
+    let pane = part(ui.int(errors as u64), program_pane);
+    let console = part(ui.int(state.console_seen as u64), |state, act| {
+        console(state.lang, &state.console, act)
+    });
+    let quick_send = part(ui, quick_send);
+    let mut group_colors: Vec<(String, &'static str)> = Vec::new();
+    for (i, g) in state.view.0.groups.iter().enumerate() {
+        group_colors.push((g.id.clone(), group_color(i)));
+    }
 
+    el(
+        "div",
+        &["lang", "class"],
+        vec![s(lang.code()), s("page")],
+        vec![
+            header,
+            match state.notice {
+                Some(n) => el(
+                    "div",
+                    &["role", "data-notice", "class"],
+                    vec![s("alert"), s("storage"), s("notice")],
+                    vec![
+                        span("", txt(t(lang, n))),
+                        button(
+                            "ghost small",
+                            None,
+                            None,
+                            None,
+                            click(&act, Action::DismissNotice),
+                            txt(t(lang, Msg::Dismiss)),
+                        ),
+                    ],
+                ),
+                None => Html::default(),
+            },
+            controls(&state, &act, ui),
+            tag(
+                "main",
+                "workspace",
+                vec![
+                    el(
+                        "section",
+                        &["aria-label", "class"],
+                        vec![s(t(lang, Msg::Programs)), s("left")],
+                        vec![pane, console],
+                    ),
+                    tag(
+                        "section",
+                        "right",
+                        vec![
+                            quick_send,
+                            html! { <Stage view={state.view.clone()} {lang} act={act.clone()} layout={state.layout} ui={state.ui_seq} /> },
+                            html! { <Charts {lang} data={state.charts.clone()} colors={group_colors} /> },
+                        ],
+                    ),
+                ],
+            ),
+        ],
+    )
+}
+
+/// The top bar (the brand, the lesson picker and the language button) and the lesson's intro.
+fn header(state: &State, act: &Callback<Action>) -> Html {
+    let lang = state.lang;
     let lessons = kplay_runner::lessons();
     let current = lessons.iter().find(|l| l.id == state.lesson);
-    let on_lesson = on_value(&act, 0, |_, id| Action::Lesson(id));
-    let programs = &state.spec.programs;
-    let active = state.active.min(programs.len().saturating_sub(1));
-    let sim = state.sim.0.borrow();
-    let errors = sim.scenario().errors();
-    let error = errors.iter().find(|e| e.program == active).cloned();
-    let group_colors: Vec<(String, &'static str)> = state
-        .view
-        .0
-        .groups
-        .iter()
-        .enumerate()
-        .map(|(i, g)| (g.id.clone(), group_color(i)))
-        .collect();
-
-    let mut options: Vec<Html> = lessons
-        .iter()
-        .map(|l| option(l.id, l.id == state.lesson, lang.pick(l.title)))
-        .collect();
+    let intro = match current {
+        Some(l) => el(
+            "p",
+            &["data-lesson", "class"],
+            vec![s(l.id), s("intro")],
+            vec![txt(lang.pick(l.intro))],
+        ),
+        None => Html::default(),
+    };
+    let on_lesson = on_value(act, 0, |_, id| Action::Lesson(id));
+    let mut options: Vec<Html> = Vec::new();
+    for l in &lessons {
+        options.push(option(l.id, l.id == state.lesson, lang.pick(l.title)));
+    }
     if state.perf_big {
         options.push(option("perf-big", true, t(lang, Msg::Perf)));
     }
@@ -911,14 +970,24 @@ pub fn app() -> Html {
                         Some("language"),
                         s(t(lang, Msg::LanguageLabel)),
                         None,
-                        click(&act, Action::ToggleLanguage),
+                        click(act, Action::ToggleLanguage),
                         txt(t(lang, Msg::SwitchLanguage)),
                     ),
                 ],
             ),
         ],
     );
+    list(vec![header, intro])
+}
 
+/// The program tabs, the program's settings bar and its editor.
+fn program_pane(state: &State, act: &Callback<Action>) -> Html {
+    let lang = state.lang;
+    let programs = &state.spec.programs;
+    let active = state.active.min(programs.len().saturating_sub(1));
+    let sim = state.sim.0.borrow();
+    let errors = sim.scenario().errors();
+    let error = errors.iter().find(|e| e.program == active).cloned();
     let mut tabs: Vec<Html> = programs
         .iter()
         .enumerate()
@@ -940,7 +1009,7 @@ pub fn app() -> Html {
                     own(p.name.clone()),
                     s(class),
                 ],
-                vec![on_click(click(&act, Action::SetActive(i)))],
+                vec![on_click(click(act, Action::SetActive(i)))],
                 vec![
                     txt(p.name.clone()),
                     if p.instances != 1 {
@@ -967,7 +1036,7 @@ pub fn app() -> Html {
         Some("add-program"),
         s(t(lang, Msg::AddProgram)),
         Some(t(lang, Msg::AddProgram)),
-        click(&act, Action::AddProgram),
+        click(act, Action::AddProgram),
         txt("+"),
     ));
     let tabs = el(
@@ -978,18 +1047,19 @@ pub fn app() -> Html {
     );
     drop(sim);
 
-    let program = match programs.get(active) {
+    match programs.get(active) {
         Some(p) => {
-            let on_instances = on_value::<Event>(&act, active, |i, v| {
+            let on_instances = on_value::<Event>(act, active, |i, v| {
                 Action::SetInstances(i, v.parse().unwrap_or(1))
             });
-            let on_start = on_value::<Event>(&act, active, |i, v| {
+            let on_start = on_value::<Event>(act, active, |i, v| {
                 let v = pysnip::parse_float(&v).unwrap_or(0.0);
                 Action::SetStart(i, (v.max(0.0) * 1000.0) as u64)
             });
             let named = |m: Msg| own(format!("{} {}", t(lang, m), p.name));
             let hint = t(lang, Msg::RunHint);
             list(vec![
+                tabs,
                 tag(
                     "div",
                     "program-bar",
@@ -1046,7 +1116,7 @@ pub fn app() -> Html {
                                 Some("remove-program"),
                                 named(Msg::RemoveProgram),
                                 None,
-                                click(&act, Action::RemoveProgram(active)),
+                                click(act, Action::RemoveProgram(active)),
                                 txt("✕"),
                             )
                         } else {
@@ -1059,10 +1129,30 @@ pub fn app() -> Html {
                 },
             ])
         }
-        None => Html::default(),
-    };
+        None => tabs,
+    }
+}
 
-    let quick_send = el_on(
+/// The quick-send form: a key, a value and the record last sent.
+fn quick_send(state: &State, act: &Callback<Action>) -> Html {
+    let lang = state.lang;
+    let onsubmit = act.reform(move |e: SubmitEvent| {
+        e.prevent_default();
+        // The form's `key` and `value` fields, by name.
+        let read = |name: &str| {
+            e.target()
+                .and_then(|form| js_sys::Reflect::get(&form, &name.into()).ok())
+                .and_then(|field| js_sys::Reflect::get(&field, &"value".into()).ok())
+                .and_then(|v| v.as_string())
+                .unwrap_or_default()
+        };
+        Action::Send {
+            key: read("key"),
+            value: read("value"),
+        }
+    });
+
+    el_on(
         "form",
         &["aria-label", "class"],
         vec![s(t(lang, Msg::QuickSend)), s("quick-send")],
@@ -1080,7 +1170,7 @@ pub fn app() -> Html {
                 vec![
                     span("sr-only", txt(t(lang, Msg::Key))),
                     input(
-                        key_ref,
+                        NodeRef::default(),
                         None,
                         &[
                             "name",
@@ -1108,7 +1198,7 @@ pub fn app() -> Html {
                 vec![
                     span("sr-only", txt(t(lang, Msg::Value))),
                     input(
-                        value_ref,
+                        NodeRef::default(),
                         Some(AttrValue::Static(
                             "{\"transaction_id\": \"t-1\", \"amount\": 50}",
                         )),
@@ -1138,69 +1228,6 @@ pub fn app() -> Html {
                     Some((p, o)) => format!("{} P{p} · offset {o}", t(lang, Msg::Sent)),
                     None => t(lang, Msg::KeyHint).to_string(),
                 })],
-            ),
-        ],
-    );
-    el(
-        "div",
-        &["lang", "class"],
-        vec![s(lang.code()), s("page")],
-        vec![
-            header,
-            match current {
-                Some(l) => el(
-                    "p",
-                    &["data-lesson", "class"],
-                    vec![s(l.id), s("intro")],
-                    vec![txt(lang.pick(l.intro))],
-                ),
-                None => Html::default(),
-            },
-            match state.notice {
-                Some(n) => el(
-                    "div",
-                    &["role", "data-notice", "class"],
-                    vec![s("alert"), s("storage"), s("notice")],
-                    vec![
-                        span("", txt(t(lang, n))),
-                        button(
-                            "ghost small",
-                            None,
-                            None,
-                            None,
-                            click(&act, Action::DismissNotice),
-                            txt(t(lang, Msg::Dismiss)),
-                        ),
-                    ],
-                ),
-                None => Html::default(),
-            },
-            html! {
-                <Controls {lang} playing={state.playing} speed={state.speed} now_ms={state.now_ms} max_ms={state.max_ms}
-                          seed={state.spec.seed}
-                          strategy={state.spec.default_strategies.as_ref().and_then(|v| v.first().copied())}
-                          profile={state.spec.client_profile} act={act.clone()} />
-            },
-            tag(
-                "main",
-                "workspace",
-                vec![
-                    el(
-                        "section",
-                        &["aria-label", "class"],
-                        vec![s(t(lang, Msg::Programs)), s("left")],
-                        vec![tabs, program, console(lang, &state.console, &act)],
-                    ),
-                    tag(
-                        "section",
-                        "right",
-                        vec![
-                            quick_send,
-                            html! { <Stage view={state.view.clone()} {lang} act={act.clone()} layout={state.layout} /> },
-                            html! { <Charts {lang} data={state.charts.clone()} colors={group_colors} /> },
-                        ],
-                    ),
-                ],
             ),
         ],
     )

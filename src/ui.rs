@@ -72,6 +72,44 @@ pub fn list(children: Vec<Html>) -> Html {
     VList::with_children(children, None).into()
 }
 
+/// A version stamp of what a part of the page reads (its inputs mixed FNV-style).
+#[derive(Clone, Copy)]
+pub struct Stamp(pub u64);
+
+impl Stamp {
+    pub const NEW: Stamp = Stamp(0xcbf2_9ce4_8422_2325);
+
+    /// Mixes in `v` (a bijection of the stamp for a given `v`: a change of one input always
+    /// changes the stamp).
+    pub fn int(self, v: u64) -> Stamp {
+        Stamp((self.0 ^ v).wrapping_mul(0x100_0000_01b3))
+    }
+}
+
+#[derive(Properties, Clone)]
+pub struct MemoProps {
+    stamp: u64,
+    view: Rc<dyn Fn() -> Html>,
+}
+
+/// Equal when the stamps are: the view is not compared.
+impl PartialEq for MemoProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.stamp == other.stamp
+    }
+}
+
+#[function_component(Memo)]
+fn memo_view(props: &MemoProps) -> Html {
+    (props.view)()
+}
+
+/// A part of the page drawn by `view`, drawn again only when `stamp` (a version of everything
+/// `view` reads) changes: an unchanged part costs neither a rebuild nor a diff each frame.
+pub fn memo(stamp: Stamp, view: Rc<dyn Fn() -> Html>) -> Html {
+    html! { <Memo stamp={stamp.0} {view} /> }
+}
+
 /// One event listener of an element (`yew::html::onclick::Wrapper::new(callback)` and the like).
 pub type On = Option<Rc<dyn Listener>>;
 

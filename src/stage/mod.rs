@@ -17,8 +17,9 @@ use crate::i18n::{t, Lang, Msg};
 use crate::sim::DepartReason;
 use crate::storage::strategy_name;
 use crate::ui::{
-    class_if, el, el_full, el_on, group, int, list, listen, num, on_click, on_keydown, own,
+    class_if, el, el_full, el_on, group, int, list, listen, memo, num, on_click, on_keydown, own,
     own_opt, s, s_if, s_opt, span, svg_text, svg_text_fill, tag, title, translate, txt, Attr,
+    Stamp,
 };
 use view::{CellView, GroupView, LaneView, MemberView, ProducerView, ViewRc};
 
@@ -127,6 +128,8 @@ pub struct StageProps {
     /// The page's actions (a member's fault buttons send `Action::Fault`).
     pub act: Callback<Action>,
     pub layout: Layout,
+    /// The state's `ui_seq`: moves with every action.
+    pub ui: u64,
 }
 
 /// Which record the details panel shows.
@@ -337,12 +340,9 @@ pub fn stage(props: &StageProps) -> Html {
             16.0,
             txt(t(lang, Msg::Producers)),
         )];
-        p.extend(
-            v.producers
-                .iter()
-                .enumerate()
-                .map(|(i, p)| producer_box(lang, &l, p, prod_y(i))),
-        );
+        for (i, pv) in v.producers.iter().enumerate() {
+            p.push(producer_box(lang, &l, pv, prod_y(i)));
+        }
         list(p)
     } else {
         Html::default()
@@ -360,20 +360,16 @@ pub fn stage(props: &StageProps) -> Html {
         } else {
             Msg::PartitionsCount
         };
-        let lanes = topic
-            .lanes
-            .iter()
-            .enumerate()
-            .map(|(pi, lane)| {
-                html! {
+        let mut lanes = Vec::new();
+        for (pi, lane) in topic.lanes.iter().enumerate() {
+            lanes.push(html! {
                     <Lane key={format!("{}-{}", topic.name, lane.partition)}
                           lane={lane.clone()} topic={ti} y={lane_y[ti][pi]} lang={lang}
                           groups={lane_groups(&v.groups, &topic.name, lane)}
                           prod_rows={v.producers.len()} layout={l}
                           on_hover={on_hover.clone()} />
-                }
-            })
-            .collect();
+            });
+        }
         let title = format!(
             "{} {} · {} {} · {} {}",
             t(lang, Msg::Topic),
@@ -501,12 +497,17 @@ pub fn stage(props: &StageProps) -> Html {
     } else {
         Html::default()
     });
-    items.extend(
-        v.groups
-            .iter()
-            .enumerate()
-            .map(|(gi, g)| group_box(lang, &l, gi, g, group_y[gi], &props.act)),
-    );
+    for (gi, g) in v.groups.iter().enumerate() {
+        items.push(group_box(
+            lang,
+            &l,
+            gi,
+            g,
+            group_y[gi],
+            &props.act,
+            props.ui,
+        ));
+    }
 
     let inspector = match details {
         None => {
@@ -667,30 +668,32 @@ pub struct LaneGroup {
 }
 
 fn lane_groups(groups: &[GroupView], topic: &str, lane: &LaneView) -> Vec<LaneGroup> {
-    groups
-        .iter()
-        .enumerate()
-        .filter_map(|(i, g)| {
-            let part = g
-                .parts
-                .iter()
-                .find(|p| p.topic == topic && p.partition == lane.partition)?;
-            let owner_label = part.owner.as_ref().and_then(|o| {
-                g.members
-                    .iter()
-                    .find(|m| &m.member_id == o)
-                    .map(|m| m.label.clone())
-            });
-            Some(LaneGroup {
-                index: i,
-                id: g.id.clone(),
-                committed: part.committed,
-                lag: part.lag,
-                owner: part.owner.clone(),
-                owner_label,
-            })
-        })
-        .collect()
+    let mut out = Vec::new();
+    for (i, g) in groups.iter().enumerate() {
+        let Some(part) = g
+            .parts
+            .iter()
+            .find(|p| p.topic == topic && p.partition == lane.partition)
+        else {
+            continue;
+        };
+        let mut owner_label = None;
+        for m in &g.members {
+            if part.owner.as_ref() == Some(&m.member_id) {
+                owner_label = Some(m.label.clone());
+                break;
+            }
+        }
+        out.push(LaneGroup {
+            index: i,
+            id: g.id.clone(),
+            committed: part.committed,
+            lag: part.lag,
+            owner: part.owner.clone(),
+            owner_label,
+        });
+    }
+    out
 }
 
 #[derive(Properties, PartialEq)]
@@ -808,25 +811,24 @@ fn lane(props: &LaneProps) -> Html {
         Html::default()
     });
     // Compaction holes: offsets with no stored record stay visible as empty slots.
-    kids.extend(
-        (0..slots)
-            .filter(|i| !lane.cells.iter().any(|c| c.offset == lane.first_shown + i))
-            .map(|i| {
-                el(
-                    "rect",
-                    &["x", "y", "width", "height", "rx", "class"],
-                    vec![
-                        num(l.cell_x0 + i as f64 * STEP),
-                        s("6"),
-                        num(CW),
-                        num(LANE_H - 12.0),
-                        s("5"),
-                        s("slot"),
-                    ],
-                    Vec::new(),
-                )
-            }),
-    );
+    for i in 0..slots {
+        if lane.cells.iter().any(|c| c.offset == lane.first_shown + i) {
+            continue;
+        }
+        kids.push(el(
+            "rect",
+            &["x", "y", "width", "height", "rx", "class"],
+            vec![
+                num(l.cell_x0 + i as f64 * STEP),
+                s("6"),
+                num(CW),
+                num(LANE_H - 12.0),
+                s("5"),
+                s("slot"),
+            ],
+            Vec::new(),
+        ));
+    }
     // The log end: where the next record goes.
     kids.push(group(
         s("log-end"),
@@ -841,10 +843,9 @@ fn lane(props: &LaneProps) -> Html {
     // Cells sit at a place fixed by their offset inside a group that slides left as the log
     // grows: a new record moves one transform, not every cell of the lane. A group of its own
     // also keeps the keyed cells apart from unkeyed siblings, or every shift would recreate them.
-    let cells = lane
-        .cells
-        .iter()
-        .map(|c| {
+    let mut cells = Vec::new();
+    for c in &lane.cells {
+        {
             // Only a record that flies in needs where it flies from.
             let (dx, dy) = if c.fresh {
                 let row_y = TOP
@@ -859,19 +860,21 @@ fn lane(props: &LaneProps) -> Html {
             } else {
                 (0.0, 0.0)
             };
-            html! {
+            cells.push(html! {
                 <Cell key={c.offset} cell={c.clone()} x={l.cell_x0 + c.offset as f64 * STEP} dx={dx} dy={dy}
                       topic={*topic} partition={lane.partition} lang={lang} on_hover={on_hover.clone()} />
-            }
-        })
-        .collect();
+            });
+        }
+    }
     kids.push(group(
         s("cells"),
         -(lane.first_shown as f64) * STEP,
         0.0,
         vec![list(cells)],
     ));
-    kids.extend(groups.iter().map(|g| lane_group(lang, l, lane, g)));
+    for g in groups {
+        kids.push(lane_group(lang, l, lane, g));
+    }
     el(
         "g",
         &[
@@ -1074,6 +1077,7 @@ fn group_box(
     g: &GroupView,
     y: f64,
     act: &Callback<Action>,
+    ui: u64,
 ) -> Html {
     let color = group_color(gi);
     let h = group_height(g);
@@ -1112,7 +1116,7 @@ fn group_box(
             )),
         ),
     ];
-    kids.extend(g.members.iter().enumerate().map(|(mi, m)| {
+    for (mi, m) in g.members.iter().enumerate() {
         let my = GROUP_HEAD + mi as f64 * MEMBER_H;
         let (icon, status) = status_text(lang, m.status);
         let phase = rebalance_phase(lang, g, m);
@@ -1139,7 +1143,7 @@ fn group_box(
         };
         let down = matches!(m.status, MemberStatus::Crashed | MemberStatus::Closed);
         let label = format!("{}{}", m.label, if m.leader { " ★" } else { "" });
-        el(
+        kids.push(el(
             "g",
             &[
                 "data-member",
@@ -1188,23 +1192,31 @@ fn group_box(
                     }),
                 ),
                 match m.process {
-                    Some(pid) => member_buttons(lang, l.gw, pid, &m.label, act),
+                    Some(pid) => {
+                        // The same buttons every frame: a label, a language or a width changes
+                        // only by an action (`ui`), and a new process has a new id.
+                        let (label, act, gw) = (m.label.clone(), act.clone(), l.gw);
+                        memo(
+                            Stamp(ui).int(pid.0 as u64),
+                            Rc::new(move || member_buttons(lang, gw, pid, &label, &act)),
+                        )
+                    }
                     None => Html::default(),
                 },
             ],
-        )
-    }));
+        ));
+    }
     kids.push(if g.members.is_empty() {
         svg_text("m-sub", 14.0, GROUP_HEAD + 16.0, txt("—"))
     } else {
         Html::default()
     });
-    kids.extend(g.departed.iter().enumerate().map(|(di, d)| {
+    for (di, d) in g.departed.iter().enumerate() {
         let dy =
             GROUP_HEAD + g.members.len().max(1) as f64 * MEMBER_H + di as f64 * DEPART_H + 10.0;
         let evicted = matches!(d.reason, DepartReason::Evicted(_));
         let why = depart_text(lang, d.reason);
-        group(
+        kids.push(group(
             s("departed"),
             14.0,
             dy,
@@ -1233,8 +1245,8 @@ fn group_box(
                     Html::default()
                 },
             ],
-        )
-    }));
+        ));
+    }
     el(
         "g",
         &[
@@ -1319,10 +1331,9 @@ fn member_buttons(
     label: &str,
     act: &Callback<Action>,
 ) -> Html {
-    let buttons = FAULT_BUTTONS
-        .iter()
-        .enumerate()
-        .map(|(i, &(icon, msg, kind, name))| {
+    let mut buttons = Vec::new();
+    for (i, &(icon, msg, kind, name)) in FAULT_BUTTONS.iter().enumerate() {
+        {
             let x = gw - 16.0 - 4.0 * 18.0 - 4.0 + i as f64 * 18.0;
             let click = act.reform(move |_: MouseEvent| Action::Fault(pid, kind));
             let key = {
@@ -1335,7 +1346,7 @@ fn member_buttons(
                 })
             };
             let aria = format!("{} {}", t(lang, msg), label);
-            el_on(
+            buttons.push(el_on(
                 "g",
                 &[
                     "role",
@@ -1359,8 +1370,8 @@ fn member_buttons(
                     rect(None, None, 16.0, 16.0, "4", None),
                     svg_text("", 8.0, 12.0, txt(icon)),
                 ],
-            )
-        })
-        .collect();
+            ));
+        }
+    }
     el("g", &["class"], vec![s("m-buttons")], vec![list(buttons)])
 }
