@@ -2,13 +2,13 @@
 # Bundle size of a trunk dist/ folder: raw and gzip -9 bytes of wasm, JS, CSS, HTML and the rest,
 # written to stdout and target/size-report.txt, against two numbers:
 #   target  the goal (issue 5: 300 KB gzip); when not met, the report says by how much.
-#   ceiling a ratchet just above the size measured last (304,786 bytes on 2026-11-25, built by run.sh): the step
+#   ceiling a ratchet just above the size measured last (297,407 bytes on 2026-11-25, built by run.sh): the step
 #           fails when the bundle grows past it, so nothing makes the gap wider unnoticed.
 #           Lower it whenever the bundle shrinks; never raise it without saying why.
 set -euo pipefail
 dist=${1:-dist}
 target=${SIZE_TARGET_GZIP:-307200}
-budget=${SIZE_BUDGET_GZIP:-306000}
+budget=${SIZE_BUDGET_GZIP:-298500}
 declare -A raw gz
 for kind in wasm js css html other; do raw[$kind]=0; gz[$kind]=0; done
 while IFS= read -r -d '' f; do
