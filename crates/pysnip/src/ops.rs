@@ -361,6 +361,14 @@ fn int_like(v: &Value) -> Option<i64> {
     }
 }
 
+/// The items a list, tuple or record compares by (a copy).
+fn ordered_items(v: &Value) -> Vec<Value> {
+    match v {
+        Value::Record(r) => r.values(),
+        _ => v.as_seq().unwrap_or_default(),
+    }
+}
+
 fn cmp_sym(op: CmpOp) -> &'static str {
     match op {
         CmpOp::Lt => "<",
@@ -402,9 +410,10 @@ fn order_depth(
         }
         (Value::Str(x), Value::Str(y)) => Some(x.cmp(y)),
         (Value::Bytes(x), Value::Bytes(y)) => Some(x.cmp(y)),
-        (Value::List(_), Value::List(_)) | (Value::Tuple(_), Value::Tuple(_)) => {
-            let xs = a.as_seq().unwrap_or_default();
-            let ys = b.as_seq().unwrap_or_default();
+        // Records are namedtuples: they order like tuples, against each other and plain tuples.
+        (Value::List(_), Value::List(_))
+        | (Value::Tuple(_) | Value::Record(_), Value::Tuple(_) | Value::Record(_)) => {
+            let (xs, ys) = (ordered_items(a), ordered_items(b));
             for (x, y) in xs.iter().zip(ys.iter()) {
                 if !x.eq(y) {
                     return order_depth(x, y, op, depth + 1);
