@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use crate::ast::{BinOp, CmpOp};
-use crate::error::{builtin_class, Exception};
+use crate::error::Exception;
 use crate::limits::Limits;
 use crate::value::{range_len, HostRef, Native, Value};
 
@@ -20,13 +20,6 @@ pub fn overflow() -> Exception {
 #[inline(never)]
 fn zero_division(msg: &str) -> Exception {
     Exception::builtin("ZeroDivisionError", msg)
-}
-
-/// KeyError for the missing key `k`.
-#[cold]
-#[inline(never)]
-fn key_error(k: &Value) -> Exception {
-    Exception::with_args(&builtin_class("KeyError"), vec![k.clone()])
 }
 
 fn unsupported(op: BinOp, a: &Value, b: &Value) -> Exception {
@@ -645,7 +638,7 @@ pub fn getitem(obj: &Value, idx: &Value) -> Result<Value, Exception> {
         }
         (Value::Dict(d), k) => match d.borrow().get(k)? {
             Some(v) => Ok(v),
-            None => Err(key_error(k)),
+            None => Err(crate::builtins::key_error(k.clone())),
         },
         (
             Value::List(_) | Value::Tuple(_) | Value::Str(_) | Value::Bytes(_) | Value::Record(_),
@@ -767,7 +760,7 @@ pub fn delitem(obj: &Value, idx: &Value) -> Result<(), Exception> {
         }
         (Value::Dict(d), k) => match d.borrow_mut().remove(k)? {
             Some(_) => Ok(()),
-            None => Err(key_error(k)),
+            None => Err(crate::builtins::key_error(k.clone())),
         },
         _ => Err(Exception::type_error_fmt(format_args!(
             "'{}' object does not support item deletion",
