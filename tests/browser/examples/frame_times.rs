@@ -110,10 +110,7 @@ fn edits(runs: usize) {
 }
 
 fn main() {
-    let seconds = std::env::var("KPLAY_SECONDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(5);
+    let seconds = browser_tests::measured_seconds();
     scenario("default lesson at 1x", "?lang=en&speed=1", seconds);
     scenario(
         "12 partitions, 3 groups, 10,000 records at 10x",

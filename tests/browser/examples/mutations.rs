@@ -55,11 +55,7 @@ return `${secs.toFixed(1)} s, ${frames} frames, ${vnow} virtual ms; work per fra
 "#;
 
 fn main() {
-    let query = std::env::var("KPLAY_QUERY").unwrap_or_else(|_| "?lang=en&perf=big".into());
-    let seconds: u64 = std::env::var("KPLAY_SECONDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(5);
+    let (query, seconds) = browser_tests::measured_scenario();
     let s = open_app(1280, 800, &query);
     std::thread::sleep(Duration::from_millis(1500));
     s.execute(INSTALL, vec![]).expect("install the observer");

@@ -54,6 +54,21 @@ pub fn app_url() -> &'static str {
     })
 }
 
+/// What a measurement example plays: `KPLAY_QUERY` (default `?perf=big`, in English) and for how
+/// many seconds, `KPLAY_SECONDS` (default 5).
+pub fn measured_scenario() -> (String, u64) {
+    let query = std::env::var("KPLAY_QUERY").unwrap_or_else(|_| "?lang=en&perf=big".into());
+    (query, measured_seconds())
+}
+
+/// `KPLAY_SECONDS`: seconds a measurement example measures for (default 5).
+pub fn measured_seconds() -> u64 {
+    std::env::var("KPLAY_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5)
+}
+
 /// Opens the app at `query` (e.g. `?lang=en`) in a new window and waits for it to render.
 pub fn open_app(width: u32, height: u32, query: &str) -> webdriver::Session {
     let session = webdriver::Driver::get().session(width, height);
